@@ -1,0 +1,124 @@
+"""Read and validate the answers object of the contract (section 1).
+
+Unknown keys, wrong types, out-of-range values and unknown ids are errors that
+name the key; nothing is silently dropped. Valid answers are normalised: list
+answers lose duplicates and follow the catalogue's order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from .catalogue import Catalogue, Question
+from .errors import AnswersError
+
+Answers = dict[str, Any]
+
+
+def read_answers(source: str, catalogue: Catalogue) -> Answers:
+    """Load answers from a file path, or from standard input when `source` is '-'."""
+    if source == "-":
+        text = sys.stdin.read()
+        name = "standard input"
+    else:
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise AnswersError(f"answers file not found: {source}") from None
+        except IsADirectoryError:
+            raise AnswersError(f"answers file is a folder: {source}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AnswersError(f"cannot read answers file {source}: {exc}") from None
+        name = source
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersError(
+            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg})"
+        ) from None
+    return validate_answers(raw, catalogue)
+
+
+def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
+    """Check a decoded answers object against the questions; return it normalised."""
+    if not isinstance(raw, dict):
+        raise AnswersError(
+            f"answers must be a JSON object, not {_json_type(raw)}")
+    questions = {q.id: q for q in catalogue.questions}
+    unknown = sorted(k for k in raw if k not in questions)
+    if unknown:
+        raise AnswersError(
+            f"unknown answer key '{unknown[0]}' (known keys: "
+            f"{', '.join(questions)})")
+    out: Answers = {}
+    for q in catalogue.questions:  # catalogue order keeps output stable
+        if q.id in raw and raw[q.id] is not None:
+            out[q.id] = _check(q, raw[q.id])
+    return out
+
+
+def _check(q: Question, value: object) -> Any:
+    key = q.id
+    if q.type in ("integer", "scale"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswersError(f"'{key}' must be a whole number, not "
+                               f"{_json_type(value)}")
+        return _in_range(q, value)
+    if q.type == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            raise AnswersError(f"'{key}' must be a number, not {_json_type(value)}")
+        return _in_range(q, value)
+    if q.type == "yes_no":
+        if not isinstance(value, bool):
+            raise AnswersError(f"'{key}' must be true or false, not "
+                               f"{_json_type(value)}")
+        return value
+    known = [c.value for c in q.choices]
+    if q.type == "single":
+        if not isinstance(value, str):
+            raise AnswersError(f"'{key}' must be a string, not {_json_type(value)}")
+        if value not in known:
+            raise AnswersError(f"'{key}' has unknown value '{value}' (one of: "
+                               f"{', '.join(known)})")
+        return value
+    if not isinstance(value, list):
+        raise AnswersError(f"'{key}' must be a list of strings, not "
+                           f"{_json_type(value)}")
+    for item in value:
+        if not isinstance(item, str):
+            raise AnswersError(f"'{key}' must list strings, found "
+                               f"{_json_type(item)}")
+        if item not in known:
+            raise AnswersError(f"'{key}' has unknown id '{item}' (known: "
+                               f"{', '.join(known)})")
+    return [v for v in known if v in value]
+
+
+def _in_range(q: Question, value: float) -> float:
+    assert q.min is not None and q.max is not None  # the loader requires both
+    if not q.min <= value <= q.max:
+        raise AnswersError(f"'{q.id}' is {value:g}, out of range "
+                           f"({q.min:g} to {q.max:g})")
+    return value
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {json.dumps(value)[:40]}"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

@@ -1,0 +1,711 @@
+"""Load and validate the catalogue: questions, triage, conditions, scoring, tips.
+
+Every problem names its file and entry. All problems are collected before
+raising, so a clinician editing the data sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import CatalogueError
+from .predicates import LIST_OPS, NUMBER_OPS, OPS, Predicate
+
+# The public contract (shared/spec/contract-v1.md): these must always exist.
+CONTRACT_CONDITIONS = (
+    "patellofemoral_pain",
+    "iliotibial_band_syndrome",
+    "patellar_tendinopathy",
+    "quadriceps_tendinopathy",
+    "prepatellar_bursitis",
+    "pes_anserine_bursitis",
+    "bone_stress_injury",
+    "meniscus_tear",
+    "knee_osteoarthritis",
+    "popliteus_tendinopathy",
+    "fat_pad_impingement",
+    "bakers_cyst",
+    "ligament_sprain",
+    "osgood_schlatter",
+    "sinding_larsen_johansson",
+    "plica_syndrome",
+    "referred_hip_pain",
+)
+LEVELS = ("emergency", "urgent", "appointment", "self_care")  # most urgent first
+QUESTION_TYPES = ("single", "multi", "yes_no", "integer", "number", "scale")
+EVIDENCE_GRADES = ("strong", "moderate", "limited", "expert_opinion")
+HOW_COMMON = ("very_common", "common", "uncommon", "rare")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One answer key of the contract, as asked interactively."""
+
+    id: str
+    section: str
+    type: str
+    text: str
+    short: str
+    help: str
+    choices: tuple[Choice, ...]
+    min: float | None
+    max: float | None
+    unit: str
+    skip_if: tuple[Predicate, ...]
+    picture: str
+
+    def label(self, value: str) -> str:
+        for c in self.choices:
+            if c.value == value:
+                return c.label
+        return value
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    title: str
+    action: str
+    timeframe: str
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    label: str
+    level: str
+    message: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriageRule:
+    """A combination of answers that sets a triage level (red-flag combos too)."""
+
+    id: str
+    when: tuple[Predicate, ...]
+    level: str
+    stop_running: bool
+    message: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """Answers that move a condition's score by `weight` (log-odds)."""
+
+    when: tuple[Predicate, ...]
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Treatment:
+    text: str
+    evidence: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    area: str
+    how_common: str
+    summary: str
+    description: str
+    who: str
+    typical_signs: tuple[str, ...]
+    look_alikes: tuple[tuple[str, str], ...]
+    self_care: tuple[str, ...]
+    exercises: tuple[str, ...]
+    see_someone: tuple[str, ...]
+    recovery: str
+    treatments: tuple[Treatment, ...]
+    clinician_first: str | None
+    sources: tuple[str, ...]
+    # from scoring.json
+    prior: float
+    care_level: str
+    features: tuple[Feature, ...]
+    gates: tuple[Predicate, ...]  # an answer that fails one rules the condition out
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    how: tuple[str, ...]
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    days_per_week: int
+    progression: str
+    conditions: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tip:
+    id: str
+    topic: str
+    title: str
+    text: str
+    evidence: str
+    sources: tuple[str, ...]
+    when: tuple[Predicate, ...]
+    for_conditions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    damping: float
+    likely: float
+    possible: float
+    suspected: float
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything kneecheck knows, loaded from one folder of JSON files."""
+
+    name: str
+    version: str
+    path: Path
+    questions: tuple[Question, ...]
+    pictures: dict[str, tuple[str, ...]]
+    dont_know_label: str
+    levels: dict[str, Level]
+    red_flags: tuple[RedFlag, ...]
+    rules: tuple[TriageRule, ...]
+    conditions: tuple[Condition, ...]
+    model: ScoringModel
+    exercises: dict[str, Exercise]
+    topics: tuple[Topic, ...]
+    tips: tuple[Tip, ...]
+    advice: dict[str, Any]
+    sources: dict[str, str]
+
+    def question(self, qid: str) -> Question:
+        return next(q for q in self.questions if q.id == qid)
+
+    def condition(self, cid: str) -> Condition:
+        return next(c for c in self.conditions if c.id == cid)
+
+
+def default_catalogue_dir() -> Path:
+    """The packaged data/ of an installed wheel, else the checkout's data/."""
+    env = os.environ.get("KNEECHECK_CATALOGUE")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    return packaged if packaged.is_dir() else here.parent / "data"
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """Read and validate the catalogue folder; raise CatalogueError listing problems."""
+    return _load_folder((path or default_catalogue_dir()).resolve())
+
+
+@cache
+def _load_folder(folder: Path) -> Catalogue:
+    return _Loader(folder).load()
+
+
+class _Entry:
+    """Typed access to one JSON object, recording problems under its file and entry."""
+
+    def __init__(self, loader: _Loader, file: str, where: str, raw: object) -> None:
+        self.loader, self.file, self.where = loader, file, where
+        self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        if not isinstance(raw, dict):
+            self.problem("must be a JSON object")
+
+    def problem(self, message: str) -> None:
+        self.loader.problems.append(f"{self.file}: {self.where}: {message}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        if key not in self.raw:
+            if default is None:
+                self.problem(f"missing field '{key}'")
+            return default
+        value = self.raw[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            self.problem(f"field '{key}' must be a number, not true/false")
+            return default
+        if not isinstance(value, kind):
+            self.problem(f"field '{key}' has the wrong type ({type(value).__name__})")
+            return default
+        return value
+
+    def text(self, key: str, optional: bool = False) -> str:
+        value = self.get(key, str, "" if optional else None)
+        if not optional and value == "":
+            self.problem(f"field '{key}' is empty")
+        return value or ""
+
+    def texts(self, key: str, optional: bool = False) -> tuple[str, ...]:
+        value = self.get(key, list, [] if optional else None) or []
+        if not all(isinstance(v, str) and v for v in value):
+            self.problem(f"field '{key}' must be a list of non-empty strings")
+            return ()
+        return tuple(value)
+
+    def number(self, key: str, default: float | None = None) -> float:
+        return float(self.get(key, (int, float), default) or 0)
+
+    def objects(self, key: str, optional: bool = False) -> list[Any]:
+        return list(self.get(key, list, [] if optional else None) or [])
+
+    def sources(self, key: str = "sources") -> tuple[str, ...]:
+        ids = self.texts(key)
+        if not ids:
+            self.problem(f"'{key}' must name at least one source")
+        self.loader.source_refs.append((self, ids))
+        return ids
+
+
+class _Loader:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[str] = []
+        self.source_refs: list[tuple[_Entry, tuple[str, ...]]] = []
+        self.question_index: dict[str, Question] = {}
+
+    def read(self, name: str) -> dict[str, Any]:
+        path = self.folder / name
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problems.append(f"{name}: file not found in {self.folder}")
+            return {}
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(f"{name}: cannot be read ({exc})")
+            return {}
+        except json.JSONDecodeError as exc:
+            self.problems.append(
+                f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg})"
+            )
+            return {}
+        if not isinstance(data, dict):
+            self.problems.append(f"{name}: must hold a JSON object")
+            return {}
+        return data
+
+    def entries(
+        self, file: str, items: list[Any], label: str
+    ) -> Iterator[tuple[_Entry, str]]:
+        """Each item of a list as an _Entry, checking ids are present and unique."""
+        seen: set[str] = set()
+        for i, raw in enumerate(items):
+            rid = raw.get("id") if isinstance(raw, dict) else None
+            where = f"{label} '{rid}'" if isinstance(rid, str) else f"{label} #{i + 1}"
+            entry = _Entry(self, file, where, raw)
+            ident = entry.text("id")
+            if ident in seen:
+                entry.problem("duplicate id")
+            seen.add(ident)
+            yield entry, ident
+
+    def predicates(self, entry: _Entry, raw: object, what: str) -> tuple[Predicate, ...]:
+        """Parse a list of {key, op, value}, checking keys and ids against questions."""
+        if not isinstance(raw, list) or not raw:
+            entry.problem(f"'{what}' must be a non-empty list of conditions")
+            return ()
+        out = []
+        for item in raw:
+            pred = self.predicate(entry, item, what)
+            if pred is not None:
+                out.append(pred)
+        return tuple(out)
+
+    def predicate(self, entry: _Entry, item: object, what: str) -> Predicate | None:
+        if not isinstance(item, dict) or set(item) - {"key", "op", "value"}:
+            entry.problem(f"'{what}': each condition needs exactly key, op and value")
+            return None
+        key, op, value = item.get("key"), item.get("op"), item.get("value")
+        question = self.question_index.get(key) if isinstance(key, str) else None
+        if question is None:
+            entry.problem(f"'{what}' names no answer: unknown key {key!r}")
+            return None
+        if op not in OPS:
+            entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
+            return None
+        values = value if isinstance(value, list) else [value]
+        if op in NUMBER_OPS:
+            if question.type not in ("integer", "number", "scale") or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+            ):
+                entry.problem(f"'{what}' on '{key}': {op} needs a numeric answer")
+                return None
+        elif (op in LIST_OPS) != (question.type == "multi"):
+            entry.problem(f"'{what}' on '{key}': op {op} does not fit a {question.type}")
+            return None
+        elif question.type == "yes_no":
+            if not all(isinstance(v, bool) for v in values):
+                entry.problem(f"'{what}' on '{key}': value must be true or false")
+                return None
+        elif question.choices:
+            known = {c.value for c in question.choices}
+            for v in values:
+                if v not in known:
+                    entry.problem(f"'{what}' on '{key}': unknown id {v!r}")
+                    return None
+        if op in ("in", "includes_any") and not isinstance(value, list):
+            entry.problem(f"'{what}' on '{key}': {op} needs a list value")
+            return None
+        return Predicate(key, op, tuple(value) if isinstance(value, list) else value)
+
+    # ---- files -----------------------------------------------------------
+
+    def load(self) -> Catalogue:
+        manifest = self.read("catalogue.json")
+        man = _Entry(self, "catalogue.json", "manifest", manifest)
+        name, version = man.text("name"), man.text("version")
+        files: dict[str, str] = man.get("files", dict, {}) or {}
+        file = {k: files.get(k, f"{k}.json") for k in (
+            "questions", "triage", "conditions", "scoring", "exercises", "tips",
+            "advice", "sources")}
+
+        sources = self.load_sources(file["sources"])
+        red_flag_raw = self.read(file["triage"])
+        questions, pictures, dont_know = self.load_questions(
+            file["questions"], red_flag_raw)
+        levels, red_flags, rules = self.load_triage(file["triage"], red_flag_raw)
+        exercises = self.load_exercises(file["exercises"])
+        model, scoring = self.load_scoring(file["scoring"])
+        conditions = self.load_conditions(file["conditions"], scoring, exercises)
+        topics, tips = self.load_tips(file["tips"], {c.id for c in conditions})
+        advice = self.read(file["advice"])
+        adv = _Entry(self, file["advice"], "advice", advice)
+        adv.text("disclaimer")
+        verdicts = adv.get("verdicts", dict, {}) or {}
+        for v in ("stop", "reduce", "continue"):
+            if v not in verdicts:
+                adv.problem(f"'verdicts' has no entry for '{v}'")
+        rules_raw = _Entry(self, file["advice"], "run_rules",
+                           adv.get("run_rules", dict, {}))
+        rules_raw.sources()
+        adv.texts("urgent_self_care")
+        adv.texts("no_condition_self_care")
+
+        for entry, ids in self.source_refs:
+            for sid in ids:
+                if sid not in sources:
+                    entry.problem(f"unknown source id '{sid}'")
+        if self.problems:
+            raise CatalogueError(self.problems)
+        return Catalogue(
+            name=name, version=version, path=self.folder, questions=questions,
+            pictures=pictures, dont_know_label=dont_know, levels=levels,
+            red_flags=red_flags, rules=rules, conditions=conditions, model=model,
+            exercises=exercises, topics=topics, tips=tips, advice=advice,
+            sources=sources,
+        )
+
+    def load_sources(self, file: str) -> dict[str, str]:
+        data = self.read(file)
+        out: dict[str, str] = {}
+        for entry, sid in self.entries(file, data.get("sources", []), "source"):
+            out[sid] = entry.text("citation")
+        return out
+
+    def load_questions(
+        self, file: str, triage: dict[str, Any]
+    ) -> tuple[tuple[Question, ...], dict[str, tuple[str, ...]], str]:
+        data = self.read(file)
+        top = _Entry(self, file, "file", data)
+        pictures = {k: tuple(v) for k, v in (top.get("pictures", dict, {}) or {}).items()
+                    if isinstance(v, list)}
+        dont_know = top.text("dont_know_label")
+        flags = [f for f in triage.get("red_flags", []) if isinstance(f, dict)]
+        pending: list[tuple[_Entry, Question, object]] = []
+        for entry, qid in self.entries(file, top.objects("questions"), "question"):
+            qtype = entry.text("type")
+            if qtype not in QUESTION_TYPES:
+                entry.problem(f"unknown type '{qtype}'")
+            raw_choices = entry.raw.get("choices", [])
+            if raw_choices == "red_flags":  # the red-flag list lives in triage.json
+                raw_choices = [{"value": f.get("id"), "label": f.get("label")}
+                               for f in flags]
+            choices = []
+            for c in raw_choices if isinstance(raw_choices, list) else []:
+                ce = _Entry(self, file, f"question '{qid}' choice", c)
+                choices.append(Choice(ce.text("value"), ce.text("label"),
+                                      ce.text("mark", optional=True)))
+            if qtype in ("single", "multi") and not choices:
+                entry.problem("a choice question needs choices")
+            lo = entry.get("min", (int, float), 0 if qtype not in (
+                "integer", "number", "scale") else None)
+            hi = entry.get("max", (int, float), 0 if qtype not in (
+                "integer", "number", "scale") else None)
+            picture = entry.text("picture", optional=True)
+            if picture and picture not in pictures:
+                entry.problem(f"unknown picture '{picture}'")
+            q = Question(
+                id=qid, section=entry.text("section"), type=qtype,
+                text=entry.text("text"), short=entry.text("short"),
+                help=entry.text("help", optional=True), choices=tuple(choices),
+                min=lo if qtype in ("integer", "number", "scale") else None,
+                max=hi if qtype in ("integer", "number", "scale") else None,
+                unit=entry.text("unit", optional=True), skip_if=(), picture=picture,
+            )
+            self.question_index[qid] = q
+            pending.append((entry, q, entry.raw.get("skip_if")))
+        out = []
+        for entry, q, skip in pending:  # skip rules may name later questions
+            if skip is not None:
+                q = Question(**{**q.__dict__,
+                                "skip_if": self.predicates(entry, skip, "skip_if")})
+                self.question_index[q.id] = q
+            out.append(q)
+        return tuple(out), pictures, dont_know
+
+    def load_triage(
+        self, file: str, data: dict[str, Any]
+    ) -> tuple[dict[str, Level], tuple[RedFlag, ...], tuple[TriageRule, ...]]:
+        top = _Entry(self, file, "file", data)
+        levels: dict[str, Level] = {}
+        for entry, lid in self.entries(file, top.objects("levels"), "level"):
+            levels[lid] = Level(lid, entry.text("title"), entry.text("action"),
+                                entry.text("timeframe"))
+        for lid in LEVELS:
+            if lid not in levels:
+                top.problem(f"triage level '{lid}' is not described")
+
+        def level_of(entry: _Entry) -> str:
+            level = entry.text("level")
+            if level not in LEVELS:
+                entry.problem(f"unknown triage level '{level}'")
+            return level
+
+        flags = []
+        for entry, fid in self.entries(file, top.objects("red_flags"), "red flag"):
+            level = level_of(entry)
+            if level not in ("emergency", "urgent"):
+                entry.problem("a red flag must be emergency or urgent")
+            flags.append(RedFlag(fid, entry.text("label"), level,
+                                 entry.text("message"), entry.sources()))
+        flag_ids = {f.id for f in flags}
+        rules = []
+        for entry, rid in self.entries(file, top.objects("combinations"),
+                                       "combination"):
+            all_of = entry.texts("all_of")
+            for fid in all_of:
+                if fid not in flag_ids:
+                    entry.problem(f"'all_of' names unknown red flag '{fid}'")
+            when = tuple(Predicate("red_flags", "includes", f) for f in all_of)
+            rules.append(TriageRule(rid, when, level_of(entry), True,
+                                    entry.text("message"), entry.sources()))
+        for entry, rid in self.entries(file, top.objects("rules"), "rule"):
+            stop = entry.get("stop_running", bool)
+            rules.append(TriageRule(
+                rid, self.predicates(entry, entry.raw.get("when"), "when"),
+                level_of(entry), bool(stop), entry.text("message"), entry.sources()))
+        return levels, tuple(flags), tuple(rules)
+
+    def load_exercises(self, file: str) -> dict[str, Exercise]:
+        data = self.read(file)
+        out: dict[str, Exercise] = {}
+        top = _Entry(self, file, "file", data)
+        for entry, eid in self.entries(file, top.objects("exercises"), "exercise"):
+            dose = _Entry(self, file, f"exercise '{eid}' dose",
+                          entry.get("dose", dict, {}))
+            reps = dose.raw.get("reps")
+            hold = dose.raw.get("hold_seconds")
+            if (reps is None) == (hold is None):
+                dose.problem("give exactly one of 'reps' and 'hold_seconds'")
+            for k, v in (("reps", reps), ("hold_seconds", hold)):
+                if v is not None and (not isinstance(v, int) or isinstance(v, bool)
+                                      or v <= 0):
+                    dose.problem(f"'{k}' must be a positive whole number")
+            out[eid] = Exercise(
+                eid, entry.text("name"), entry.texts("how"), int(dose.number("sets")),
+                reps if isinstance(reps, int) else None,
+                hold if isinstance(hold, int) else None,
+                int(dose.number("days_per_week")), entry.text("progression"),
+                entry.texts("conditions"), entry.sources())
+        return out
+
+    def load_scoring(self, file: str) -> tuple[ScoringModel, dict[str, _Entry]]:
+        data = self.read(file)
+        top = _Entry(self, file, "file", data)
+        bands = _Entry(self, file, "bands", top.get("bands", dict, {}))
+        model = ScoringModel(top.number("damping"), bands.number("likely"),
+                             bands.number("possible"), top.number("suspected_threshold"))
+        if not 0 < model.possible < model.likely <= 1:
+            bands.problem("need 0 < possible < likely <= 1")
+        raw = top.get("conditions", dict, {}) or {}
+        return model, {cid: _Entry(self, file, f"condition '{cid}'", v)
+                       for cid, v in raw.items()}
+
+    def features(self, entry: _Entry) -> tuple[Feature, ...]:
+        out = []
+        for i, raw in enumerate(entry.objects("features")):
+            fe = _Entry(self, entry.file, f"{entry.where} feature #{i + 1}", raw)
+            if "all" in fe.raw:
+                when = self.predicates(fe, fe.raw["all"], "all")
+            else:
+                pred = self.predicate(fe, {k: fe.raw.get(k) for k in
+                                           ("key", "op", "value")}, "feature")
+                when = (pred,) if pred else ()
+            weight = fe.number("weight")
+            if weight == 0:
+                fe.problem("'weight' must not be 0 (a feature that cannot count)")
+            text = fe.text("text", optional=True) or self.describe(when)
+            out.append(Feature(when, weight, text))
+        if not any(f.weight > 0 for f in out):
+            entry.problem("no feature points towards this condition, so no answer "
+                          "can ever reach it")
+        return tuple(out)
+
+    def describe(self, when: tuple[Predicate, ...]) -> str:
+        """Plain words for a single-predicate feature, from the question's labels."""
+        if len(when) != 1:
+            return ""
+        p = when[0]
+        q = self.question_index[p.key]
+        if q.type == "yes_no":
+            return f"{q.short}: {'yes' if p.value else 'no'}"
+        if p.op in NUMBER_OPS:
+            word = {"gt": "over", "gte": "at least", "lt": "under", "lte": "at most"}
+            unit = f" {q.unit}" if q.unit and q.unit != "%" else q.unit
+            return f"{q.short}: {word[p.op]} {p.value:g}{unit}"
+        values = p.value if isinstance(p.value, tuple) else (p.value,)
+        labels = " or ".join(_lower_first(q.label(v)) for v in values)
+        negative = p.op in ("excludes", "ne")
+        return f"{q.short}: {'not ' if negative else ''}{labels}"
+
+    def load_conditions(
+        self, file: str, scoring: dict[str, _Entry], exercises: dict[str, Exercise]
+    ) -> tuple[Condition, ...]:
+        data = self.read(file)
+        top = _Entry(self, file, "file", data)
+        out = []
+        aliases: dict[str, str] = {}
+        for entry, cid in self.entries(file, top.objects("conditions"), "condition"):
+            model = scoring.pop(cid, None)
+            if model is None:
+                entry.problem("has no entry in the scoring model")
+                model = _Entry(self, file, f"condition '{cid}'", {})
+            care = model.text("care_level")
+            if care not in LEVELS or care == "emergency":
+                model.problem(f"care_level must be urgent, appointment or self_care, "
+                              f"not '{care}'")
+            how_common = entry.text("how_common")
+            if how_common not in HOW_COMMON:
+                entry.problem(f"how_common must be one of {', '.join(HOW_COMMON)}")
+            looks = []
+            for la in entry.objects("look_alikes"):
+                le = _Entry(self, file, f"condition '{cid}' look-alike", la)
+                looks.append((le.text("id"), le.text("how_to_tell")))
+            treatments = []
+            for tr in entry.objects("treatments"):
+                te = _Entry(self, file, f"condition '{cid}' treatment", tr)
+                grade = te.text("evidence")
+                if grade not in EVIDENCE_GRADES:
+                    te.problem(f"evidence must be one of {', '.join(EVIDENCE_GRADES)}")
+                treatments.append(Treatment(te.text("text"), grade, te.sources()))
+            ex_ids = entry.texts("exercises", optional=True)
+            for eid in ex_ids:
+                if eid not in exercises:
+                    entry.problem(f"unknown exercise id '{eid}'")
+                elif cid not in exercises[eid].conditions:
+                    entry.problem(f"exercise '{eid}' does not list this condition")
+            for alias in entry.texts("aliases", optional=True):
+                if alias.lower() in aliases:
+                    entry.problem(f"alias '{alias}' is also used by "
+                                  f"'{aliases[alias.lower()]}'")
+                aliases[alias.lower()] = cid
+            first = entry.raw.get("clinician_first")
+            if first is not None and not (isinstance(first, str) and first):
+                entry.problem("'clinician_first' must be null or a reason")
+            model.sources()
+            out.append(Condition(
+                id=cid, name=entry.text("name"),
+                aliases=entry.texts("aliases", optional=True),
+                area=entry.text("area"), how_common=how_common,
+                summary=entry.text("summary"), description=entry.text("description"),
+                who=entry.text("who"), typical_signs=entry.texts("typical_signs"),
+                look_alikes=tuple(looks), self_care=entry.texts("self_care"),
+                exercises=ex_ids, see_someone=entry.texts("see_someone"),
+                recovery=entry.text("recovery"), treatments=tuple(treatments),
+                clinician_first=first if isinstance(first, str) else None,
+                sources=entry.sources(), prior=model.number("prior"),
+                care_level=care, features=self.features(model),
+                gates=self.predicates(model, model.raw["gates"], "gates")
+                if "gates" in model.raw else (),
+            ))
+        ids = {c.id for c in out}
+        for c in out:
+            for other, _ in c.look_alikes:
+                if other not in ids:
+                    self.problems.append(
+                        f"{file}: condition '{c.id}': look-alike names unknown "
+                        f"condition '{other}'")
+        for cid, model in scoring.items():
+            model.problem("is in the scoring model but not in conditions")
+        for cid in CONTRACT_CONDITIONS:
+            if cid not in ids:
+                top.problem(f"contract condition '{cid}' is missing")
+        for eid, ex in exercises.items():
+            for cid in ex.conditions:
+                if cid not in ids:
+                    self.problems.append(f"exercises: exercise '{eid}': unknown "
+                                         f"condition '{cid}'")
+                elif eid not in next(c for c in out if c.id == cid).exercises:
+                    self.problems.append(f"exercises: exercise '{eid}': condition "
+                                         f"'{cid}' does not list it")
+        return tuple(out)
+
+    def load_tips(
+        self, file: str, condition_ids: set[str]
+    ) -> tuple[tuple[Topic, ...], tuple[Tip, ...]]:
+        data = self.read(file)
+        top = _Entry(self, file, "file", data)
+        topics = tuple(Topic(tid, e.text("title"))
+                       for e, tid in self.entries(file, top.objects("topics"), "topic"))
+        topic_ids = {t.id for t in topics}
+        tips = []
+        for entry, tid in self.entries(file, top.objects("tips"), "tip"):
+            topic = entry.text("topic")
+            if topic not in topic_ids:
+                entry.problem(f"unknown topic '{topic}'")
+            when_raw = entry.raw.get("when", [])
+            when = self.predicates(entry, when_raw, "when") if when_raw else ()
+            for cid in entry.texts("for_conditions", optional=True):
+                if cid not in condition_ids:
+                    entry.problem(f"'for_conditions' names unknown condition '{cid}'")
+            tips.append(Tip(tid, topic, entry.text("title"), entry.text("text"),
+                            entry.text("evidence"), entry.sources(), when,
+                            entry.texts("for_conditions", optional=True)))
+        return topics, tuple(tips)
+
+
+def _lower_first(label: str) -> str:
+    """'Going up stairs' -> 'going up stairs', but 'I fell' stays as it is."""
+    if label[:2] in ("I ", "I'"):
+        return label
+    return label[:1].lower() + label[1:]

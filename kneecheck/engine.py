@@ -1,0 +1,323 @@
+"""The pure core: answers in, assessment out. No terminal, no files.
+
+Order matters and is the safety design:
+1. triage: red flags and their combinations, then answer rules (for example a
+   child with a limp), then the care level of a likely condition; the most
+   urgent wins, so a red flag always sets the level;
+2. conditions: prior + weights of matched features, softmax, bands;
+3. run guidance: the pain-monitoring model, overridden by triage, a limp,
+   pain of 5/10 or more and a suspected bone stress injury;
+4. advice and prevention tips picked from the catalogue.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .answers import Answers
+from .catalogue import LEVELS, Catalogue, Condition, Tip
+from .predicates import all_hold, key_missing
+
+SCHEMA_VERSION = 1
+BONE_STRESS = "bone_stress_injury"
+
+
+@dataclass(frozen=True)
+class Reason:
+    id: str
+    message: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Triage:
+    level: str
+    title: str
+    action: str
+    timeframe: str
+    reasons: tuple[Reason, ...]
+    red_flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RankedCondition:
+    id: str
+    name: str
+    score: float
+    band: str
+    for_: tuple[str, ...]
+    against: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RunGuidance:
+    verdict: str
+    title: str
+    reasons: tuple[str, ...]
+    advice: str
+
+
+@dataclass(frozen=True)
+class Care:
+    """What to do now for the top condition."""
+
+    condition: str | None
+    self_care: tuple[str, ...]
+    exercises: tuple[dict[str, str], ...]
+    see_someone: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result object of the contract (section 2); to_dict() is the --json."""
+
+    catalogue_name: str
+    catalogue_version: str
+    disclaimer: str
+    triage: Triage
+    conditions: tuple[RankedCondition, ...]
+    run_guidance: RunGuidance
+    care: Care
+    prevention: tuple[Tip, ...]
+    tip_reasons: dict[str, str]
+    answers: Answers
+    stopped_early: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.triage
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kneecheck_version": __version__,
+            "catalogue_version": self.catalogue_version,
+            "catalogue_name": self.catalogue_name,
+            "disclaimer": self.disclaimer,
+            "triage": {
+                "level": t.level,
+                "title": t.title,
+                "action": t.action,
+                "timeframe": t.timeframe,
+                "reasons": [{"id": r.id, "message": r.message,
+                             "sources": list(r.sources)} for r in t.reasons],
+                "red_flags": list(t.red_flags),
+            },
+            "conditions": [
+                {"id": c.id, "name": c.name, "score": c.score, "band": c.band,
+                 "for": list(c.for_), "against": list(c.against)}
+                for c in self.conditions
+            ],
+            "run_guidance": {
+                "verdict": self.run_guidance.verdict,
+                "title": self.run_guidance.title,
+                "reasons": list(self.run_guidance.reasons),
+                "advice": self.run_guidance.advice,
+            },
+            "self_care": list(self.care.self_care),
+            "care": {
+                "condition": self.care.condition,
+                "exercises": [dict(e) for e in self.care.exercises],
+                "see_someone": list(self.care.see_someone),
+            },
+            "prevention": [f"{tip.title}: {tip.text}" for tip in self.prevention],
+            "prevention_tips": [
+                {"id": tip.id, "topic": tip.topic, "title": tip.title,
+                 "text": tip.text, "evidence": tip.evidence,
+                 "why": self.tip_reasons.get(tip.id, "")}
+                for tip in self.prevention
+            ],
+            "stopped_early": self.stopped_early,
+            "answers": dict(self.answers),
+            **self.extra,
+        }
+
+
+def assess(catalogue: Catalogue, answers: Answers, stopped_early: bool = False
+           ) -> Assessment:
+    """Score validated answers against the catalogue. Deterministic and pure."""
+    ranked, scores = rank_conditions(catalogue, answers)
+    triage, rule_stop = _triage(catalogue, answers, ranked)
+    suspected_bone = scores.get(BONE_STRESS, 0.0) >= catalogue.model.suspected
+    guidance = _run_guidance(catalogue, answers, triage, rule_stop, suspected_bone)
+    top = catalogue.condition(ranked[0].id) if ranked else None
+    care = _care(catalogue, triage.level, top)
+    # Prevention waits while something urgent is going on: it would only distract.
+    tips, why = ((), {}) if triage.level in ("emergency", "urgent") else \
+        _prevention(catalogue, answers, top)
+    return Assessment(
+        catalogue_name=catalogue.name, catalogue_version=catalogue.version,
+        disclaimer=catalogue.advice["disclaimer"], triage=triage,
+        conditions=tuple(ranked), run_guidance=guidance, care=care,
+        prevention=tips, tip_reasons=why, answers=answers,
+        stopped_early=stopped_early,
+    )
+
+
+def rank_conditions(
+    catalogue: Catalogue, answers: Answers
+) -> tuple[list[RankedCondition], dict[str, float]]:
+    """Conditions with any support, best first, with score, band, for and against."""
+    totals: dict[str, float] = {}
+    evidence: dict[str, tuple[list[str], list[str]]] = {}
+    for cond in catalogue.conditions:
+        if any(not key_missing(answers, g.key) and not g.holds(answers)
+               for g in cond.gates):
+            continue  # ruled out, e.g. osteoarthritis under 45: score 0, not listed
+        total = cond.prior
+        pro: list[str] = []
+        con: list[str] = []
+        for feat in cond.features:
+            if all_hold(feat.when, answers):
+                total += feat.weight
+                (pro if feat.weight > 0 else con).append(feat.text)
+        totals[cond.id] = total
+        evidence[cond.id] = (pro, con)
+    damping = catalogue.model.damping
+    peak = max(totals.values())
+    exps = {cid: math.exp(damping * (t - peak)) for cid, t in totals.items()}
+    norm = sum(exps.values())
+    scores = {cid: exps[cid] / norm if cid in exps else 0.0
+              for cid in (c.id for c in catalogue.conditions)}
+    order = {c.id: i for i, c in enumerate(catalogue.conditions)}
+    ranked = []
+    for cid in sorted(exps, key=lambda c: (-scores[c], order[c])):
+        pro, con = evidence[cid]
+        if not pro:
+            continue  # the contract lists only conditions with some support
+        score = round(scores[cid], 3)
+        band = ("likely" if score >= catalogue.model.likely
+                else "possible" if score >= catalogue.model.possible else "unlikely")
+        ranked.append(RankedCondition(cid, catalogue.condition(cid).name, score,
+                                      band, tuple(pro), tuple(con)))
+    return ranked, scores
+
+
+def _triage(
+    catalogue: Catalogue, answers: Answers, ranked: list[RankedCondition]
+) -> tuple[Triage, list[Reason]]:
+    flags = set(answers.get("red_flags") or ())
+    reasons: list[tuple[str, Reason]] = []
+    for flag in catalogue.red_flags:
+        if flag.id in flags:
+            reasons.append((flag.level, Reason(flag.id, flag.message, flag.sources)))
+    stops: list[Reason] = []
+    for rule in catalogue.rules:
+        if all_hold(rule.when, answers):
+            reason = Reason(rule.id, rule.message, rule.sources)
+            reasons.append((rule.level, reason))
+            if rule.stop_running:
+                stops.append(reason)
+    # A condition that needs a clinician raises the level when it is a real
+    # contender: leaning cautious when the differential is uncertain.
+    for rc in ranked:
+        cond = catalogue.condition(rc.id)
+        if rc.band != "unlikely" and cond.care_level != "self_care":
+            reasons.append((cond.care_level, Reason(
+                f"condition:{cond.id}",
+                f"{cond.name} is {rc.band}; it needs a clinician to examine it.",
+                cond.sources)))
+    if reasons:
+        level = min((lv for lv, _ in reasons), key=LEVELS.index)
+    else:
+        level = "self_care"
+    ordered = [r for _, r in sorted(reasons, key=lambda lr: LEVELS.index(lr[0]))]
+    info = catalogue.levels[level]
+    return Triage(level, info.title, info.action, info.timeframe, tuple(ordered),
+                  tuple(f.id for f in catalogue.red_flags if f.id in flags)), stops
+
+
+def _run_guidance(
+    catalogue: Catalogue, answers: Answers, triage: Triage, rule_stops: list[Reason],
+    suspected_bone: bool,
+) -> RunGuidance:
+    rules = catalogue.advice["run_rules"]
+    msg: dict[str, str] = rules["messages"]
+    limit = rules["pain_limit"]
+    stop: list[str] = []
+    if triage.level in ("emergency", "urgent"):
+        stop.append(msg["triage"].format(level=triage.level))
+    stop += [msg["rule"].format(message=r.message) for r in rule_stops
+             if triage.level not in ("emergency", "urgent")]
+    if answers.get("limp") is True:
+        stop.append(msg["limp"])
+    pain = answers.get("pain_during_run")
+    if pain is not None and pain >= limit:
+        stop.append(msg["pain_high"].format(pain=pain))
+    if suspected_bone:
+        stop.append(msg["bone_stress"])
+    if stop:
+        return _verdict(catalogue, "stop", stop)
+
+    reduce: list[str] = []
+    ok: list[str] = []
+    after = answers.get("pain_after_run")
+    settled = answers.get("settles_by_morning")
+    if pain is not None:
+        ok.append(msg["ok_pain"].format(pain=pain))
+    if after == 0 and settled is None:
+        ok.append(msg["ok_no_after_pain"])  # nothing to settle
+    elif settled is False:
+        reduce.append(msg["not_settled"])
+    elif settled is True:
+        ok.append(msg["ok_settled"])
+    if after is not None and after > rules["pain_after_limit"]:
+        reduce.append(msg["pain_after_high"].format(pain=after))
+    trend = answers.get("trend")
+    if trend == "worse":
+        reduce.append(msg["worse"])
+    elif trend is not None:
+        ok.append(msg["ok_trend"])
+    missing = [k for k in ("pain_during_run", "settles_by_morning", "trend")
+               if key_missing(answers, k)
+               and not (k == "settles_by_morning" and after == 0)]
+    if missing:
+        names = rules["missing_names"]
+        reduce.append(msg["missing"].format(
+            what=_join([names[k] for k in missing])))
+    if reduce:
+        return _verdict(catalogue, "reduce", reduce)
+    return _verdict(catalogue, "continue", ok)
+
+
+def _verdict(catalogue: Catalogue, verdict: str, reasons: list[str]) -> RunGuidance:
+    text = catalogue.advice["verdicts"][verdict]
+    return RunGuidance(verdict, text["title"], tuple(reasons), text["advice"])
+
+
+def _care(catalogue: Catalogue, level: str, top: Condition | None) -> Care:
+    if level in ("emergency", "urgent"):
+        return Care(top.id if top else None,
+                    tuple(catalogue.advice["urgent_self_care"]), (),
+                    top.see_someone if top else ())
+    if top is None:
+        return Care(None, tuple(catalogue.advice["no_condition_self_care"]), (), ())
+    exercises = tuple(
+        {"id": e.id, "name": e.name}
+        for e in (catalogue.exercises[x] for x in top.exercises)
+    ) if not top.clinician_first else ()
+    return Care(top.id, top.self_care, exercises, top.see_someone)
+
+
+def _prevention(
+    catalogue: Catalogue, answers: Answers, top: Condition | None, limit: int = 5
+) -> tuple[tuple[Tip, ...], dict[str, str]]:
+    """Tips triggered by this runner's answers first, then those for the top condition."""
+    picked: list[Tip] = []
+    why: dict[str, str] = {}
+    for tip in catalogue.tips:
+        if tip.when and all_hold(tip.when, answers):
+            picked.append(tip)
+            q = catalogue.question(tip.when[0].key)
+            why[tip.id] = f"from your answer: {q.short.lower()}"
+    if top is not None:
+        for tip in catalogue.tips:
+            if top.id in tip.for_conditions and tip not in picked:
+                picked.append(tip)
+                why[tip.id] = f"helps with {top.name}"
+    return tuple(picked[:limit]), {t.id: why[t.id] for t in picked[:limit]}
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]

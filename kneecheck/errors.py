@@ -1,0 +1,49 @@
+"""Errors that reach the user as one line on standard error, with an exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit codes kneecheck uses; documented in the README."""
+
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2  # bad options, bad answers, no terminal to ask on
+    CATALOGUE = 3  # the catalogue in data/ is broken or inconsistent
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+
+
+class KneecheckError(Exception):
+    """An expected failure: the message is shown as is, no traceback."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AnswersError(KneecheckError):
+    """The answers object is malformed, mistyped, out of range or names unknown ids."""
+
+    exit_code = ExitCode.USAGE
+
+
+class UsageError(KneecheckError):
+    """The command was called in a way that cannot work (for example no terminal)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class CatalogueError(KneecheckError):
+    """One or more problems in the catalogue files, each naming file and entry."""
+
+    exit_code = ExitCode.CATALOGUE
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems"
+        body = "" if len(problems) == 1 else "\n  " + "\n  ".join(problems)
+        super().__init__(f"broken catalogue: {head}{body}")

@@ -1,0 +1,128 @@
+"""JSON Schemas of the answers and result objects (contract v1).
+
+The answers schema is built from the catalogue's questions, the same data the
+validator uses, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .catalogue import LEVELS, Catalogue
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+
+
+def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for q in catalogue.questions:
+        prop: dict[str, Any]
+        if q.type in ("integer", "scale"):
+            prop = {"type": "integer", "minimum": q.min, "maximum": q.max}
+        elif q.type == "number":
+            prop = {"type": "number", "minimum": q.min, "maximum": q.max}
+        elif q.type == "yes_no":
+            prop = {"type": "boolean"}
+        elif q.type == "single":
+            prop = {"enum": [c.value for c in q.choices]}
+        else:
+            prop = {"type": "array", "uniqueItems": False,
+                    "items": {"enum": [c.value for c in q.choices]}}
+        # null is accepted and means "don't know", like a missing key
+        prop = {"anyOf": [prop, {"type": "null"}], "description": q.text}
+        props[q.id] = prop
+    return {
+        "$schema": DRAFT,
+        "$id": "https://kneecheck.invalid/schema/answers-v1.json",
+        "title": "kneecheck answers (contract v1)",
+        "description": "Every key is optional; a missing key means not asked / "
+                       "don't know and counts neither for nor against anything.",
+        "type": "object",
+        "properties": props,
+        "additionalProperties": False,
+    }
+
+
+def result_schema(catalogue: Catalogue) -> dict[str, Any]:
+    condition_ids = [c.id for c in catalogue.conditions]
+    reason = {
+        "type": "object",
+        "required": ["id", "message"],
+        "properties": {"id": {"type": "string"}, "message": {"type": "string"},
+                       "sources": _STRINGS},
+    }
+    return {
+        "$schema": DRAFT,
+        "$id": "https://kneecheck.invalid/schema/result-v1.json",
+        "title": "kneecheck assess --json result (contract v1)",
+        "type": "object",
+        "required": ["schema_version", "kneecheck_version", "catalogue_version",
+                     "disclaimer", "triage", "conditions", "run_guidance",
+                     "self_care", "prevention", "answers"],
+        "properties": {
+            "schema_version": {"const": 1},
+            "kneecheck_version": {"type": "string"},
+            "catalogue_version": {"type": "string"},
+            "catalogue_name": {"type": "string"},
+            "disclaimer": {"type": "string", "minLength": 1},
+            "triage": {
+                "type": "object",
+                "required": ["level", "reasons"],
+                "properties": {
+                    "level": {"enum": list(LEVELS)},
+                    "title": {"type": "string"},
+                    "action": {"type": "string"},
+                    "timeframe": {"type": "string"},
+                    "reasons": {"type": "array", "items": reason},
+                    "red_flags": _STRINGS,
+                },
+            },
+            "conditions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "score", "band", "for", "against"],
+                    "properties": {
+                        "id": {"enum": condition_ids},
+                        "name": {"type": "string"},
+                        "score": {"type": "number", "minimum": 0, "maximum": 1},
+                        "band": {"enum": ["likely", "possible", "unlikely"]},
+                        "for": _STRINGS,
+                        "against": _STRINGS,
+                    },
+                },
+            },
+            "run_guidance": {
+                "type": "object",
+                "required": ["verdict", "reasons", "advice"],
+                "properties": {
+                    "verdict": {"enum": ["stop", "reduce", "continue"]},
+                    "title": {"type": "string"},
+                    "reasons": _STRINGS,
+                    "advice": {"type": "string"},
+                },
+            },
+            "self_care": _STRINGS,
+            "care": {
+                "type": "object",
+                "properties": {
+                    "condition": {"type": ["string", "null"]},
+                    "exercises": {"type": "array", "items": {
+                        "type": "object", "required": ["id", "name"],
+                        "properties": {"id": {"type": "string"},
+                                       "name": {"type": "string"}}}},
+                    "see_someone": _STRINGS,
+                },
+            },
+            "prevention": _STRINGS,
+            "prevention_tips": {"type": "array", "items": {
+                "type": "object",
+                "required": ["id", "topic", "title", "text", "evidence", "why"],
+                "properties": {k: {"type": "string"} for k in
+                               ("id", "topic", "title", "text", "evidence", "why")}}},
+            "stopped_early": {"type": "boolean"},
+            "answers": {k: v for k, v in answers_schema(catalogue).items()
+                        if not k.startswith("$")},
+        },
+    }

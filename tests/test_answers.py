@@ -1,0 +1,89 @@
+"""The answers contract: every bad input is a clear error naming the key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kneecheck.answers import read_answers, validate_answers
+from kneecheck.errors import AnswersError, ExitCode
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "answers must be a JSON object, not a list"),
+        ("x", "answers must be a JSON object"),
+        ({"elbow": 1}, "unknown answer key 'elbow'"),
+        ({"age": "30"}, "'age' must be a whole number"),
+        ({"age": 30.5}, "'age' must be a whole number"),
+        ({"age": True}, "'age' must be a whole number, not true/false"),
+        ({"age": 4}, "'age' is 4, out of range (5 to 100)"),
+        ({"age": 101}, "'age' is 101, out of range"),
+        ({"pain_during_run": 11}, "'pain_during_run' is 11, out of range (0 to 10)"),
+        ({"pain_after_run": -1}, "'pain_after_run' is -1, out of range"),
+        ({"morning_stiffness_min": 601}, "'morning_stiffness_min' is 601"),
+        ({"weekly_km": -5}, "'weekly_km' is -5, out of range"),
+        ({"weekly_km": "ten"}, "'weekly_km' must be a number"),
+        ({"limp": "yes"}, "'limp' must be true or false"),
+        ({"limp": 1}, "'limp' must be true or false"),
+        ({"sex": "f"}, "'sex' has unknown value 'f'"),
+        ({"onset": 3}, "'onset' must be a string"),
+        ({"where": "outside"}, "'where' must be a list of strings"),
+        ({"where": ["elbow"]}, "'where' has unknown id 'elbow'"),
+        ({"where": [1]}, "'where' must list strings"),
+        ({"red_flags": ["tired"]}, "'red_flags' has unknown id 'tired'"),
+        ({"feels": ["pop", "itchy"]}, "'feels' has unknown id 'itchy'"),
+    ],
+)
+def test_bad_answers_name_the_key(catalogue, raw: Any, message: str) -> None:
+    """Wrong types, unknown keys and ids, and out-of-range values are errors."""
+    with pytest.raises(AnswersError) as info:
+        validate_answers(raw, catalogue)
+    assert message in info.value.message
+    assert info.value.exit_code == ExitCode.USAGE
+
+
+def test_normalisation_dedupes_and_orders_lists(catalogue) -> None:
+    """Lists come back without duplicates, in catalogue order; keys in catalogue order."""
+    got = validate_answers(
+        {"where": ["outside", "around_kneecap", "outside"], "age": 30}, catalogue)
+    assert got == {"age": 30, "where": ["around_kneecap", "outside"]}
+    assert list(got) == ["age", "where"]
+
+
+def test_null_means_dont_know(catalogue) -> None:
+    """A null answer is the same as leaving the key out."""
+    assert validate_answers({"age": None, "limp": None}, catalogue) == {}
+
+
+def test_every_contract_key_accepted(catalogue) -> None:
+    """A full answers object using every key of the contract validates unchanged."""
+    full = {
+        "age": 30, "sex": "female", "side": "both", "onset": "sudden",
+        "injury": "twist", "where": ["inside"], "worse_with": ["twisting"],
+        "timing": ["at_rest"], "feels": ["catching"], "swelling": "mild",
+        "morning_stiffness_min": 0, "red_flags": [], "limp": False,
+        "pain_during_run": 0, "pain_after_run": 0, "settles_by_morning": True,
+        "trend": "better", "rested_week": False, "weekly_km": 12.5,
+        "weekly_km_change_pct": -10, "longest_run_change_pct": 0, "shoe_km": 0,
+        "new_shoes_or_surface": False,
+    }
+    assert validate_answers(full, catalogue) == full
+
+
+def test_read_answers_file_errors(catalogue, tmp_path) -> None:
+    """Missing files, folders and malformed JSON give one clear line each."""
+    with pytest.raises(AnswersError, match="answers file not found: nope.json"):
+        read_answers("nope.json", catalogue)
+    with pytest.raises(AnswersError, match="is a folder"):
+        read_answers(str(tmp_path), catalogue)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"age": 30,', encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"not valid JSON \(line 1, column 12"):
+        read_answers(str(bad), catalogue)
+    binary = tmp_path / "bin.json"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(AnswersError, match="cannot read answers file"):
+        read_answers(str(binary), catalogue)
