@@ -48,14 +48,13 @@ def read_answers(source: str, catalogue: Catalogue) -> Answers:
 def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
     """Check a decoded answers object against the questions; return it normalised."""
     if not isinstance(raw, dict):
-        raise AnswersError(
-            f"answers must be a JSON object, not {_json_type(raw)}")
+        raise AnswersError(f"answers must be a JSON object, not {_json_type(raw)}")
     questions = {q.id: q for q in catalogue.questions}
     unknown = sorted(k for k in raw if k not in questions)
     if unknown:
         raise AnswersError(
-            f"unknown answer key '{unknown[0]}' (known keys: "
-            f"{', '.join(questions)})")
+            f"unknown answer key '{unknown[0]}' (known keys: {', '.join(questions)})"
+        )
     out: Answers = {}
     for q in catalogue.questions:  # catalogue order keeps output stable
         if q.id in raw and raw[q.id] is not None:
@@ -67,46 +66,53 @@ def _check(q: Question, value: object) -> Any:
     key = q.id
     if q.type in ("integer", "scale"):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswersError(f"'{key}' must be a whole number, not "
-                               f"{_json_type(value)}")
+            raise AnswersError(
+                f"'{key}' must be a whole number, not {_json_type(value)}"
+            )
         return _in_range(q, value)
     if q.type == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-            isinstance(value, float) and not math.isfinite(value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not math.isfinite(value))
         ):
             raise AnswersError(f"'{key}' must be a number, not {_json_type(value)}")
         return _in_range(q, value)
     if q.type == "yes_no":
         if not isinstance(value, bool):
-            raise AnswersError(f"'{key}' must be true or false, not "
-                               f"{_json_type(value)}")
+            raise AnswersError(
+                f"'{key}' must be true or false, not {_json_type(value)}"
+            )
         return value
     known = [c.value for c in q.choices]
     if q.type == "single":
         if not isinstance(value, str):
             raise AnswersError(f"'{key}' must be a string, not {_json_type(value)}")
         if value not in known:
-            raise AnswersError(f"'{key}' has unknown value '{value}' (one of: "
-                               f"{', '.join(known)})")
+            raise AnswersError(
+                f"'{key}' has unknown value '{value}' (one of: {', '.join(known)})"
+            )
         return value
     if not isinstance(value, list):
-        raise AnswersError(f"'{key}' must be a list of strings, not "
-                           f"{_json_type(value)}")
+        raise AnswersError(
+            f"'{key}' must be a list of strings, not {_json_type(value)}"
+        )
     for item in value:
         if not isinstance(item, str):
-            raise AnswersError(f"'{key}' must list strings, found "
-                               f"{_json_type(item)}")
+            raise AnswersError(f"'{key}' must list strings, found {_json_type(item)}")
         if item not in known:
-            raise AnswersError(f"'{key}' has unknown id '{item}' (known: "
-                               f"{', '.join(known)})")
+            raise AnswersError(
+                f"'{key}' has unknown id '{item}' (known: {', '.join(known)})"
+            )
     return [v for v in known if v in value]
 
 
 def _in_range(q: Question, value: float) -> float:
     assert q.min is not None and q.max is not None  # the loader requires both
     if not q.min <= value <= q.max:
-        raise AnswersError(f"'{q.id}' is {value:g}, out of range "
-                           f"({q.min:g} to {q.max:g})")
+        raise AnswersError(
+            f"'{q.id}' is {value:g}, out of range ({q.min:g} to {q.max:g})"
+        )
     return value
 
 

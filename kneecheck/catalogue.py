@@ -329,7 +329,9 @@ class _Loader:
             seen.add(ident)
             yield entry, ident
 
-    def predicates(self, entry: _Entry, raw: object, what: str) -> tuple[Predicate, ...]:
+    def predicates(
+        self, entry: _Entry, raw: object, what: str
+    ) -> tuple[Predicate, ...]:
         """Parse a list of {key, op, value}, checking keys and ids against questions."""
         if not isinstance(raw, list) or not raw:
             entry.problem(f"'{what}' must be a non-empty list of conditions")
@@ -346,10 +348,10 @@ class _Loader:
             entry.problem(f"'{what}': each condition needs exactly key, op and value")
             return None
         key, op, value = item.get("key"), item.get("op"), item.get("value")
-        question = self.question_index.get(key) if isinstance(key, str) else None
-        if question is None:
+        if not isinstance(key, str) or key not in self.question_index:
             entry.problem(f"'{what}' names no answer: unknown key {key!r}")
             return None
+        question = self.question_index[key]
         if op not in OPS:
             entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
             return None
@@ -361,7 +363,9 @@ class _Loader:
                 entry.problem(f"'{what}' on '{key}': {op} needs a numeric answer")
                 return None
         elif (op in LIST_OPS) != (question.type == "multi"):
-            entry.problem(f"'{what}' on '{key}': op {op} does not fit a {question.type}")
+            entry.problem(
+                f"'{what}' on '{key}': op {op} does not fit a {question.type}"
+            )
             return None
         elif question.type == "yes_no":
             if not all(isinstance(v, bool) for v in values):
@@ -385,14 +389,25 @@ class _Loader:
         man = _Entry(self, "catalogue.json", "manifest", manifest)
         name, version = man.text("name"), man.text("version")
         files: dict[str, str] = man.get("files", dict, {}) or {}
-        file = {k: files.get(k, f"{k}.json") for k in (
-            "questions", "triage", "conditions", "scoring", "exercises", "tips",
-            "advice", "sources")}
+        file = {
+            k: files.get(k, f"{k}.json")
+            for k in (
+                "questions",
+                "triage",
+                "conditions",
+                "scoring",
+                "exercises",
+                "tips",
+                "advice",
+                "sources",
+            )
+        }
 
         sources = self.load_sources(file["sources"])
         red_flag_raw = self.read(file["triage"])
         questions, pictures, dont_know = self.load_questions(
-            file["questions"], red_flag_raw)
+            file["questions"], red_flag_raw
+        )
         levels, red_flags, rules = self.load_triage(file["triage"], red_flag_raw)
         exercises = self.load_exercises(file["exercises"])
         model, scoring = self.load_scoring(file["scoring"])
@@ -401,12 +416,14 @@ class _Loader:
         advice = self.read(file["advice"])
         adv = _Entry(self, file["advice"], "advice", advice)
         adv.text("disclaimer")
+        adv.text("intro")
         verdicts = adv.get("verdicts", dict, {}) or {}
         for v in ("stop", "reduce", "continue"):
             if v not in verdicts:
                 adv.problem(f"'verdicts' has no entry for '{v}'")
-        rules_raw = _Entry(self, file["advice"], "run_rules",
-                           adv.get("run_rules", dict, {}))
+        rules_raw = _Entry(
+            self, file["advice"], "run_rules", adv.get("run_rules", dict, {})
+        )
         rules_raw.sources()
         adv.texts("urgent_self_care")
         adv.texts("no_condition_self_care")
@@ -418,10 +435,21 @@ class _Loader:
         if self.problems:
             raise CatalogueError(self.problems)
         return Catalogue(
-            name=name, version=version, path=self.folder, questions=questions,
-            pictures=pictures, dont_know_label=dont_know, levels=levels,
-            red_flags=red_flags, rules=rules, conditions=conditions, model=model,
-            exercises=exercises, topics=topics, tips=tips, advice=advice,
+            name=name,
+            version=version,
+            path=self.folder,
+            questions=questions,
+            pictures=pictures,
+            dont_know_label=dont_know,
+            levels=levels,
+            red_flags=red_flags,
+            rules=rules,
+            conditions=conditions,
+            model=model,
+            exercises=exercises,
+            topics=topics,
+            tips=tips,
+            advice=advice,
             sources=sources,
         )
 
@@ -437,8 +465,11 @@ class _Loader:
     ) -> tuple[tuple[Question, ...], dict[str, tuple[str, ...]], str]:
         data = self.read(file)
         top = _Entry(self, file, "file", data)
-        pictures = {k: tuple(v) for k, v in (top.get("pictures", dict, {}) or {}).items()
-                    if isinstance(v, list)}
+        pictures = {
+            k: tuple(v)
+            for k, v in (top.get("pictures", dict, {}) or {}).items()
+            if isinstance(v, list)
+        }
         dont_know = top.text("dont_know_label")
         flags = [f for f in triage.get("red_flags", []) if isinstance(f, dict)]
         pending: list[tuple[_Entry, Question, object]] = []
@@ -448,37 +479,56 @@ class _Loader:
                 entry.problem(f"unknown type '{qtype}'")
             raw_choices = entry.raw.get("choices", [])
             if raw_choices == "red_flags":  # the red-flag list lives in triage.json
-                raw_choices = [{"value": f.get("id"), "label": f.get("label")}
-                               for f in flags]
+                raw_choices = [
+                    {"value": f.get("id"), "label": f.get("label")} for f in flags
+                ]
             choices = []
             for c in raw_choices if isinstance(raw_choices, list) else []:
                 ce = _Entry(self, file, f"question '{qid}' choice", c)
-                choices.append(Choice(ce.text("value"), ce.text("label"),
-                                      ce.text("mark", optional=True)))
+                choices.append(
+                    Choice(
+                        ce.text("value"),
+                        ce.text("label"),
+                        ce.text("mark", optional=True),
+                    )
+                )
             if qtype in ("single", "multi") and not choices:
                 entry.problem("a choice question needs choices")
-            lo = entry.get("min", (int, float), 0 if qtype not in (
-                "integer", "number", "scale") else None)
-            hi = entry.get("max", (int, float), 0 if qtype not in (
-                "integer", "number", "scale") else None)
+            lo = entry.get(
+                "min",
+                (int, float),
+                0 if qtype not in ("integer", "number", "scale") else None,
+            )
+            hi = entry.get(
+                "max",
+                (int, float),
+                0 if qtype not in ("integer", "number", "scale") else None,
+            )
             picture = entry.text("picture", optional=True)
             if picture and picture not in pictures:
                 entry.problem(f"unknown picture '{picture}'")
             q = Question(
-                id=qid, section=entry.text("section"), type=qtype,
-                text=entry.text("text"), short=entry.text("short"),
-                help=entry.text("help", optional=True), choices=tuple(choices),
+                id=qid,
+                section=entry.text("section"),
+                type=qtype,
+                text=entry.text("text"),
+                short=entry.text("short"),
+                help=entry.text("help", optional=True),
+                choices=tuple(choices),
                 min=lo if qtype in ("integer", "number", "scale") else None,
                 max=hi if qtype in ("integer", "number", "scale") else None,
-                unit=entry.text("unit", optional=True), skip_if=(), picture=picture,
+                unit=entry.text("unit", optional=True),
+                skip_if=(),
+                picture=picture,
             )
             self.question_index[qid] = q
             pending.append((entry, q, entry.raw.get("skip_if")))
         out = []
         for entry, q, skip in pending:  # skip rules may name later questions
             if skip is not None:
-                q = Question(**{**q.__dict__,
-                                "skip_if": self.predicates(entry, skip, "skip_if")})
+                q = Question(
+                    **{**q.__dict__, "skip_if": self.predicates(entry, skip, "skip_if")}
+                )
                 self.question_index[q.id] = q
             out.append(q)
         return tuple(out), pictures, dont_know
@@ -489,8 +539,9 @@ class _Loader:
         top = _Entry(self, file, "file", data)
         levels: dict[str, Level] = {}
         for entry, lid in self.entries(file, top.objects("levels"), "level"):
-            levels[lid] = Level(lid, entry.text("title"), entry.text("action"),
-                                entry.text("timeframe"))
+            levels[lid] = Level(
+                lid, entry.text("title"), entry.text("action"), entry.text("timeframe")
+            )
         for lid in LEVELS:
             if lid not in levels:
                 top.problem(f"triage level '{lid}' is not described")
@@ -506,24 +557,47 @@ class _Loader:
             level = level_of(entry)
             if level not in ("emergency", "urgent"):
                 entry.problem("a red flag must be emergency or urgent")
-            flags.append(RedFlag(fid, entry.text("label"), level,
-                                 entry.text("message"), entry.sources()))
+            flags.append(
+                RedFlag(
+                    fid,
+                    entry.text("label"),
+                    level,
+                    entry.text("message"),
+                    entry.sources(),
+                )
+            )
         flag_ids = {f.id for f in flags}
         rules = []
-        for entry, rid in self.entries(file, top.objects("combinations"),
-                                       "combination"):
+        for entry, rid in self.entries(
+            file, top.objects("combinations"), "combination"
+        ):
             all_of = entry.texts("all_of")
             for fid in all_of:
                 if fid not in flag_ids:
                     entry.problem(f"'all_of' names unknown red flag '{fid}'")
             when = tuple(Predicate("red_flags", "includes", f) for f in all_of)
-            rules.append(TriageRule(rid, when, level_of(entry), True,
-                                    entry.text("message"), entry.sources()))
+            rules.append(
+                TriageRule(
+                    rid,
+                    when,
+                    level_of(entry),
+                    True,
+                    entry.text("message"),
+                    entry.sources(),
+                )
+            )
         for entry, rid in self.entries(file, top.objects("rules"), "rule"):
             stop = entry.get("stop_running", bool)
-            rules.append(TriageRule(
-                rid, self.predicates(entry, entry.raw.get("when"), "when"),
-                level_of(entry), bool(stop), entry.text("message"), entry.sources()))
+            rules.append(
+                TriageRule(
+                    rid,
+                    self.predicates(entry, entry.raw.get("when"), "when"),
+                    level_of(entry),
+                    bool(stop),
+                    entry.text("message"),
+                    entry.sources(),
+                )
+            )
         return levels, tuple(flags), tuple(rules)
 
     def load_exercises(self, file: str) -> dict[str, Exercise]:
@@ -531,35 +605,48 @@ class _Loader:
         out: dict[str, Exercise] = {}
         top = _Entry(self, file, "file", data)
         for entry, eid in self.entries(file, top.objects("exercises"), "exercise"):
-            dose = _Entry(self, file, f"exercise '{eid}' dose",
-                          entry.get("dose", dict, {}))
+            dose = _Entry(
+                self, file, f"exercise '{eid}' dose", entry.get("dose", dict, {})
+            )
             reps = dose.raw.get("reps")
             hold = dose.raw.get("hold_seconds")
             if (reps is None) == (hold is None):
                 dose.problem("give exactly one of 'reps' and 'hold_seconds'")
             for k, v in (("reps", reps), ("hold_seconds", hold)):
-                if v is not None and (not isinstance(v, int) or isinstance(v, bool)
-                                      or v <= 0):
+                if v is not None and (
+                    not isinstance(v, int) or isinstance(v, bool) or v <= 0
+                ):
                     dose.problem(f"'{k}' must be a positive whole number")
             out[eid] = Exercise(
-                eid, entry.text("name"), entry.texts("how"), int(dose.number("sets")),
+                eid,
+                entry.text("name"),
+                entry.texts("how"),
+                int(dose.number("sets")),
                 reps if isinstance(reps, int) else None,
                 hold if isinstance(hold, int) else None,
-                int(dose.number("days_per_week")), entry.text("progression"),
-                entry.texts("conditions"), entry.sources())
+                int(dose.number("days_per_week")),
+                entry.text("progression"),
+                entry.texts("conditions"),
+                entry.sources(),
+            )
         return out
 
     def load_scoring(self, file: str) -> tuple[ScoringModel, dict[str, _Entry]]:
         data = self.read(file)
         top = _Entry(self, file, "file", data)
         bands = _Entry(self, file, "bands", top.get("bands", dict, {}))
-        model = ScoringModel(top.number("damping"), bands.number("likely"),
-                             bands.number("possible"), top.number("suspected_threshold"))
+        model = ScoringModel(
+            top.number("damping"),
+            bands.number("likely"),
+            bands.number("possible"),
+            top.number("suspected_threshold"),
+        )
         if not 0 < model.possible < model.likely <= 1:
             bands.problem("need 0 < possible < likely <= 1")
         raw = top.get("conditions", dict, {}) or {}
-        return model, {cid: _Entry(self, file, f"condition '{cid}'", v)
-                       for cid, v in raw.items()}
+        return model, {
+            cid: _Entry(self, file, f"condition '{cid}'", v) for cid, v in raw.items()
+        }
 
     def features(self, entry: _Entry) -> tuple[Feature, ...]:
         out = []
@@ -568,8 +655,9 @@ class _Loader:
             if "all" in fe.raw:
                 when = self.predicates(fe, fe.raw["all"], "all")
             else:
-                pred = self.predicate(fe, {k: fe.raw.get(k) for k in
-                                           ("key", "op", "value")}, "feature")
+                pred = self.predicate(
+                    fe, {k: fe.raw.get(k) for k in ("key", "op", "value")}, "feature"
+                )
                 when = (pred,) if pred else ()
             weight = fe.number("weight")
             if weight == 0:
@@ -577,8 +665,10 @@ class _Loader:
             text = fe.text("text", optional=True) or self.describe(when)
             out.append(Feature(when, weight, text))
         if not any(f.weight > 0 for f in out):
-            entry.problem("no feature points towards this condition, so no answer "
-                          "can ever reach it")
+            entry.problem(
+                "no feature points towards this condition, so no answer "
+                "can ever reach it"
+            )
         return tuple(out)
 
     def describe(self, when: tuple[Predicate, ...]) -> str:
@@ -612,8 +702,9 @@ class _Loader:
                 model = _Entry(self, file, f"condition '{cid}'", {})
             care = model.text("care_level")
             if care not in LEVELS or care == "emergency":
-                model.problem(f"care_level must be urgent, appointment or self_care, "
-                              f"not '{care}'")
+                model.problem(
+                    f"care_level must be urgent, appointment or self_care, not '{care}'"
+                )
             how_common = entry.text("how_common")
             if how_common not in HOW_COMMON:
                 entry.problem(f"how_common must be one of {', '.join(HOW_COMMON)}")
@@ -636,36 +727,50 @@ class _Loader:
                     entry.problem(f"exercise '{eid}' does not list this condition")
             for alias in entry.texts("aliases", optional=True):
                 if alias.lower() in aliases:
-                    entry.problem(f"alias '{alias}' is also used by "
-                                  f"'{aliases[alias.lower()]}'")
+                    entry.problem(
+                        f"alias '{alias}' is also used by '{aliases[alias.lower()]}'"
+                    )
                 aliases[alias.lower()] = cid
             first = entry.raw.get("clinician_first")
             if first is not None and not (isinstance(first, str) and first):
                 entry.problem("'clinician_first' must be null or a reason")
             model.sources()
-            out.append(Condition(
-                id=cid, name=entry.text("name"),
-                aliases=entry.texts("aliases", optional=True),
-                area=entry.text("area"), how_common=how_common,
-                summary=entry.text("summary"), description=entry.text("description"),
-                who=entry.text("who"), typical_signs=entry.texts("typical_signs"),
-                look_alikes=tuple(looks), self_care=entry.texts("self_care"),
-                exercises=ex_ids, see_someone=entry.texts("see_someone"),
-                recovery=entry.text("recovery"), treatments=tuple(treatments),
-                clinician_first=first if isinstance(first, str) else None,
-                sources=entry.sources(), prior=model.number("prior"),
-                care_level=care, features=self.features(model),
-                gates=self.predicates(model, model.raw["gates"], "gates")
-                if "gates" in model.raw else (),
-            ))
+            out.append(
+                Condition(
+                    id=cid,
+                    name=entry.text("name"),
+                    aliases=entry.texts("aliases", optional=True),
+                    area=entry.text("area"),
+                    how_common=how_common,
+                    summary=entry.text("summary"),
+                    description=entry.text("description"),
+                    who=entry.text("who"),
+                    typical_signs=entry.texts("typical_signs"),
+                    look_alikes=tuple(looks),
+                    self_care=entry.texts("self_care"),
+                    exercises=ex_ids,
+                    see_someone=entry.texts("see_someone"),
+                    recovery=entry.text("recovery"),
+                    treatments=tuple(treatments),
+                    clinician_first=first if isinstance(first, str) else None,
+                    sources=entry.sources(),
+                    prior=model.number("prior"),
+                    care_level=care,
+                    features=self.features(model),
+                    gates=self.predicates(model, model.raw["gates"], "gates")
+                    if "gates" in model.raw
+                    else (),
+                )
+            )
         ids = {c.id for c in out}
         for c in out:
             for other, _ in c.look_alikes:
                 if other not in ids:
                     self.problems.append(
                         f"{file}: condition '{c.id}': look-alike names unknown "
-                        f"condition '{other}'")
-        for cid, model in scoring.items():
+                        f"condition '{other}'"
+                    )
+        for model in scoring.values():
             model.problem("is in the scoring model but not in conditions")
         for cid in CONTRACT_CONDITIONS:
             if cid not in ids:
@@ -673,11 +778,14 @@ class _Loader:
         for eid, ex in exercises.items():
             for cid in ex.conditions:
                 if cid not in ids:
-                    self.problems.append(f"exercises: exercise '{eid}': unknown "
-                                         f"condition '{cid}'")
+                    self.problems.append(
+                        f"exercises: exercise '{eid}': unknown condition '{cid}'"
+                    )
                 elif eid not in next(c for c in out if c.id == cid).exercises:
-                    self.problems.append(f"exercises: exercise '{eid}': condition "
-                                         f"'{cid}' does not list it")
+                    self.problems.append(
+                        f"exercises: exercise '{eid}': condition "
+                        f"'{cid}' does not list it"
+                    )
         return tuple(out)
 
     def load_tips(
@@ -685,8 +793,10 @@ class _Loader:
     ) -> tuple[tuple[Topic, ...], tuple[Tip, ...]]:
         data = self.read(file)
         top = _Entry(self, file, "file", data)
-        topics = tuple(Topic(tid, e.text("title"))
-                       for e, tid in self.entries(file, top.objects("topics"), "topic"))
+        topics = tuple(
+            Topic(tid, e.text("title"))
+            for e, tid in self.entries(file, top.objects("topics"), "topic")
+        )
         topic_ids = {t.id for t in topics}
         tips = []
         for entry, tid in self.entries(file, top.objects("tips"), "tip"):
@@ -698,9 +808,18 @@ class _Loader:
             for cid in entry.texts("for_conditions", optional=True):
                 if cid not in condition_ids:
                     entry.problem(f"'for_conditions' names unknown condition '{cid}'")
-            tips.append(Tip(tid, topic, entry.text("title"), entry.text("text"),
-                            entry.text("evidence"), entry.sources(), when,
-                            entry.texts("for_conditions", optional=True)))
+            tips.append(
+                Tip(
+                    tid,
+                    topic,
+                    entry.text("title"),
+                    entry.text("text"),
+                    entry.text("evidence"),
+                    entry.sources(),
+                    when,
+                    entry.texts("for_conditions", optional=True),
+                )
+            )
         return topics, tuple(tips)
 
 

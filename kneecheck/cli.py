@@ -44,8 +44,10 @@ def _guarded(body: Callable[[], None]) -> None:
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # one line, no traceback: answers must not leak
-        _fail(f"internal error ({type(exc).__name__}); please report it.",
-              ExitCode.INTERNAL)
+        _fail(
+            f"internal error ({type(exc).__name__}); please report it.",
+            ExitCode.INTERNAL,
+        )
 
 
 def _print_json(document: Any) -> None:
@@ -61,9 +63,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True,
-        help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """A knee-pain self-check for runners. Not a diagnosis.
 
@@ -73,12 +81,18 @@ def _root(
 
 @app.command()
 def assess(
-    answers: Annotated[str | None, typer.Option(
-        "--answers", metavar="FILE",
-        help="Read the answers (a JSON object, contract v1) from FILE instead of "
-        "asking; '-' reads standard input.")] = None,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print only the result object as JSON.")] = False,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="Read the answers (a JSON object, contract v1) from FILE instead of "
+            "asking; '-' reads standard input.",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print only the result object as JSON.")
+    ] = False,
 ) -> None:
     """Answer the questionnaire and see how urgent it is, the likely causes,
     whether to keep running, and what to do now.
@@ -103,7 +117,8 @@ def assess(
             if not (sys.stdin.isatty() and sys.stdout.isatty()):
                 raise UsageError(
                     "no terminal to ask the questions on; give the answers with "
-                    "--answers FILE (or --answers - to read standard input)")
+                    "--answers FILE (or --answers - to read standard input)"
+                )
             from .prompts import ask_all
             from .render import make_console
 
@@ -122,12 +137,17 @@ def assess(
 
 @app.command()
 def tips(
-    topic: Annotated[str | None, typer.Option(
-        "--topic", metavar="TOPIC",
-        help="Only this topic: form, footwear, load, strength or cross_training.")
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic",
+            metavar="TOPIC",
+            help="Only this topic: form, footwear, load, strength or cross_training.",
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the tips as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the tips as JSON.")
+    ] = False,
 ) -> None:
     """Prevention advice for runners, by topic, with how strong the evidence is.
 
@@ -148,24 +168,39 @@ def tips(
             if not topics:
                 raise UsageError(
                     f"unknown topic '{topic}' (one of: "
-                    f"{', '.join(t.id for t in catalogue.topics)})")
+                    f"{', '.join(t.id for t in catalogue.topics)})"
+                )
         ids = {t.id for t in topics}
         chosen = [t for t in catalogue.tips if t.topic in ids]
         if as_json:
-            _print_json({
-                "schema_version": 1,
-                "kneecheck_version": __version__,
-                "catalogue_version": catalogue.version,
-                "topics": [
-                    {"id": t.id, "title": t.title, "tips": [
-                        {"id": tip.id, "title": tip.title, "text": tip.text,
-                         "evidence": tip.evidence,
-                         "sources": [catalogue.sources[s] for s in tip.sources]}
-                        for tip in chosen if tip.topic == t.id]}
-                    for t in topics
-                ],
-                "disclaimer": catalogue.advice["disclaimer"],
-            })
+            _print_json(
+                {
+                    "schema_version": 1,
+                    "kneecheck_version": __version__,
+                    "catalogue_version": catalogue.version,
+                    "topics": [
+                        {
+                            "id": t.id,
+                            "title": t.title,
+                            "tips": [
+                                {
+                                    "id": tip.id,
+                                    "title": tip.title,
+                                    "text": tip.text,
+                                    "evidence": tip.evidence,
+                                    "sources": [
+                                        catalogue.sources[s] for s in tip.sources
+                                    ],
+                                }
+                                for tip in chosen
+                                if tip.topic == t.id
+                            ],
+                        }
+                        for t in topics
+                    ],
+                    "disclaimer": catalogue.advice["disclaimer"],
+                }
+            )
         else:
             from .render import make_console, render_tips
 
@@ -181,8 +216,12 @@ class SchemaName(str, Enum):
 
 @app.command()
 def schema(
-    which: Annotated[SchemaName, typer.Argument(
-        help="Which object: answers (input of assess) or result (its --json).")],
+    which: Annotated[
+        SchemaName,
+        typer.Argument(
+            help="Which object: answers (input of assess) or result (its --json)."
+        ),
+    ],
 ) -> None:
     """Print the JSON Schema of the answers or the result object.
 

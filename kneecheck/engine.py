@@ -100,13 +100,21 @@ class Assessment:
                 "title": t.title,
                 "action": t.action,
                 "timeframe": t.timeframe,
-                "reasons": [{"id": r.id, "message": r.message,
-                             "sources": list(r.sources)} for r in t.reasons],
+                "reasons": [
+                    {"id": r.id, "message": r.message, "sources": list(r.sources)}
+                    for r in t.reasons
+                ],
                 "red_flags": list(t.red_flags),
             },
             "conditions": [
-                {"id": c.id, "name": c.name, "score": c.score, "band": c.band,
-                 "for": list(c.for_), "against": list(c.against)}
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "score": c.score,
+                    "band": c.band,
+                    "for": list(c.for_),
+                    "against": list(c.against),
+                }
                 for c in self.conditions
             ],
             "run_guidance": {
@@ -123,9 +131,14 @@ class Assessment:
             },
             "prevention": [f"{tip.title}: {tip.text}" for tip in self.prevention],
             "prevention_tips": [
-                {"id": tip.id, "topic": tip.topic, "title": tip.title,
-                 "text": tip.text, "evidence": tip.evidence,
-                 "why": self.tip_reasons.get(tip.id, "")}
+                {
+                    "id": tip.id,
+                    "topic": tip.topic,
+                    "title": tip.title,
+                    "text": tip.text,
+                    "evidence": tip.evidence,
+                    "why": self.tip_reasons.get(tip.id, ""),
+                }
                 for tip in self.prevention
             ],
             "stopped_early": self.stopped_early,
@@ -134,8 +147,9 @@ class Assessment:
         }
 
 
-def assess(catalogue: Catalogue, answers: Answers, stopped_early: bool = False
-           ) -> Assessment:
+def assess(
+    catalogue: Catalogue, answers: Answers, stopped_early: bool = False
+) -> Assessment:
     """Score validated answers against the catalogue. Deterministic and pure."""
     ranked, scores = rank_conditions(catalogue, answers)
     triage, rule_stop = _triage(catalogue, answers, ranked)
@@ -144,13 +158,22 @@ def assess(catalogue: Catalogue, answers: Answers, stopped_early: bool = False
     top = catalogue.condition(ranked[0].id) if ranked else None
     care = _care(catalogue, triage.level, top)
     # Prevention waits while something urgent is going on: it would only distract.
-    tips, why = ((), {}) if triage.level in ("emergency", "urgent") else \
-        _prevention(catalogue, answers, top)
+    tips, why = (
+        ((), {})
+        if triage.level in ("emergency", "urgent")
+        else _prevention(catalogue, answers, top)
+    )
     return Assessment(
-        catalogue_name=catalogue.name, catalogue_version=catalogue.version,
-        disclaimer=catalogue.advice["disclaimer"], triage=triage,
-        conditions=tuple(ranked), run_guidance=guidance, care=care,
-        prevention=tips, tip_reasons=why, answers=answers,
+        catalogue_name=catalogue.name,
+        catalogue_version=catalogue.version,
+        disclaimer=catalogue.advice["disclaimer"],
+        triage=triage,
+        conditions=tuple(ranked),
+        run_guidance=guidance,
+        care=care,
+        prevention=tips,
+        tip_reasons=why,
+        answers=answers,
         stopped_early=stopped_early,
     )
 
@@ -162,8 +185,9 @@ def rank_conditions(
     totals: dict[str, float] = {}
     evidence: dict[str, tuple[list[str], list[str]]] = {}
     for cond in catalogue.conditions:
-        if any(not key_missing(answers, g.key) and not g.holds(answers)
-               for g in cond.gates):
+        if any(
+            not key_missing(answers, g.key) and not g.holds(answers) for g in cond.gates
+        ):
             continue  # ruled out, e.g. osteoarthritis under 45: score 0, not listed
         total = cond.prior
         pro: list[str] = []
@@ -178,8 +202,10 @@ def rank_conditions(
     peak = max(totals.values())
     exps = {cid: math.exp(damping * (t - peak)) for cid, t in totals.items()}
     norm = sum(exps.values())
-    scores = {cid: exps[cid] / norm if cid in exps else 0.0
-              for cid in (c.id for c in catalogue.conditions)}
+    scores = {
+        cid: exps[cid] / norm if cid in exps else 0.0
+        for cid in (c.id for c in catalogue.conditions)
+    }
     order = {c.id: i for i, c in enumerate(catalogue.conditions)}
     ranked = []
     for cid in sorted(exps, key=lambda c: (-scores[c], order[c])):
@@ -187,10 +213,18 @@ def rank_conditions(
         if not pro:
             continue  # the contract lists only conditions with some support
         score = round(scores[cid], 3)
-        band = ("likely" if score >= catalogue.model.likely
-                else "possible" if score >= catalogue.model.possible else "unlikely")
-        ranked.append(RankedCondition(cid, catalogue.condition(cid).name, score,
-                                      band, tuple(pro), tuple(con)))
+        band = (
+            "likely"
+            if score >= catalogue.model.likely
+            else "possible"
+            if score >= catalogue.model.possible
+            else "unlikely"
+        )
+        ranked.append(
+            RankedCondition(
+                cid, catalogue.condition(cid).name, score, band, tuple(pro), tuple(con)
+            )
+        )
     return ranked, scores
 
 
@@ -214,22 +248,34 @@ def _triage(
     for rc in ranked:
         cond = catalogue.condition(rc.id)
         if rc.band != "unlikely" and cond.care_level != "self_care":
-            reasons.append((cond.care_level, Reason(
-                f"condition:{cond.id}",
-                f"{cond.name} is {rc.band}; it needs a clinician to examine it.",
-                cond.sources)))
-    if reasons:
-        level = min((lv for lv, _ in reasons), key=LEVELS.index)
-    else:
-        level = "self_care"
+            reasons.append(
+                (
+                    cond.care_level,
+                    Reason(
+                        f"condition:{cond.id}",
+                        f"{cond.name} is {rc.band}; a clinician needs to examine it.",
+                        cond.sources,
+                    ),
+                )
+            )
+    level = min((lv for lv, _ in reasons), key=LEVELS.index, default="self_care")
     ordered = [r for _, r in sorted(reasons, key=lambda lr: LEVELS.index(lr[0]))]
     info = catalogue.levels[level]
-    return Triage(level, info.title, info.action, info.timeframe, tuple(ordered),
-                  tuple(f.id for f in catalogue.red_flags if f.id in flags)), stops
+    return Triage(
+        level,
+        info.title,
+        info.action,
+        info.timeframe,
+        tuple(ordered),
+        tuple(f.id for f in catalogue.red_flags if f.id in flags),
+    ), stops
 
 
 def _run_guidance(
-    catalogue: Catalogue, answers: Answers, triage: Triage, rule_stops: list[Reason],
+    catalogue: Catalogue,
+    answers: Answers,
+    triage: Triage,
+    rule_stops: list[Reason],
     suspected_bone: bool,
 ) -> RunGuidance:
     rules = catalogue.advice["run_rules"]
@@ -238,8 +284,11 @@ def _run_guidance(
     stop: list[str] = []
     if triage.level in ("emergency", "urgent"):
         stop.append(msg["triage"].format(level=triage.level))
-    stop += [msg["rule"].format(message=r.message) for r in rule_stops
-             if triage.level not in ("emergency", "urgent")]
+    stop += [
+        msg["rule"].format(message=r.message)
+        for r in rule_stops
+        if triage.level not in ("emergency", "urgent")
+    ]
     if answers.get("limp") is True:
         stop.append(msg["limp"])
     pain = answers.get("pain_during_run")
@@ -269,13 +318,14 @@ def _run_guidance(
         reduce.append(msg["worse"])
     elif trend is not None:
         ok.append(msg["ok_trend"])
-    missing = [k for k in ("pain_during_run", "settles_by_morning", "trend")
-               if key_missing(answers, k)
-               and not (k == "settles_by_morning" and after == 0)]
+    missing = [
+        k
+        for k in ("pain_during_run", "settles_by_morning", "trend")
+        if key_missing(answers, k) and not (k == "settles_by_morning" and after == 0)
+    ]
     if missing:
         names = rules["missing_names"]
-        reduce.append(msg["missing"].format(
-            what=_join([names[k] for k in missing])))
+        reduce.append(msg["missing"].format(what=_join([names[k] for k in missing])))
     if reduce:
         return _verdict(catalogue, "reduce", reduce)
     return _verdict(catalogue, "continue", ok)
@@ -288,22 +338,29 @@ def _verdict(catalogue: Catalogue, verdict: str, reasons: list[str]) -> RunGuida
 
 def _care(catalogue: Catalogue, level: str, top: Condition | None) -> Care:
     if level in ("emergency", "urgent"):
-        return Care(top.id if top else None,
-                    tuple(catalogue.advice["urgent_self_care"]), (),
-                    top.see_someone if top else ())
+        return Care(
+            top.id if top else None,
+            tuple(catalogue.advice["urgent_self_care"]),
+            (),
+            top.see_someone if top else (),
+        )
     if top is None:
         return Care(None, tuple(catalogue.advice["no_condition_self_care"]), (), ())
-    exercises = tuple(
-        {"id": e.id, "name": e.name}
-        for e in (catalogue.exercises[x] for x in top.exercises)
-    ) if not top.clinician_first else ()
+    exercises = (
+        tuple(
+            {"id": e.id, "name": e.name}
+            for e in (catalogue.exercises[x] for x in top.exercises)
+        )
+        if not top.clinician_first
+        else ()
+    )
     return Care(top.id, top.self_care, exercises, top.see_someone)
 
 
 def _prevention(
     catalogue: Catalogue, answers: Answers, top: Condition | None, limit: int = 5
 ) -> tuple[tuple[Tip, ...], dict[str, str]]:
-    """Tips triggered by this runner's answers first, then those for the top condition."""
+    """Tips that this runner's answers trigger, then those for the top condition."""
     picked: list[Tip] = []
     why: dict[str, str] = {}
     for tip in catalogue.tips:

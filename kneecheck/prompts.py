@@ -28,6 +28,7 @@ def ask_all(catalogue: Catalogue, console: Console) -> tuple[Answers, bool]:
     """
     answers: Answers = {}
     section = ""
+    console.print(Text(catalogue.advice["intro"], style="bold"))
     for q in catalogue.questions:
         if q.skip_if and all_hold(q.skip_if, answers):
             continue  # this answer cannot change the result
@@ -35,9 +36,9 @@ def ask_all(catalogue: Catalogue, console: Console) -> tuple[Answers, bool]:
             section = q.section
             console.print(Text(f"\n{section}", style="bold underline"))
         if q.picture:
-            art = "\n".join(catalogue.pictures[q.picture])
-            console.print(Panel(Text(art), title="Your knee", title_align="left",
-                                expand=False))
+            _show_picture(catalogue.pictures[q.picture], console)
+        if q.help:
+            console.print(Text(q.help, style="dim"))
         value = _ask_one(catalogue, q)
         if value is not None:
             answers[q.id] = value
@@ -46,16 +47,38 @@ def ask_all(catalogue: Catalogue, console: Console) -> tuple[Answers, bool]:
     return answers, False
 
 
+def _show_picture(lines: tuple[str, ...], console: Console) -> None:
+    # Wrapped line art is unreadable; the choices carry the same letters anyway.
+    if max(map(len, lines)) + 4 > console.width:
+        console.print(
+            Text("(A wider terminal shows a picture of these areas.)", style="dim")
+        )
+        return
+    console.print(
+        Panel(
+            Text("\n".join(lines)), title="Your knee", title_align="left", expand=False
+        )
+    )
+
+
 def _ask_one(catalogue: Catalogue, q: Question) -> Any:
     dont_know = questionary.Choice(catalogue.dont_know_label, value=DONT_KNOW)
-    text = q.text + (f"\n  ({q.help})" if q.help else "")
+    text = q.text
     if q.type == "multi":
-        choices = [questionary.Choice(c.label if not c.mark else f"{c.mark}  {c.label}",
-                                      value=c.value) for c in q.choices]
-        picked = _run(questionary.checkbox(
-            text, choices=[*choices, questionary.Separator(), dont_know],
-            instruction="(space to tick, enter when done; nothing ticked = none)",
-            style=_STYLE))
+        choices = [
+            questionary.Choice(
+                c.label if not c.mark else f"{c.mark}  {c.label}", value=c.value
+            )
+            for c in q.choices
+        ]
+        picked = _run(
+            questionary.checkbox(
+                text,
+                choices=[*choices, questionary.Separator(), dont_know],
+                instruction="(space ticks, enter confirms)",
+                style=_STYLE,
+            )
+        )
         if DONT_KNOW in picked:
             rest = [v for v in picked if v != DONT_KNOW]
             return rest or None
@@ -64,17 +87,25 @@ def _ask_one(catalogue: Catalogue, q: Question) -> Any:
         if q.type == "single":
             options = [questionary.Choice(c.label, value=c.value) for c in q.choices]
         elif q.type == "yes_no":
-            options = [questionary.Choice("Yes", value=True),
-                       questionary.Choice("No", value=False)]
+            options = [
+                questionary.Choice("Yes", value=True),
+                questionary.Choice("No", value=False),
+            ]
         else:
             lo, hi = int(q.min or 0), int(q.max or 10)
             options = [questionary.Choice(str(n), value=n) for n in range(lo, hi + 1)]
-        picked = _run(questionary.select(text, choices=[*options, dont_know],
-                                         style=_STYLE))
+        picked = _run(
+            questionary.select(text, choices=[*options, dont_know], style=_STYLE)
+        )
         return None if picked == DONT_KNOW else picked
-    raw = _run(questionary.text(
-        text, instruction=f"(leave empty if you don't know; {q.min:g}-{q.max:g})",
-        validate=lambda s: _number_error(q, s) or True, style=_STYLE))
+    raw = _run(
+        questionary.text(
+            text,
+            instruction=f"(leave empty if you don't know; {q.min:g}-{q.max:g})",
+            validate=lambda s: _number_error(q, s) or True,
+            style=_STYLE,
+        )
+    )
     return _to_number(q, raw)
 
 
@@ -92,8 +123,11 @@ def _number_error(q: Question, raw: str) -> str | None:
     try:
         value = _to_number(q, raw)
     except ValueError:
-        return "Please type a whole number" if q.type == "integer" else \
-            "Please type a number"
+        return (
+            "Please type a whole number"
+            if q.type == "integer"
+            else "Please type a number"
+        )
     assert value is not None and q.min is not None and q.max is not None
     if not q.min <= value <= q.max:
         return f"Please give a value from {q.min:g} to {q.max:g}"

@@ -50,44 +50,73 @@ def render_assessment(result: Assessment, console: Console) -> None:
         parts.append(Text("Why:", style="bold"))
         parts.append(_bullets([r.message for r in t.reasons]))
     if result.stopped_early:
-        parts.append(Text("The questionnaire stopped at the warning signs: they come "
-                          "first, whatever the rest would say.", style="italic"))
-    console.print(Panel(Group(*parts), title="How urgent is it?", title_align="left",
-                        box=box.ROUNDED))
+        parts.append(
+            Text(
+                "The questionnaire stopped at the warning signs: they come "
+                "first, whatever the rest would say.",
+                style="italic",
+            )
+        )
+    console.print(
+        Panel(
+            Group(*parts),
+            title="How urgent is it?",
+            title_align="left",
+            box=box.ROUNDED,
+        )
+    )
 
     if result.conditions:
-        table = Table(title="Possible causes, most likely first (not a diagnosis)",
-                      title_justify="left", box=box.SIMPLE_HEAD, show_lines=False,
-                      expand=True)
+        table = Table(
+            title="Possible causes, most likely first (not a diagnosis)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_lines=False,
+            expand=True,
+        )
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column("Condition", ratio=2)
         table.add_column("Match", no_wrap=True)
         table.add_column("Answers for", ratio=3)
         table.add_column("Answers against", ratio=3)
         # Always three to compare; more only while they are real contenders.
-        shown = [c for i, c in enumerate(result.conditions)
-                 if i < MIN_SHOWN or c.band != "unlikely"]
+        shown = [
+            c
+            for i, c in enumerate(result.conditions)
+            if i < MIN_SHOWN or c.band != "unlikely"
+        ]
         for i, c in enumerate(shown, 1):
             style = BAND_STYLE[c.band]
-            table.add_row(str(i), Text(c.name, style=style),
-                          Text(f"{c.band}\nscore {c.score:.2f}", style=style),
-                          _bullets(c.for_), _bullets(c.against) or Text("-"))
+            table.add_row(
+                str(i),
+                Text(c.name, style=style),
+                Text(f"{c.band}\nscore {c.score:.2f}", style=style),
+                _bullets(c.for_),
+                _bullets(c.against) or Text("-"),
+            )
         console.print(table)
         rest = len(result.conditions) - len(shown)
         if rest > 0:
-            console.print(Text(f"  {rest} more with weak support: see --json.",
-                               style="dim"))
+            console.print(
+                Text(f"  {rest} more with weak support: see --json.", style="dim")
+            )
     else:
-        console.print(Text("No condition in the catalogue matched your answers.",
-                           style="italic"))
+        console.print(
+            Text("No condition in the catalogue matched your answers.", style="italic")
+        )
 
     g = result.run_guidance
     run = Text()
     run.append(f" {g.verdict.upper()} ", style=VERDICT_STYLE[g.verdict])
     run.append(f"  {g.title}")
-    console.print(Panel(Group(run, _bullets(g.reasons), Text(g.advice)),
-                        title="Can I keep running?", title_align="left",
-                        box=box.ROUNDED))
+    console.print(
+        Panel(
+            Group(run, _bullets(g.reasons), Text(g.advice)),
+            title="Can I keep running?",
+            title_align="left",
+            box=box.ROUNDED,
+        )
+    )
 
     care = result.care
     heading = "What to do now"
@@ -95,13 +124,17 @@ def render_assessment(result: Assessment, console: Console) -> None:
         heading += f" (for {result.conditions[0].name})"
     blocks: list[Text] = [_bullets(care.self_care)]
     if care.exercises:
-        blocks.append(Text("Exercises: ", style="bold").append(
-            ", ".join(e["name"] for e in care.exercises), style=""))
+        blocks.append(
+            Text("Exercises: ", style="bold").append(
+                ", ".join(e["name"] for e in care.exercises), style=""
+            )
+        )
     if care.see_someone:
         blocks.append(Text("See someone:", style="bold"))
         blocks.append(_bullets(care.see_someone))
-    console.print(Panel(Group(*blocks), title=heading, title_align="left",
-                        box=box.ROUNDED))
+    console.print(
+        Panel(Group(*blocks), title=heading, title_align="left", box=box.ROUNDED)
+    )
 
     if result.prevention:
         console.print(Text("Prevention tips for you", style="bold"))
@@ -117,7 +150,9 @@ def render_assessment(result: Assessment, console: Console) -> None:
 
 
 def render_tips(
-    catalogue: Catalogue, topics: Sequence[Topic], tips: Sequence[Tip],
+    catalogue: Catalogue,
+    topics: Sequence[Topic],
+    tips: Sequence[Tip],
     console: Console,
 ) -> None:
     """Print prevention tips grouped by topic, each with its evidence note."""
@@ -131,6 +166,12 @@ def render_tips(
             body.append(Text(tip.text))
             body.append(Text(f"Evidence: {tip.evidence}", style="dim"))
             body.append(Text(""))
-        console.print(Panel(Group(*body[:-1]), title=topic.title, title_align="left",
-                            box=box.ROUNDED))
+        console.print(
+            Panel(
+                Group(*body[:-1]),
+                title=topic.title,
+                title_align="left",
+                box=box.ROUNDED,
+            )
+        )
     console.print(Text(catalogue.advice["disclaimer"], style="italic"))

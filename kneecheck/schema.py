@@ -27,8 +27,11 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
         elif q.type == "single":
             prop = {"enum": [c.value for c in q.choices]}
         else:
-            prop = {"type": "array", "uniqueItems": False,
-                    "items": {"enum": [c.value for c in q.choices]}}
+            prop = {
+                "type": "array",
+                "uniqueItems": False,
+                "items": {"enum": [c.value for c in q.choices]},
+            }
         # null is accepted and means "don't know", like a missing key
         prop = {"anyOf": [prop, {"type": "null"}], "description": q.text}
         props[q.id] = prop
@@ -37,7 +40,7 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
         "$id": "https://kneecheck.invalid/schema/answers-v1.json",
         "title": "kneecheck answers (contract v1)",
         "description": "Every key is optional; a missing key means not asked / "
-                       "don't know and counts neither for nor against anything.",
+        "don't know and counts neither for nor against anything.",
         "type": "object",
         "properties": props,
         "additionalProperties": False,
@@ -49,17 +52,29 @@ def result_schema(catalogue: Catalogue) -> dict[str, Any]:
     reason = {
         "type": "object",
         "required": ["id", "message"],
-        "properties": {"id": {"type": "string"}, "message": {"type": "string"},
-                       "sources": _STRINGS},
+        "properties": {
+            "id": {"type": "string"},
+            "message": {"type": "string"},
+            "sources": _STRINGS,
+        },
     }
     return {
         "$schema": DRAFT,
         "$id": "https://kneecheck.invalid/schema/result-v1.json",
         "title": "kneecheck assess --json result (contract v1)",
         "type": "object",
-        "required": ["schema_version", "kneecheck_version", "catalogue_version",
-                     "disclaimer", "triage", "conditions", "run_guidance",
-                     "self_care", "prevention", "answers"],
+        "required": [
+            "schema_version",
+            "kneecheck_version",
+            "catalogue_version",
+            "disclaimer",
+            "triage",
+            "conditions",
+            "run_guidance",
+            "self_care",
+            "prevention",
+            "answers",
+        ],
         "properties": {
             "schema_version": {"const": 1},
             "kneecheck_version": {"type": "string"},
@@ -108,21 +123,37 @@ def result_schema(catalogue: Catalogue) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     "condition": {"type": ["string", "null"]},
-                    "exercises": {"type": "array", "items": {
-                        "type": "object", "required": ["id", "name"],
-                        "properties": {"id": {"type": "string"},
-                                       "name": {"type": "string"}}}},
+                    "exercises": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "name"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                            },
+                        },
+                    },
                     "see_someone": _STRINGS,
                 },
             },
             "prevention": _STRINGS,
-            "prevention_tips": {"type": "array", "items": {
-                "type": "object",
-                "required": ["id", "topic", "title", "text", "evidence", "why"],
-                "properties": {k: {"type": "string"} for k in
-                               ("id", "topic", "title", "text", "evidence", "why")}}},
+            "prevention_tips": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "topic", "title", "text", "evidence", "why"],
+                    "properties": {
+                        k: {"type": "string"}
+                        for k in ("id", "topic", "title", "text", "evidence", "why")
+                    },
+                },
+            },
             "stopped_early": {"type": "boolean"},
-            "answers": {k: v for k, v in answers_schema(catalogue).items()
-                        if not k.startswith("$")},
+            "answers": {
+                k: v
+                for k, v in answers_schema(catalogue).items()
+                if not k.startswith("$")
+            },
         },
     }

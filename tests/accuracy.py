@@ -18,8 +18,10 @@ from kneecheck.catalogue import Catalogue, load_catalogue
 from kneecheck.engine import assess
 
 TESTS = Path(__file__).resolve().parent
-FOLDERS = {"cases": TESTS / "cases",
-           "vignettes": TESTS.parent.parent / "shared" / "vignettes"}
+FOLDERS = {
+    "cases": TESTS / "cases",
+    "vignettes": TESTS.parent.parent / "shared" / "vignettes",
+}
 LEVELS = ["self_care", "appointment", "urgent", "emergency"]  # least urgent first
 
 
@@ -45,11 +47,15 @@ class Outcome:
 
     @property
     def under_triaged(self) -> bool:
-        return LEVELS.index(self.level) < LEVELS.index(self.case["expect"]["triage_min"])
+        return LEVELS.index(self.level) < LEVELS.index(
+            self.case["expect"]["triage_min"]
+        )
 
     @property
     def over_triaged(self) -> bool:
-        return LEVELS.index(self.level) > LEVELS.index(self.case["expect"]["triage_max"])
+        return LEVELS.index(self.level) > LEVELS.index(
+            self.case["expect"]["triage_max"]
+        )
 
     @property
     def verdict_ok(self) -> bool:
@@ -57,16 +63,25 @@ class Outcome:
 
 
 def load(folder: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(folder.glob("*.json")) if p.name != "README.json"]
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(folder.glob("*.json"))
+        if p.name != "README.json"
+    ]
 
 
 def run(catalogue: Catalogue, cases: list[dict[str, Any]]) -> list[Outcome]:
     out = []
     for case in cases:
         result = assess(catalogue, validate_answers(case["answers"], catalogue))
-        out.append(Outcome(case, [c.id for c in result.conditions],
-                           result.triage.level, result.run_guidance.verdict))
+        out.append(
+            Outcome(
+                case,
+                [c.id for c in result.conditions],
+                result.triage.level,
+                result.run_guidance.verdict,
+            )
+        )
     return out
 
 
@@ -95,10 +110,12 @@ def main(argv: list[str]) -> int:
         outcomes = run(catalogue, load(folder))
         every += outcomes
         s = summary(outcomes)
-        print(f"{name:10} {s['cases']:3} cases ({s['with_condition']} with a "
-              f"condition): top-1 {s['top1']:.1%}, top-3 {s['top3']:.1%}, "
-              f"under-triaged {s['under_triaged']}, over-triaged "
-              f"{s['over_triaged']}, verdict mismatches {s['verdict_mismatches']}")
+        print(
+            f"{name:10} {s['cases']:3} cases ({s['with_condition']} with a "
+            f"condition): top-1 {s['top1']:.1%}, top-3 {s['top3']:.1%}, "
+            f"under-triaged {s['under_triaged']}, over-triaged "
+            f"{s['over_triaged']}, verdict mismatches {s['verdict_mismatches']}"
+        )
         if verbose:
             for o in outcomes:
                 problems = []
@@ -109,15 +126,19 @@ def main(argv: list[str]) -> int:
                 if not o.verdict_ok:
                     problems.append(f"verdict {o.verdict}")
                 if problems:
-                    print(f"   {o.case['id']}: expected {o.case['expect']['condition']}"
-                          f" {o.case['expect']['triage_min']}..."
-                          f"{o.case['expect']['triage_max']} "
-                          f"{o.case['expect']['verdict']}; got {'; '.join(problems)}")
+                    print(
+                        f"   {o.case['id']}: expected {o.case['expect']['condition']}"
+                        f" {o.case['expect']['triage_min']}..."
+                        f"{o.case['expect']['triage_max']} "
+                        f"{o.case['expect']['verdict']}; got {'; '.join(problems)}"
+                    )
     s = summary(every)
-    print(f"{'all':10} {s['cases']:3} cases ({s['with_condition']} with a condition): "
-          f"top-1 {s['top1']:.1%}, top-3 {s['top3']:.1%}, under-triaged "
-          f"{s['under_triaged']}, over-triaged {s['over_triaged']}, verdict "
-          f"mismatches {s['verdict_mismatches']}")
+    print(
+        f"{'all':10} {s['cases']:3} cases ({s['with_condition']} with a condition): "
+        f"top-1 {s['top1']:.1%}, top-3 {s['top3']:.1%}, under-triaged "
+        f"{s['under_triaged']}, over-triaged {s['over_triaged']}, verdict "
+        f"mismatches {s['verdict_mismatches']}"
+    )
     return 0
 
 

@@ -20,8 +20,9 @@ LEVELS = ["self_care", "appointment", "urgent", "emergency"]  # least urgent fir
 
 
 def load_cases(folder: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(folder.glob("*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
+    ]
 
 
 def all_cases() -> list[dict[str, Any]]:
@@ -33,7 +34,7 @@ def all_cases() -> list[dict[str, Any]]:
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every test gets its own home and the built-in catalogue, whatever the shell set."""
+    """Each test gets its own home and the built-in catalogue, whatever the shell."""
     monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KNEECHECK_CATALOGUE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")

@@ -6,9 +6,12 @@ from kneecheck.answers import validate_answers
 from kneecheck.engine import assess
 
 PFP = {
-    "age": 30, "onset": "gradual", "where": ["around_kneecap"],
+    "age": 30,
+    "onset": "gradual",
+    "where": ["around_kneecap"],
     "worse_with": ["stairs_down", "squatting", "sitting_bent"],
-    "red_flags": [], "limp": False,
+    "red_flags": [],
+    "limp": False,
 }
 
 
@@ -18,15 +21,20 @@ def run(catalogue, **answers):
 
 def test_continue_needs_all_three_checks(catalogue) -> None:
     """Under 5/10, settled by morning and not worse: continue."""
-    r = run(catalogue, **PFP, pain_during_run=4, pain_after_run=3,
-            settles_by_morning=True, trend="same")
+    r = run(
+        catalogue,
+        **PFP,
+        pain_during_run=4,
+        pain_after_run=3,
+        settles_by_morning=True,
+        trend="same",
+    )
     assert r.run_guidance.verdict == "continue"
 
 
 def test_boundary_five_means_stop(catalogue) -> None:
     """5/10 during the run is already past the limit."""
-    r = run(catalogue, **PFP, pain_during_run=5, settles_by_morning=True,
-            trend="same")
+    r = run(catalogue, **PFP, pain_during_run=5, settles_by_morning=True, trend="same")
     assert r.run_guidance.verdict == "stop"
     assert any("5/10" in x for x in r.run_guidance.reasons)
 
@@ -34,24 +42,43 @@ def test_boundary_five_means_stop(catalogue) -> None:
 def test_not_settled_or_worse_means_reduce(catalogue) -> None:
     """Next-morning pain or a worsening trend: reduce."""
     base = {**PFP, "pain_during_run": 2, "pain_after_run": 2}
-    assert run(catalogue, **base, settles_by_morning=False,
-               trend="same").run_guidance.verdict == "reduce"
-    assert run(catalogue, **base, settles_by_morning=True,
-               trend="worse").run_guidance.verdict == "reduce"
+    assert (
+        run(
+            catalogue, **base, settles_by_morning=False, trend="same"
+        ).run_guidance.verdict
+        == "reduce"
+    )
+    assert (
+        run(
+            catalogue, **base, settles_by_morning=True, trend="worse"
+        ).run_guidance.verdict
+        == "reduce"
+    )
 
 
 def test_pain_after_over_five_means_reduce(catalogue) -> None:
     """Pain after a run above 5/10 is more than the knee should take."""
-    r = run(catalogue, **PFP, pain_during_run=3, pain_after_run=6,
-            settles_by_morning=True, trend="same")
+    r = run(
+        catalogue,
+        **PFP,
+        pain_during_run=3,
+        pain_after_run=6,
+        settles_by_morning=True,
+        trend="same",
+    )
     assert r.run_guidance.verdict == "reduce"
 
 
 def test_missing_answers_take_the_cautious_side(catalogue) -> None:
     """Without the pain, settling or trend answers, never 'continue'."""
     for drop in ("pain_during_run", "settles_by_morning", "trend"):
-        answers = {**PFP, "pain_during_run": 2, "pain_after_run": 2,
-                   "settles_by_morning": True, "trend": "same"}
+        answers = {
+            **PFP,
+            "pain_during_run": 2,
+            "pain_after_run": 2,
+            "settles_by_morning": True,
+            "trend": "same",
+        }
         del answers[drop]
         r = run(catalogue, **answers)
         assert r.run_guidance.verdict == "reduce", drop
@@ -59,24 +86,39 @@ def test_missing_answers_take_the_cautious_side(catalogue) -> None:
 
 
 def test_no_pain_after_needs_no_settling_answer(catalogue) -> None:
-    """With no pain after the run there is nothing to settle, so the question is skipped."""
+    """With no pain after the run there is nothing to settle: no question needed."""
     r = run(catalogue, **PFP, pain_during_run=1, pain_after_run=0, trend="better")
     assert r.run_guidance.verdict == "continue"
 
 
 def test_limp_means_stop(catalogue) -> None:
     """A limp stops running whatever the pain score."""
-    r = run(catalogue, **{**PFP, "limp": True}, pain_during_run=1,
-            pain_after_run=0, trend="better")
+    r = run(
+        catalogue,
+        **{**PFP, "limp": True},
+        pain_during_run=1,
+        pain_after_run=0,
+        trend="better",
+    )
     assert r.run_guidance.verdict == "stop"
 
 
 def test_suspected_bone_stress_means_stop(catalogue) -> None:
     """A focal bony tenderness with hopping pain stops running even at low pain."""
-    r = run(catalogue, age=25, onset="gradual", where=["inside_below"],
-            feels=["tender_bone_spot"], worse_with=["hopping", "running"],
-            weekly_km_change_pct=50, pain_during_run=2, pain_after_run=1,
-            settles_by_morning=True, trend="same", limp=False)
+    r = run(
+        catalogue,
+        age=25,
+        onset="gradual",
+        where=["inside_below"],
+        feels=["tender_bone_spot"],
+        worse_with=["hopping", "running"],
+        weekly_km_change_pct=50,
+        pain_during_run=2,
+        pain_after_run=1,
+        settles_by_morning=True,
+        trend="same",
+        limp=False,
+    )
     assert r.conditions[0].id == "bone_stress_injury"
     assert r.run_guidance.verdict == "stop"
     assert r.triage.level in ("appointment", "urgent")
@@ -84,8 +126,15 @@ def test_suspected_bone_stress_means_stop(catalogue) -> None:
 
 def test_red_flag_in_scripted_run_still_ranks_conditions(catalogue) -> None:
     """A locked knee after a twist is urgent and still names its likely cause."""
-    r = run(catalogue, age=30, onset="sudden", injury="twist", where=["inside"],
-            feels=["catching"], red_flags=["locked"])
+    r = run(
+        catalogue,
+        age=30,
+        onset="sudden",
+        injury="twist",
+        where=["inside"],
+        feels=["catching"],
+        red_flags=["locked"],
+    )
     assert r.triage.level == "urgent"
     assert r.triage.reasons[0].id == "locked"
     assert r.conditions[0].id == "meniscus_tear"
@@ -102,14 +151,24 @@ def test_combination_raises_to_emergency(catalogue) -> None:
 
 def test_age_gates(catalogue) -> None:
     """Growth-plate conditions need a growing child; osteoarthritis needs 45+."""
-    shin = {"onset": "gradual", "where": ["shin_bump"], "swelling": "shin_bump",
-            "worse_with": ["kneeling", "jumping"]}
+    shin = {
+        "onset": "gradual",
+        "where": ["shin_bump"],
+        "swelling": "shin_bump",
+        "worse_with": ["kneeling", "jumping"],
+    }
     assert run(catalogue, age=13, **shin).conditions[0].id == "osgood_schlatter"
     adult = run(catalogue, age=35, **shin)
-    assert all(c.id != "osgood_schlatter" or c.band == "unlikely"
-               for c in adult.conditions)
-    oa = {"onset": "gradual", "where": ["inside"], "morning_stiffness_min": 15,
-          "feels": ["stiffness"], "timing": ["first_steps"]}
+    assert all(
+        c.id != "osgood_schlatter" or c.band == "unlikely" for c in adult.conditions
+    )
+    oa = {
+        "onset": "gradual",
+        "where": ["inside"],
+        "morning_stiffness_min": 15,
+        "feels": ["stiffness"],
+        "timing": ["first_steps"],
+    }
     assert run(catalogue, age=60, **oa).conditions[0].id == "knee_osteoarthritis"
     young = run(catalogue, age=30, **oa)
     assert young.conditions[0].id != "knee_osteoarthritis"
@@ -134,14 +193,21 @@ def test_empty_answers_are_safe(catalogue) -> None:
 
 def test_prevention_follows_answers(catalogue) -> None:
     """Load spikes, worn shoes and new surfaces bring their own tips, with a reason."""
-    r = run(catalogue, **PFP, weekly_km_change_pct=50, longest_run_change_pct=40,
-            shoe_km=900, new_shoes_or_surface=True)
+    r = run(
+        catalogue,
+        **PFP,
+        weekly_km_change_pct=50,
+        longest_run_change_pct=40,
+        shoe_km=900,
+        new_shoes_or_surface=True,
+    )
     whys = [r.tip_reasons[t.id] for t in r.prevention]
     assert len(r.prevention) >= 4
     assert all(w.startswith("from your answer") for w in whys[:4])
     plain = run(catalogue, **PFP)
-    assert not any(plain.tip_reasons[t.id].startswith("from your answer")
-                   for t in plain.prevention)
+    assert not any(
+        plain.tip_reasons[t.id].startswith("from your answer") for t in plain.prevention
+    )
 
 
 def test_urgent_advice_replaces_self_care(catalogue) -> None:
@@ -154,10 +220,18 @@ def test_urgent_advice_replaces_self_care(catalogue) -> None:
 def test_to_dict_has_contract_keys(catalogue) -> None:
     """The result carries every key the contract requires."""
     d = run(catalogue, **PFP).to_dict()
-    for key in ("schema_version", "kneecheck_version", "catalogue_version",
-                "disclaimer", "triage", "conditions", "run_guidance", "self_care",
-                "prevention", "answers"):
+    for key in (
+        "schema_version",
+        "kneecheck_version",
+        "catalogue_version",
+        "disclaimer",
+        "triage",
+        "conditions",
+        "run_guidance",
+        "self_care",
+        "prevention",
+        "answers",
+    ):
         assert key in d
     assert d["schema_version"] == 1
-    assert set(d["conditions"][0]) >= {"id", "name", "score", "band", "for",
-                                       "against"}
+    assert set(d["conditions"][0]) >= {"id", "name", "score", "band", "for", "against"}

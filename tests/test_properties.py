@@ -32,19 +32,21 @@ def _value(q: Question) -> st.SearchStrategy[Any]:
 
 def answers_strategy(catalogue: Catalogue) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
-        {}, optional={q.id: _value(q) for q in catalogue.questions})
+        {}, optional={q.id: _value(q) for q in catalogue.questions}
+    )
 
 
 ANSWERS = answers_strategy(CATALOGUE)
 FLAGS = st.sampled_from([f for f in CATALOGUE.red_flags])
-FAST = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @FAST
 @given(ANSWERS, FLAGS)
 def test_red_flag_always_decides_triage(raw: dict[str, Any], flag) -> None:
-    """Whatever else is answered, a red flag sets at least its level and stops running."""
+    """Whatever else is answered, a red flag sets at least its level and stops."""
     raw = {**raw, "red_flags": sorted({*raw.get("red_flags", []), flag.id})}
     result = assess(CATALOGUE, validate_answers(raw, CATALOGUE))
     assert LEVELS.index(result.triage.level) <= LEVELS.index(flag.level)
@@ -88,7 +90,7 @@ def test_result_shape(raw: dict[str, Any]) -> None:
 @FAST
 @given(ANSWERS)
 def test_verdict_follows_the_rules(raw: dict[str, Any]) -> None:
-    """Stop on limp, pain of 5+ or urgent triage; continue only with all checks passed."""
+    """Stop on limp, pain of 5+ or a red flag; continue only when all checks pass."""
     a = validate_answers(raw, CATALOGUE)
     verdict = assess(CATALOGUE, a).run_guidance.verdict
     pain = a.get("pain_during_run")

@@ -1,0 +1,169 @@
+"""The real questionnaire in a pseudo-terminal, end to end (pexpect)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pytest
+from conftest import kneecheck_env
+
+pexpect = pytest.importorskip("pexpect")
+
+DOWN, SPACE, ENTER = "\x1b[B", " ", "\r"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# The end of "(leave empty if you don't know; 0-100)": a digit, then ")", with
+# the terminal's line-wrapping codes allowed between them.
+RANGE_HINT_END = r"\d(?:\r|\n|\x1b\[[0-9;]*[A-Za-z])*\)"
+
+
+def spawn(*args: str, columns: int = 100):
+    # No terminal emulator answers prompt_toolkit's cursor-position query here;
+    # without this it waits about a second for the reply before every question.
+    env = {
+        **kneecheck_env(),
+        "TERM": "xterm",
+        "NO_COLOR": "1",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    env.pop("COLUMNS", None)  # let Rich measure the pseudo-terminal itself
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kneecheck", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, columns),
+    )
+    return child
+
+
+def answer(child, prompt: str, keys: str, ready: str = "not sure") -> None:
+    """Wait for the prompt to be fully drawn (its last choice), then type.
+
+    Prompts are matched by their first words, which stay on one line even at
+    40 columns.
+    """
+    child.expect(re.escape(prompt))
+    child.expect(ready)
+    child.send(keys)
+
+
+def type_in(child, prompt: str, text: str) -> None:
+    answer(child, prompt, text + ENTER, ready=RANGE_HINT_END)
+
+
+def pick(n: int) -> str:
+    """Move down n choices and confirm."""
+    return DOWN * n + ENTER
+
+
+def tick(*positions: int) -> str:
+    """Tick the choices at these 0-based positions in a checkbox, then confirm."""
+    keys, at = "", 0
+    for p in sorted(positions):
+        keys += DOWN * (p - at) + SPACE
+        at = p
+    return keys + ENTER
+
+
+EXPECTED = {
+    "red_flags": [],
+    "age": 34,
+    "sex": "male",
+    "side": "left",
+    "where": ["outside"],
+    "onset": "gradual",
+    "worse_with": ["running", "downhill"],
+    "timing": ["set_distance"],
+    "feels": ["sharp", "burning"],
+    "swelling": "none",
+    "morning_stiffness_min": 0,
+    "limp": False,
+    "pain_during_run": 3,
+    "pain_after_run": 2,
+    "settles_by_morning": True,
+    "trend": "same",
+    "rested_week": False,
+    "weekly_km": 40,
+    "weekly_km_change_pct": 10,
+    "shoe_km": 300,
+}
+
+
+def drive_full_questionnaire(child, columns: int = 100) -> None:
+    answer(child, "warning signs", ENTER)  # nothing ticked: no red flags
+    type_in(child, "How old are you?", "34")
+    answer(child, "What is your sex?", pick(1))
+    answer(child, "Which knee hurts?", pick(0))
+    # the knee picture comes before the zones, when it fits the terminal
+    child.expect("FRONT" if columns >= 90 else "A wider terminal shows a picture")
+    answer(child, "Where does it hurt?", tick(5))
+    answer(child, "How did it start?", pick(0))  # gradual: no injury question
+    answer(child, "What brings the pain on", tick(0, 1))
+    answer(child, "When does it hurt?", tick(1))
+    answer(child, "What does it feel like?", tick(1, 2))
+    answer(child, "Is there any swelling?", pick(0))
+    type_in(child, "After getting up in the", "0")
+    answer(child, "Does the pain make you", pick(1))
+    answer(child, "On your last run, how bad", pick(3))
+    answer(child, "In the hours after that run", pick(2))
+    answer(child, "By the next morning, had", pick(0))
+    answer(child, "Over the last one or two", pick(1))
+    answer(child, "Have you already rested", pick(1))
+    type_in(child, "How far do you run in a", "40")
+    type_in(child, "Compared with the weeks", "10")
+    type_in(child, "How much longer was your", "")  # don't know
+    type_in(child, "Roughly how far have you", "300")
+    answer(child, "Have you recently changed", pick(2))  # don't know
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("columns", [100, 40])
+def test_questionnaire_gives_the_same_result_as_answers_file(columns: int) -> None:
+    """Driving every question by keyboard gives the result of the same --answers."""
+    child = spawn("assess", "--json", columns=columns)
+    drive_full_questionnaire(child, columns)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    screen = ANSI.sub("", child.before.replace("\r\n", "\n"))
+    doc = json.loads(screen[screen.index('{\n  "schema_version"') :])
+    assert doc["answers"] == EXPECTED
+    from kneecheck.answers import validate_answers
+    from kneecheck.catalogue import load_catalogue
+    from kneecheck.engine import assess
+
+    catalogue = load_catalogue()
+    scripted = assess(catalogue, validate_answers(EXPECTED, catalogue)).to_dict()
+    assert doc == scripted
+    assert doc["conditions"][0]["id"] == "iliotibial_band_syndrome"
+
+
+@pytest.mark.timeout(60)
+def test_red_flag_ends_the_questionnaire_early() -> None:
+    """Ticking a warning sign skips the rest and shows the urgent advice."""
+    child = spawn("assess")
+    answer(child, "warning signs", tick(0))  # cannot bear weight
+    child.expect("EMERGENCY")
+    child.expect("Go to an emergency department now")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "How old are you?" not in child.before
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("columns", [80, 40])
+def test_ctrl_c_mid_way_exits_130(columns: int) -> None:
+    """Ctrl-C at a question: one line, exit 130, no traceback."""
+    child = spawn("assess", columns=columns)
+    answer(child, "warning signs", ENTER)
+    answer(child, "How old are you?", "3", ready=RANGE_HINT_END)
+    child.sendcontrol("c")
+    child.expect("cancelled; nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in child.before
