@@ -169,6 +169,7 @@ class Tip:
     sources: tuple[str, ...]
     when: tuple[Predicate, ...]
     for_conditions: tuple[str, ...]
+    trigger: str  # the triggering answers in plain words, "" without a trigger
 
 
 @dataclass(frozen=True)
@@ -818,6 +819,7 @@ class _Loader:
                     entry.sources(),
                     when,
                     entry.texts("for_conditions", optional=True),
+                    "; ".join(self.describe((p,)) for p in when),
                 )
             )
         return topics, tuple(tips)

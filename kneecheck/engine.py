@@ -366,11 +366,12 @@ def _prevention(
     for tip in catalogue.tips:
         if tip.when and all_hold(tip.when, answers):
             picked.append(tip)
-            q = catalogue.question(tip.when[0].key)
-            why[tip.id] = f"from your answer: {q.short.lower()}"
+            why[tip.id] = f"because of your answer: {tip.trigger}"
     if top is not None:
         for tip in catalogue.tips:
-            if top.id in tip.for_conditions and tip not in picked:
+            # a tip with a trigger speaks to that answer ("you increased..."), so
+            # it is only ever picked by its trigger
+            if top.id in tip.for_conditions and not tip.when and tip not in picked:
                 picked.append(tip)
                 why[tip.id] = f"helps with {top.name}"
     return tuple(picked[:limit]), {t.id: why[t.id] for t in picked[:limit]}

@@ -13,7 +13,6 @@ from rich import box
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from .catalogue import Catalogue, Tip, Topic
@@ -26,7 +25,7 @@ LEVEL_STYLE = {
     "self_care": "bold green",
 }
 VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
-BAND_STYLE = {"likely": "bold", "possible": "", "unlikely": "dim"}
+BAND_STYLE = {"likely": "bold green", "possible": "bold yellow", "unlikely": "bold"}
 MIN_SHOWN = 3
 
 
@@ -39,13 +38,31 @@ def _bullets(items: Sequence[str]) -> Text:
     return Text("\n").join(Text(f"- {item}") for item in items)
 
 
+def _evidence(label: str, items: Sequence[str]) -> Text:
+    """'Worse with: stairs; Worse with: squatting' reads as 'Worse with: stairs,
+    squatting'; the JSON keeps one entry per answer."""
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        head, sep, rest = item.partition(": ")
+        if sep:
+            groups.setdefault(head, []).append(rest)
+        else:
+            groups.setdefault(item, [])
+    line = Text(f"{label}: ", style="bold")
+    line.append(
+        "; ".join(f"{h}: {', '.join(r)}" if r else h for h, r in groups.items()),
+        style="",
+    )
+    return line
+
+
 def render_assessment(result: Assessment, console: Console) -> None:
     """Print the whole summary: urgency, causes, running, what to do, prevention."""
     t = result.triage
     head = Text()
     head.append(f" {t.title.upper()} ", style=LEVEL_STYLE[t.level])
     head.append(f"  {t.action}")
-    parts: list[Text | Table] = [head]
+    parts: list[Text] = [head]
     if t.reasons:
         parts.append(Text("Why:", style="bold"))
         parts.append(_bullets([r.message for r in t.reasons]))
@@ -67,18 +84,9 @@ def render_assessment(result: Assessment, console: Console) -> None:
     )
 
     if result.conditions:
-        table = Table(
-            title="Possible causes, most likely first (not a diagnosis)",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            show_lines=False,
-            expand=True,
+        console.print(
+            Text("Possible causes, most likely first (not a diagnosis)", style="bold")
         )
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("Condition", ratio=2)
-        table.add_column("Match", no_wrap=True)
-        table.add_column("Answers for", ratio=3)
-        table.add_column("Answers against", ratio=3)
         # Always three to compare; more only while they are real contenders.
         shown = [
             c
@@ -86,20 +94,19 @@ def render_assessment(result: Assessment, console: Console) -> None:
             if i < MIN_SHOWN or c.band != "unlikely"
         ]
         for i, c in enumerate(shown, 1):
-            style = BAND_STYLE[c.band]
-            table.add_row(
-                str(i),
-                Text(c.name, style=style),
-                Text(f"{c.band}\nscore {c.score:.2f}", style=style),
-                _bullets(c.for_),
-                _bullets(c.against) or Text("-"),
-            )
-        console.print(table)
+            line = Text(f"{i}. ")
+            line.append(c.name, style=BAND_STYLE[c.band] or "bold")
+            line.append(f"  {c.band}, score {c.score:.2f}", style="dim")
+            console.print(line)
+            console.print(Padding(_evidence("For", c.for_), (0, 0, 0, 3)))
+            if c.against:
+                console.print(Padding(_evidence("Against", c.against), (0, 0, 0, 3)))
         rest = len(result.conditions) - len(shown)
         if rest > 0:
             console.print(
-                Text(f"  {rest} more with weak support: see --json.", style="dim")
+                Text(f"   ({rest} more with weak support: see --json)", style="dim")
             )
+        console.print()
     else:
         console.print(
             Text("No condition in the catalogue matched your answers.", style="italic")

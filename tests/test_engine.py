@@ -203,10 +203,12 @@ def test_prevention_follows_answers(catalogue) -> None:
     )
     whys = [r.tip_reasons[t.id] for t in r.prevention]
     assert len(r.prevention) >= 4
-    assert all(w.startswith("from your answer") for w in whys[:4])
+    assert all(w.startswith("because of your answer") for w in whys[:4])
+    shoe = "because of your answer: Distance in current shoes: at least 500 km"
+    assert shoe in whys
     plain = run(catalogue, **PFP)
     assert not any(
-        plain.tip_reasons[t.id].startswith("from your answer") for t in plain.prevention
+        plain.tip_reasons[t.id].startswith("because of your answer") for t in plain.prevention
     )
 
 
