@@ -207,9 +207,8 @@ def test_prevention_follows_answers(catalogue) -> None:
     shoe = "because of your answer: Distance in current shoes: at least 500 km"
     assert shoe in whys
     plain = run(catalogue, **PFP)
-    assert not any(
-        plain.tip_reasons[t.id].startswith("because of your answer") for t in plain.prevention
-    )
+    reasons = [plain.tip_reasons[t.id] for t in plain.prevention]
+    assert not any(w.startswith("because of your answer") for w in reasons)
 
 
 def test_urgent_advice_replaces_self_care(catalogue) -> None:
