@@ -94,8 +94,10 @@ def assess(
         bool, typer.Option("--json", help="Print only the result object as JSON.")
     ] = False,
 ) -> None:
-    """Answer the questionnaire and see how urgent it is, the likely causes,
-    whether to keep running, and what to do now.
+    """Answer the questionnaire: urgency, likely causes, running advice, what to do.
+
+    Without --answers it asks the questions in the terminal; warning signs come
+    first and end the questionnaire early.
 
     Examples:
 

@@ -1,0 +1,59 @@
+"""The README stays true: commands, contract, real example output."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import TESTS
+from typer.testing import CliRunner
+
+from kneecheck.cli import app
+
+README = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+
+
+def block(name: str) -> str:
+    match = re.search(
+        rf"<!-- {name} -->\n```\w*\n(.*?)\n```\n<!-- /{name} -->", README, re.S
+    )
+    assert match, name
+    return match.group(1)
+
+
+def test_two_setup_commands() -> None:
+    """One command installs and runs assess; one installs tests and runs them."""
+    assert "kneecheck assess" in block("run-command")
+    assert "pip install" in block("run-command")
+    assert "[test]" in block("test-command")
+    assert "pytest" in block("test-command")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run reads the test command from the README instead of keeping its own."""
+    ci = (TESTS.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "test-command" in ci and "README.md" in ci
+
+
+def test_example_result_is_real(tmp_path) -> None:
+    """The README's --json example is what kneecheck prints for its example answers."""
+    answers = tmp_path / "example.json"
+    answers.write_text(block("example-answers"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["assess", "--answers", str(answers), "--json"])
+    shown = json.loads(block("example-result"))
+    actual = json.loads(result.stdout)
+    shown.pop("kneecheck_version")
+    actual.pop("kneecheck_version")
+    assert shown == actual, "README example is stale: recapture it"
+
+
+def test_every_command_and_key_documented(catalogue) -> None:
+    """Each command, answer key, exit code and source id appears in the README."""
+    for command in ("assess", "tips", "schema", "--json", "--answers", "--topic"):
+        assert command in README
+    for q in catalogue.questions:
+        assert f"`{q.id}`" in README, q.id
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
+        assert code in README
+    for sid in catalogue.sources:
+        assert f"`{sid}`" in README, sid
