@@ -283,7 +283,11 @@ def _run_guidance(
     limit = rules["pain_limit"]
     stop: list[str] = []
     if triage.level in ("emergency", "urgent"):
-        stop.append(msg["triage"].format(level=triage.level))
+        stop.append(
+            msg["triage"].format(
+                level=triage.title.lower(), timeframe=triage.timeframe
+            )
+        )
     stop += [
         msg["rule"].format(message=r.message)
         for r in rule_stops

@@ -1,0 +1,285 @@
+"""A broken catalogue stops with messages naming the file and the entry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kneecheck.catalogue import load_catalogue
+from kneecheck.errors import CatalogueError, ExitCode
+
+Data = dict[str, Any]
+
+
+def edit(folder: Path, name: str, change: Callable[[Data], None]) -> None:
+    path = folder / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def condition(data: Data, cid: str) -> Data:
+    return next(c for c in data["conditions"] if c["id"] == cid)
+
+
+MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
+    (
+        "missing field",
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst").pop("self_care"),
+        "conditions.json: condition 'bakers_cyst': missing field 'self_care'",
+    ),
+    (
+        "wrong type",
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst").update(name=3),
+        "conditions.json: condition 'bakers_cyst': field 'name' has the wrong type",
+    ),
+    (
+        "duplicate id",
+        "conditions.json",
+        lambda d: d["conditions"].append(dict(d["conditions"][0])),
+        "condition 'patellofemoral_pain': duplicate id",
+    ),
+    (
+        "contract id missing",
+        "conditions.json",
+        lambda d: d["conditions"].remove(condition(d, "plica_syndrome")),
+        "contract condition 'plica_syndrome' is missing",
+    ),
+    (
+        "unknown exercise",
+        "conditions.json",
+        lambda d: condition(d, "patellofemoral_pain")["exercises"].append("moonwalk"),
+        "condition 'patellofemoral_pain': unknown exercise id 'moonwalk'",
+    ),
+    (
+        "unknown source",
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst")["sources"].append("hearsay"),
+        "conditions.json: condition 'bakers_cyst': unknown source id 'hearsay'",
+    ),
+    (
+        "no sources",
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst").update(sources=[]),
+        "condition 'bakers_cyst': 'sources' must name at least one source",
+    ),
+    (
+        "bad evidence grade",
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst")["treatments"][0].update(evidence="great"),
+        "condition 'bakers_cyst' treatment: evidence must be one of",
+    ),
+    (
+        "look-alike unknown",
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst")["look_alikes"][0].update(id="gout"),
+        "condition 'bakers_cyst': look-alike names unknown condition 'gout'",
+    ),
+    (
+        "duplicate alias",
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst")["aliases"].append("runner's knee"),
+        "alias 'runner's knee' is also used by 'patellofemoral_pain'",
+    ),
+    (
+        "feature names no answer",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"].append(
+            {"key": "shoe_size", "op": "gt", "value": 40, "weight": 1}
+        ),
+        "scoring.json: condition 'bakers_cyst' feature #9: 'feature' names no answer: "
+        "unknown key 'shoe_size'",
+    ),
+    (
+        "feature unknown id",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"].append(
+            {"key": "where", "op": "includes", "value": "elbow", "weight": 1}
+        ),
+        "'feature' on 'where': unknown id 'elbow'",
+    ),
+    (
+        "feature wrong op",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"].append(
+            {"key": "where", "op": "gt", "value": 3, "weight": 1}
+        ),
+        "'feature' on 'where': gt needs a numeric answer",
+    ),
+    (
+        "zero weight",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(weight=0),
+        "'weight' must not be 0",
+    ),
+    (
+        "unreachable condition",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"].update(
+            features=[{"key": "age", "op": "gt", "value": 40, "weight": -1}]
+        ),
+        "condition 'bakers_cyst': no feature points towards this condition",
+    ),
+    (
+        "model without condition",
+        "scoring.json",
+        lambda d: d["conditions"].update(gout=d["conditions"]["bakers_cyst"]),
+        "scoring.json: condition 'gout': is in the scoring model but not in conditions",
+    ),
+    (
+        "bad bands",
+        "scoring.json",
+        lambda d: d["bands"].update(possible=0.9),
+        "scoring.json: bands: need 0 < possible < likely <= 1",
+    ),
+    (
+        "red flag level",
+        "triage.json",
+        lambda d: d["red_flags"][0].update(level="self_care"),
+        "red flag 'cannot_bear_weight': a red flag must be emergency or urgent",
+    ),
+    (
+        "unknown level",
+        "triage.json",
+        lambda d: d["rules"][0].update(level="soon"),
+        "triage.json: rule 'child_limp_hip_check': unknown triage level 'soon'",
+    ),
+    (
+        "combination unknown flag",
+        "triage.json",
+        lambda d: d["combinations"][0]["all_of"].append("sneezing"),
+        "'all_of' names unknown red flag 'sneezing'",
+    ),
+    (
+        "rule with no conditions",
+        "triage.json",
+        lambda d: d["rules"][0].update(when=[]),
+        "rule 'child_limp_hip_check': 'when' must be a non-empty list",
+    ),
+    (
+        "level not described",
+        "triage.json",
+        lambda d: d["levels"].pop(),
+        "triage level 'self_care' is not described",
+    ),
+    (
+        "question type",
+        "questions.json",
+        lambda d: d["questions"][1].update(type="slider"),
+        "questions.json: question 'age': unknown type 'slider'",
+    ),
+    (
+        "skip rule unknown key",
+        "questions.json",
+        lambda d: d["questions"][6]["skip_if"][0].update(key="mood"),
+        "question 'injury': 'skip_if' names no answer: unknown key 'mood'",
+    ),
+    (
+        "unknown picture",
+        "questions.json",
+        lambda d: d["questions"][4].update(picture="elbow"),
+        "question 'where': unknown picture 'elbow'",
+    ),
+    (
+        "exercise dose",
+        "exercises.json",
+        lambda d: d["exercises"][0]["dose"].update(reps=None, hold_seconds=None),
+        "give exactly one of 'reps' and 'hold_seconds'",
+    ),
+    (
+        "exercise lists condition that does not use it",
+        "exercises.json",
+        lambda d: d["exercises"][0]["conditions"].append("bakers_cyst"),
+        "condition 'bakers_cyst' does not list it",
+    ),
+    (
+        "tip topic",
+        "tips.json",
+        lambda d: d["tips"][0].update(topic="diet"),
+        "unknown topic 'diet'",
+    ),
+    (
+        "tip trigger",
+        "tips.json",
+        lambda d: d["tips"][0].update(when=[{"key": "mood", "op": "eq", "value": 1}]),
+        "'when' names no answer: unknown key 'mood'",
+    ),
+    (
+        "tip condition",
+        "tips.json",
+        lambda d: d["tips"][0].update(for_conditions=["gout"]),
+        "'for_conditions' names unknown condition 'gout'",
+    ),
+    (
+        "advice verdict",
+        "advice.json",
+        lambda d: d["verdicts"].pop("reduce"),
+        "advice.json: advice: 'verdicts' has no entry for 'reduce'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "file", "change", "message"), MUTATIONS, ids=[m[0] for m in MUTATIONS]
+)
+def test_broken_catalogue(
+    catalogue_copy: Path,
+    name: str,
+    file: str,
+    change: Callable[[Data], None],
+    message: str,
+) -> None:
+    """Each kind of breakage is reported with file, entry and what is wrong."""
+    edit(catalogue_copy, file, change)
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(catalogue_copy)
+    assert any(message in p for p in info.value.problems), info.value.problems
+    assert info.value.exit_code == ExitCode.CATALOGUE
+
+
+def test_invalid_json_names_line_and_column(catalogue_copy: Path) -> None:
+    """Malformed JSON says which file and where."""
+    (catalogue_copy / "tips.json").write_text(
+        '{"version": 1,\n  "topics": [}', encoding="utf-8"
+    )
+    with pytest.raises(CatalogueError, match=r"tips\.json: not valid JSON \(line 2"):
+        load_catalogue(catalogue_copy)
+
+
+def test_missing_file(catalogue_copy: Path) -> None:
+    """A missing file is named."""
+    (catalogue_copy / "exercises.json").unlink()
+    with pytest.raises(CatalogueError, match=r"exercises\.json: file not found"):
+        load_catalogue(catalogue_copy)
+
+
+def test_not_an_object(catalogue_copy: Path) -> None:
+    """A file holding a list instead of an object is named."""
+    (catalogue_copy / "advice.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"advice\.json: must hold a JSON object"):
+        load_catalogue(catalogue_copy)
+
+
+def test_all_problems_are_listed_at_once(catalogue_copy: Path) -> None:
+    """Several problems come back together, one line each."""
+    edit(
+        catalogue_copy,
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst").update(name=3, summary=""),
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(catalogue_copy)
+    assert len(info.value.problems) >= 2
+    assert info.value.message.startswith("broken catalogue: 2 problems")
+
+
+def test_built_in_catalogue_is_valid(catalogue) -> None:
+    """The shipped catalogue loads cleanly, with every contract condition."""
+    assert len(catalogue.conditions) >= 17
+    assert catalogue.version
