@@ -284,9 +284,7 @@ def _run_guidance(
     stop: list[str] = []
     if triage.level in ("emergency", "urgent"):
         stop.append(
-            msg["triage"].format(
-                level=triage.title.lower(), timeframe=triage.timeframe
-            )
+            msg["triage"].format(level=triage.title.lower(), timeframe=triage.timeframe)
         )
     stop += [
         msg["rule"].format(message=r.message)
