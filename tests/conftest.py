@@ -14,6 +14,7 @@ from kneecheck.catalogue import Catalogue, default_catalogue_dir, load_catalogue
 
 TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"
+HOLDOUT = TESTS / "holdout"  # written after the weights were tuned; never tuned on
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
 LEVELS = ["self_care", "appointment", "urgent", "emergency"]  # least urgent first
@@ -26,7 +27,7 @@ def load_cases(folder: Path) -> list[dict[str, Any]]:
 
 
 def all_cases() -> list[dict[str, Any]]:
-    cases = load_cases(CASES)
+    cases = load_cases(CASES) + load_cases(HOLDOUT)
     if VIGNETTES.is_dir():
         cases += load_cases(VIGNETTES)
     return cases
