@@ -44,7 +44,28 @@ def test_example_result_is_real(tmp_path) -> None:
     actual = json.loads(result.stdout)
     shown.pop("kneecheck_version")
     actual.pop("kneecheck_version")
-    assert shown == actual, "README example is stale: recapture it"
+    assert shown == actual, "stale README example: run python tests/update_readme.py"
+
+
+def test_example_summary_is_real(tmp_path) -> None:
+    """The README's captured summary is what kneecheck prints at 88 columns."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "88"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kneecheck", "assess", "--answers", "-"],
+        input=block("example-answers"),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    lines = [line.rstrip() for line in done.stdout.splitlines()]
+    assert "\n".join(lines) == block("example-summary"), (
+        "stale README example: run python tests/update_readme.py"
+    )
 
 
 def test_every_command_and_key_documented(catalogue) -> None:
