@@ -22,12 +22,13 @@ Answers = dict[str, Any]
 def read_answers(source: str, catalogue: Catalogue) -> Answers:
     """Load answers from a file path, or from standard input when `source` is '-'."""
     if source == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read().removeprefix("\ufeff")
         name = "standard input"
     else:
         path = Path(source)
         try:
-            text = path.read_text(encoding="utf-8")
+            # utf-8-sig: files saved by Windows editors start with a BOM
+            text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise AnswersError(f"answers file not found: {source}") from None
         except IsADirectoryError:

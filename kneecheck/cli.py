@@ -7,6 +7,7 @@ inside the commands that use them, so `--help` and `--json` start fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -41,6 +42,10 @@ def _guarded(body: Callable[[], None]) -> None:
         _fail(f"error: {exc.message}", exc.exit_code)
     except KeyboardInterrupt:
         _fail("cancelled; nothing was saved.", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (for example `| head`): not an error of ours.
+        _silence_stdout()
+        raise typer.Exit(0) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # one line, no traceback: answers must not leak
@@ -48,6 +53,16 @@ def _guarded(body: Callable[[], None]) -> None:
             f"internal error ({type(exc).__name__}); please report it.",
             ExitCode.INTERNAL,
         )
+
+
+def _silence_stdout() -> None:
+    # Python's last flush of a closed pipe would print a warning; point the
+    # descriptor at /dev/null instead (the recipe from the signal docs).
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass  # not a real file (tests): nothing to flush
 
 
 def _print_json(document: Any) -> None:

@@ -89,6 +89,13 @@ def test_every_contract_key_accepted(catalogue) -> None:
     assert validate_answers(full, catalogue) == full
 
 
+def test_byte_order_mark_is_accepted(catalogue, tmp_path) -> None:
+    """Answers saved by an editor that writes a UTF-8 BOM still load."""
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"age": 40}')
+    assert read_answers(str(path), catalogue) == {"age": 40}
+
+
 def test_read_answers_file_errors(catalogue, tmp_path) -> None:
     """Missing files, folders and malformed JSON give one clear line each."""
     with pytest.raises(AnswersError, match=r"answers file not found: nope\.json"):

@@ -198,6 +198,19 @@ def test_bad_answers_exit_2_one_line(content: str, message: str) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_closed_pipe_is_not_an_error(monkeypatch, runner) -> None:
+    """A reader that stops early (like `| head`) ends the run quietly, exit 0."""
+    import kneecheck.cli
+
+    def closed(_document: object) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(kneecheck.cli, "_print_json", closed)
+    result = runner.invoke(app, ["tips", "--json"])
+    assert result.exit_code == 0
+    assert "internal error" not in result.stderr
+
+
 def test_missing_answers_file() -> None:
     """A path that does not exist is named in the error."""
     done = cli("assess", "--answers", "no-such-file.json")
