@@ -187,6 +187,49 @@ class ScoringModel:
 
 
 @dataclass(frozen=True)
+class WalkRunStep:
+    run_min: int
+    walk_min: int
+    repeats: int
+
+
+@dataclass(frozen=True)
+class ReturnToRun:
+    """The walk-run progression shared by every plan, gated by pain."""
+
+    title: str
+    intro: str
+    rule: str
+    sessions_per_week: int
+    sessions_to_advance: int
+    pain_limit: int
+    evidence: str
+    evidence_note: str
+    sources: tuple[str, ...]
+    steps: tuple[WalkRunStep, ...]
+
+
+@dataclass(frozen=True)
+class Stage:
+    title: str
+    weeks: int
+    aim: str
+    exercises: tuple[str, ...]
+    move_on_when: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A staged exercise programme for one condition."""
+
+    condition: str
+    running: str
+    return_to_run_week: int | None
+    stages: tuple[Stage, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """Everything kneecheck knows, loaded from one folder of JSON files."""
 
@@ -206,6 +249,8 @@ class Catalogue:
     tips: tuple[Tip, ...]
     advice: dict[str, Any]
     sources: dict[str, str]
+    plans: dict[str, Plan]
+    return_to_run: ReturnToRun
 
     def question(self, qid: str) -> Question:
         return next(q for q in self.questions if q.id == qid)
@@ -401,6 +446,7 @@ class _Loader:
                 "tips",
                 "advice",
                 "sources",
+                "plans",
             )
         }
 
@@ -414,10 +460,12 @@ class _Loader:
         model, scoring = self.load_scoring(file["scoring"])
         conditions = self.load_conditions(file["conditions"], scoring, exercises)
         topics, tips = self.load_tips(file["tips"], {c.id for c in conditions})
+        plans, return_to_run = self.load_plans(file["plans"], conditions)
         advice = self.read(file["advice"])
         adv = _Entry(self, file["advice"], "advice", advice)
         adv.text("disclaimer")
         adv.text("intro")
+        adv.text("clinician_first_plan")
         verdicts = adv.get("verdicts", dict, {}) or {}
         for v in ("stop", "reduce", "continue"):
             if v not in verdicts:
@@ -452,7 +500,105 @@ class _Loader:
             tips=tips,
             advice=advice,
             sources=sources,
+            plans=plans,
+            return_to_run=return_to_run,
         )
+
+    def load_plans(
+        self, file: str, conditions: tuple[Condition, ...]
+    ) -> tuple[dict[str, Plan], ReturnToRun]:
+        data = self.read(file)
+        top = _Entry(self, file, "file", data)
+        rtr = _Entry(self, file, "return_to_run", top.get("return_to_run", dict, {}))
+        steps = []
+        for i, raw in enumerate(rtr.objects("steps")):
+            se = _Entry(self, file, f"return_to_run step {i + 1}", raw)
+            counts = [se.get(k, int) for k in ("run_min", "walk_min", "repeats")]
+            if any(not isinstance(c, int) or c < 0 for c in counts) or (
+                counts[0] == 0 or counts[2] == 0
+            ):
+                se.problem("run_min and repeats must be at least 1, walk_min 0 or more")
+                continue
+            steps.append(WalkRunStep(*counts))
+        if not steps:
+            rtr.problem("needs at least one walk-run step")
+        grade = rtr.text("evidence")
+        if grade not in EVIDENCE_GRADES:
+            rtr.problem(f"evidence must be one of {', '.join(EVIDENCE_GRADES)}")
+        whole = {
+            k: int(rtr.number(k))
+            for k in ("sessions_per_week", "sessions_to_advance", "pain_limit")
+        }
+        if not 1 <= whole["sessions_per_week"] <= 7 or whole["sessions_to_advance"] < 1:
+            rtr.problem("sessions_per_week must be 1 to 7, sessions_to_advance >= 1")
+        return_to_run = ReturnToRun(
+            rtr.text("title"),
+            rtr.text("intro"),
+            rtr.text("rule"),
+            whole["sessions_per_week"],
+            whole["sessions_to_advance"],
+            whole["pain_limit"],
+            grade,
+            rtr.text("evidence_note"),
+            rtr.sources(),
+            tuple(steps),
+        )
+        by_id = {c.id: c for c in conditions}
+        plans: dict[str, Plan] = {}
+        for i, raw in enumerate(top.objects("plans")):
+            cid = raw.get("condition") if isinstance(raw, dict) else None
+            pe = _Entry(self, file, f"plan '{cid}'" if cid else f"plan #{i + 1}", raw)
+            cond = by_id.get(pe.text("condition"))
+            if cond is None:
+                pe.problem("names no condition of the catalogue")
+                continue
+            if cid in plans:
+                pe.problem("duplicate plan for this condition")
+            if cond.clinician_first:
+                pe.problem("the condition needs a clinician first, so it has no plan")
+            stages = []
+            used: set[str] = set()
+            for j, sraw in enumerate(pe.objects("stages")):
+                st = _Entry(self, file, f"plan '{cid}' stage {j + 1}", sraw)
+                weeks = st.get("weeks", int)
+                if not isinstance(weeks, int) or weeks < 1:
+                    st.problem("'weeks' must be a whole number of at least 1")
+                    weeks = 1
+                ex = st.texts("exercises")
+                for eid in ex:
+                    if eid not in cond.exercises:
+                        st.problem(f"exercise '{eid}' is not one of this condition's")
+                used.update(ex)
+                stages.append(
+                    Stage(
+                        st.text("title"),
+                        weeks,
+                        st.text("aim"),
+                        ex,
+                        st.text("move_on_when"),
+                    )
+                )
+            if not stages:
+                pe.problem("needs at least one stage")
+            for eid in cond.exercises:
+                if eid not in used:
+                    pe.problem(f"exercise '{eid}' of the condition is in no stage")
+            week = pe.raw.get("return_to_run_week")
+            if week is not None and (
+                not isinstance(week, int) or isinstance(week, bool) or week < 1
+            ):
+                pe.problem("'return_to_run_week' must be null or a week number")
+                week = None
+            plans[cond.id] = Plan(
+                cond.id, pe.text("running"), week, tuple(stages), pe.sources()
+            )
+        for cond in conditions:
+            if not cond.clinician_first and cond.id not in plans:
+                top.problem(
+                    f"condition '{cond.id}' has neither a plan nor a "
+                    "clinician-first reason"
+                )
+        return plans, return_to_run
 
     def load_sources(self, file: str) -> dict[str, str]:
         data = self.read(file)

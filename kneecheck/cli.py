@@ -108,6 +108,14 @@ def assess(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print only the result object as JSON.")
     ] = False,
+    with_plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan",
+            help="Add the exercise and return-to-run plan for the top condition "
+            "(not while something urgent needs a doctor first).",
+        ),
+    ] = False,
 ) -> None:
     """Answer the questionnaire: urgency, likely causes, running advice, what to do.
 
@@ -118,7 +126,7 @@ def assess(
 
       kneecheck assess
 
-      kneecheck assess --answers my-knee.json --json
+      kneecheck assess --answers my-knee.json --json --plan
     """
 
     def body() -> None:
@@ -142,12 +150,31 @@ def assess(
             raw, stopped = ask_all(catalogue, make_console())
             given = validate_answers(raw, catalogue)
         result = run_assessment(catalogue, given, stopped_early=stopped)
+        plan_for = result.plan_condition()
+        if with_plan:
+            result = result.with_plan(_plan_for(catalogue, plan_for))
         if as_json:
             _print_json(result.to_dict())
-        else:
-            from .render import make_console, render_assessment
+            return
+        from .render import make_console, render_assessment, render_plan
 
-            render_assessment(result, make_console())
+        console = make_console()
+        render_assessment(result, console)
+        if with_plan or plan_for is None:
+            return
+        if answers is None:  # interactive: offer it, as a physio would
+            from .prompts import confirm
+
+            name = catalogue.condition(plan_for).name
+            if confirm(f"Show a week-by-week exercise plan for {name}?"):
+                plan_doc = _plan_for(catalogue, plan_for)
+                assert plan_doc is not None
+                render_plan(plan_doc, console)
+                return
+        console.print(
+            f"For an exercise and return-to-run plan: kneecheck plan {plan_for}",
+            highlight=False,
+        )
 
     _guarded(body)
 
@@ -224,6 +251,227 @@ def tips(
             render_tips(catalogue, topics, chosen, make_console())
 
     _guarded(body)
+
+
+@app.command()
+def conditions(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the list as JSON.")
+    ] = False,
+) -> None:
+    """List the conditions in the catalogue: id, name, where it hurts, how common.
+
+    Example: kneecheck conditions --json
+    """
+
+    def body() -> None:
+        from .catalogue import load_catalogue
+        from .library import condition_rows
+
+        catalogue = load_catalogue()
+        rows = condition_rows(catalogue)
+        if as_json:
+            _print_json(
+                {
+                    "schema_version": 1,
+                    "kneecheck_version": __version__,
+                    "catalogue_version": catalogue.version,
+                    "conditions": rows,
+                }
+            )
+        else:
+            from .render import make_console, render_conditions
+
+            render_conditions(rows, make_console())
+
+    _guarded(body)
+
+
+@app.command()
+def explain(
+    condition: Annotated[
+        str,
+        typer.Argument(
+            metavar="CONDITION",
+            help="An id, a name or a common name such as "
+            '"runner\'s knee", "ITB" or "jumper\'s knee".',
+        ),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the page as JSON.")
+    ] = False,
+) -> None:
+    """What a condition is, how to tell it from look-alikes, what helps, what to expect.
+
+    Examples:
+
+      kneecheck explain "runner's knee"
+
+      kneecheck explain iliotibial_band_syndrome --json
+    """
+
+    def body() -> None:
+        from .catalogue import load_catalogue
+        from .library import condition_page, find_condition
+
+        catalogue = load_catalogue()
+        page = condition_page(catalogue, find_condition(catalogue, condition))
+        if as_json:
+            _print_json(page)
+        else:
+            from .render import make_console, render_condition_page
+
+            render_condition_page(page, make_console())
+
+    _guarded(body)
+
+
+class PlanFormat(str, Enum):
+    text = "text"
+    md = "md"
+
+
+@app.command()
+def plan(
+    condition: Annotated[
+        str,
+        typer.Argument(
+            metavar="CONDITION", help="An id, a name or a common name, as for explain."
+        ),
+    ],
+    weeks: Annotated[
+        int | None,
+        typer.Option(
+            "--weeks",
+            min=1,
+            max=52,
+            metavar="N",
+            help="Lay the plan out over N weeks (default: as long as it needs).",
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            metavar="YYYY-MM-DD",
+            help="First day of the plan (default: today).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat,
+        typer.Option(
+            "--format", help="text for the terminal, md for Markdown to print or send."
+        ),
+    ] = PlanFormat.text,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the plan as JSON.")
+    ] = False,
+    step: Annotated[
+        int | None,
+        typer.Option(
+            "--step",
+            min=1,
+            metavar="N",
+            help="With --pain: the walk-run step of the session you just did.",
+        ),
+    ] = None,
+    pain: Annotated[
+        int | None,
+        typer.Option(
+            "--pain",
+            min=0,
+            max=10,
+            metavar="0-10",
+            help="With --step: worst pain during that session.",
+        ),
+    ] = None,
+    settled: Annotated[
+        bool,
+        typer.Option(
+            "--settled/--not-settled",
+            help="With --step: had the pain settled by the next morning?",
+        ),
+    ] = True,
+    good: Annotated[
+        int,
+        typer.Option(
+            "--good",
+            min=0,
+            metavar="N",
+            help="With --step: good sessions in a row at this step before this one.",
+        ),
+    ] = 0,
+) -> None:
+    """A staged exercise programme and a pain-gated return to running.
+
+    With --step and --pain it tells you which walk-run step to do next.
+
+    Examples:
+
+      kneecheck plan "runner's knee" --start 2026-12-01 --format md > plan.md
+
+      kneecheck plan itb --step 3 --pain 4 --not-settled
+    """
+
+    def body() -> None:
+        from datetime import date
+
+        from .catalogue import load_catalogue
+        from .library import find_condition
+        from .plans import build_plan, next_step, step_text, to_markdown
+
+        catalogue = load_catalogue()
+        cond = find_condition(catalogue, condition)
+        if (step is None) != (pain is None):
+            raise UsageError("--step and --pain go together")
+        if step is not None and pain is not None:
+            rtr = catalogue.return_to_run
+            if step > len(rtr.steps):
+                raise UsageError(f"--step must be 1 to {len(rtr.steps)}")
+            decision = next_step(rtr, step, pain, settled, good)
+            text = step_text(rtr.steps[decision.step - 1])
+            if as_json:
+                _print_json(
+                    {
+                        "step": decision.step,
+                        "good_in_a_row": decision.good_in_a_row,
+                        "action": decision.action,
+                        "reason": decision.reason,
+                        "session": text,
+                    }
+                )
+            else:
+                from .render import make_console, render_gate
+
+                render_gate(decision, text, make_console())
+            return
+        try:
+            first = date.fromisoformat(start) if start else date.today()
+        except ValueError:
+            raise UsageError(
+                f"--start '{start}' is not a date like 2026-12-01"
+            ) from None
+        result = build_plan(catalogue, cond, first, weeks)
+        if as_json:
+            _print_json(result)
+        elif fmt is PlanFormat.md:
+            sys.stdout.write(to_markdown(result))
+        else:
+            from .render import make_console, render_plan
+
+            render_plan(result, make_console())
+
+    _guarded(body)
+
+
+def _plan_for(catalogue: Any, condition_id: str | None) -> dict[str, Any] | None:
+    from datetime import date
+
+    from .plans import build_plan
+
+    if condition_id is None:
+        return None
+    return build_plan(catalogue, catalogue.condition(condition_id), date.today())
 
 
 class SchemaName(str, Enum):

@@ -13,7 +13,7 @@ Order matters and is the safety design:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import __version__
@@ -86,6 +86,16 @@ class Assessment:
     answers: Answers
     stopped_early: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def plan_condition(self) -> str | None:
+        """The condition a plan would be for; none while a doctor must see it first."""
+        if not self.conditions or self.triage.level in ("emergency", "urgent"):
+            return None
+        return self.conditions[0].id
+
+    def with_plan(self, plan: dict[str, Any] | None) -> Assessment:
+        """This result with the plan for its top condition added (`assess --plan`)."""
+        return replace(self, extra={**self.extra, "plan": plan})
 
     def to_dict(self) -> dict[str, Any]:
         t = self.triage

@@ -61,6 +61,11 @@ def _show_picture(lines: tuple[str, ...], console: Console) -> None:
     )
 
 
+def confirm(text: str) -> bool:
+    """A yes/no question outside the questionnaire (Ctrl-C still cancels)."""
+    return bool(_run(questionary.confirm(text, default=False, style=_STYLE)))
+
+
 def _ask_one(catalogue: Catalogue, q: Question) -> Any:
     dont_know = questionary.Choice(catalogue.dont_know_label, value=DONT_KNOW)
     text = q.text

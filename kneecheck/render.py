@@ -8,11 +8,13 @@ every level and verdict is also spelled out in words.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from .catalogue import Catalogue, Tip, Topic
@@ -154,6 +156,10 @@ def render_assessment(result: Assessment, console: Console) -> None:
             console.print(Padding(line, (0, 0, 0, 1)))
     console.print()
     console.print(Text(result.disclaimer, style="italic"))
+    plan = result.extra.get("plan")
+    if plan:
+        console.print()
+        render_plan(plan, console)
 
 
 def render_tips(
@@ -182,3 +188,193 @@ def render_tips(
             )
         )
     console.print(Text(catalogue.advice["disclaimer"], style="italic"))
+
+
+EVIDENCE_TEXT = {
+    "strong": "strong evidence",
+    "moderate": "moderate evidence",
+    "limited": "limited evidence",
+    "expert_opinion": "expert opinion",
+}
+
+
+def render_conditions(rows: Sequence[dict[str, str]], console: Console) -> None:
+    """The catalogue as a table."""
+    table = Table(
+        box=box.SIMPLE_HEAD, title="Conditions kneecheck knows", title_justify="left"
+    )
+    table.add_column("id", no_wrap=True)  # ids are typed back: never cut them
+    table.add_column("name", ratio=2)
+    table.add_column("where it hurts", ratio=3)
+    table.add_column("in runners", no_wrap=True)
+    for r in rows:
+        table.add_row(r["id"], r["name"], r["area"], r["how_common"].replace("_", " "))
+    console.print(table)
+    console.print(
+        Text(
+            'More on one: kneecheck explain ID (or a name such as "runner\'s knee")',
+            style="dim",
+        )
+    )
+
+
+def _section(title: str, body: Text | Table | Group) -> Panel:
+    return Panel(body, title=title, title_align="left", box=box.ROUNDED)
+
+
+def _exercise_table(
+    exercises: Sequence[dict[str, Any]], shown: set[str] | None = None
+) -> Table:
+    """Exercises with dose and how-to; ids in `shown` were explained earlier."""
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=True)
+    table.add_column("exercise", ratio=2)
+    table.add_column("dose", ratio=2)
+    table.add_column("how", ratio=5)
+    for e in exercises:
+        if shown is not None and e["id"] in shown:
+            table.add_row(
+                Text(e["name"], style="bold"),
+                e["dose_text"],
+                Text("As in the earlier stage.", style="dim"),
+            )
+            continue
+        if shown is not None:
+            shown.add(e["id"])
+        how = Text("\n".join(e["how"]))
+        how.append(f"\nProgress: {e['progression']}", style="dim")
+        table.add_row(Text(e["name"], style="bold"), e["dose_text"], how)
+    return table
+
+
+def render_condition_page(page: dict[str, Any], console: Console) -> None:
+    """`kneecheck explain`: what it is, how to tell, what helps, what to expect."""
+    console.print(Text(page["name"], style="bold underline"))
+    if page["aliases"]:
+        console.print(Text("Also called: " + ", ".join(page["aliases"]), style="dim"))
+    console.print(
+        _section(
+            "What it is",
+            Group(
+                Text(page["description"]),
+                Text.assemble(("Where it hurts: ", "bold"), page["area"]),
+                Text.assemble(("Who gets it: ", "bold"), page["who"]),
+                Text.assemble(
+                    ("In runners: ", "bold"), page["how_common"].replace("_", " ")
+                ),
+            ),
+        )
+    )
+    looks = Table(box=box.SIMPLE_HEAD, expand=True)
+    looks.add_column("look-alike", ratio=1)
+    looks.add_column("how to tell them apart", ratio=3)
+    for la in page["look_alikes"]:
+        looks.add_row(la["name"], la["how_to_tell"])
+    console.print(
+        _section(
+            "Typical signs, and how it differs from look-alikes",
+            Group(_bullets(page["typical_signs"]), looks),
+        )
+    )
+    helps = [
+        Text.assemble(f"- {t['text']} ", (f"({EVIDENCE_TEXT[t['evidence']]})", "dim"))
+        for t in page["what_helps"]
+    ]
+    console.print(_section("What helps", Group(*helps)))
+    if page["clinician_first"]:
+        console.print(
+            _section(
+                "See a clinician first", Text(page["clinician_first"], style="bold")
+            )
+        )
+    console.print(_section("What you can do now", _bullets(page["self_care"])))
+    if page["exercises"]:
+        console.print(_section("Exercises", _exercise_table(page["exercises"])))
+    console.print(_section("When to see someone", _bullets(page["see_someone"])))
+    console.print(_section("What to expect", Text(page["recovery"])))
+    console.print(Text("Sources", style="bold"))
+    console.print(_bullets([s["citation"] for s in page["sources"]]), style="dim")
+    console.print(Text(page["disclaimer"], style="italic"))
+
+
+def render_plan(plan: dict[str, Any], console: Console) -> None:
+    """`kneecheck plan`: stages with exercises, the gated walk-run steps, a calendar."""
+    console.print(
+        Text(
+            f"Plan for {plan['condition']['name']}, starting {plan['start']}",
+            style="bold underline",
+        )
+    )
+    if plan["clinician_first"]:
+        console.print(
+            _section(
+                "See a clinician first",
+                Group(
+                    Text(plan["clinician_first"], style="bold"),
+                    Text(plan["clinician_first_note"]),
+                    _bullets(plan["see_someone"]),
+                ),
+            )
+        )
+        console.print(Text(plan["disclaimer"], style="italic"))
+        return
+    console.print(_section("Running", Text(plan["running"])))
+    shown: set[str] = set()
+    for s in plan["stages"]:
+        span = (
+            f"week {s['from_week']}"
+            if s["from_week"] == s["to_week"]
+            else f"weeks {s['from_week']}-{s['to_week']}"
+        )
+        console.print(
+            _section(
+                f"{s['title']} ({span})",
+                Group(
+                    Text.assemble(("Aim: ", "bold"), s["aim"]),
+                    _exercise_table(s["exercises"], shown),
+                    Text.assemble(("Move on when: ", "bold"), s["move_on_when"]),
+                ),
+            )
+        )
+    rtr = plan["return_to_run"]
+    if rtr:
+        steps = Table(box=box.SIMPLE_HEAD)
+        steps.add_column("step", justify="right")
+        steps.add_column("each session")
+        for st in rtr["steps"]:
+            steps.add_row(str(st["step"]), st["text"])
+        console.print(
+            _section(
+                f"{rtr['title']} (from week {rtr['from_week']})",
+                Group(
+                    Text(rtr["intro"]),
+                    Text.assemble(("The rule: ", "bold"), rtr["rule"]),
+                    steps,
+                    Text(f"Evidence: {rtr['evidence_note']}", style="dim"),
+                ),
+            )
+        )
+    cal = Table(
+        box=box.SIMPLE_HEAD,
+        title="Calendar (runs show the step if every session goes well)",
+        title_justify="left",
+        expand=True,
+    )
+    for col in ("week", "dates", "stage", "runs"):
+        cal.add_column(col)
+    for w in plan["calendar"]:
+        runs = "\n".join(f"{r['date']}: step {r['step']}" for r in w["runs"]) or "-"
+        cal.add_row(str(w["week"]), f"{w['from']} to {w['to']}", w["stage"], runs)
+    console.print(cal)
+    console.print(_section("When to see someone", _bullets(plan["see_someone"])))
+    console.print(Text("Sources", style="bold"))
+    console.print(_bullets([s["citation"] for s in plan["sources"]]), style="dim")
+    console.print(Text(plan["disclaimer"], style="italic"))
+
+
+def render_gate(decision: Any, step_text: str, console: Console) -> None:
+    """The next walk-run step after a session, and why."""
+    style = {"advance": "bold green", "repeat": "bold yellow", "back": "bold red"}
+    line = Text(f" {decision.action.upper()} ", style=style[decision.action])
+    line.append(f"  Next session: step {decision.step} ({step_text}). ")
+    line.append(decision.reason[:1].upper() + decision.reason[1:] + ".")
+    console.print(line)

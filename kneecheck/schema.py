@@ -150,6 +150,12 @@ def result_schema(catalogue: Catalogue) -> dict[str, Any]:
                 },
             },
             "stopped_early": {"type": "boolean"},
+            "plan": {
+                "description": "With --plan: the plan for the top condition (as "
+                "`kneecheck plan --json`), or null while a doctor must see it first.",
+                "type": ["object", "null"],
+                "required": ["condition", "stages", "calendar"],
+            },
             "answers": {
                 k: v
                 for k, v in answers_schema(catalogue).items()

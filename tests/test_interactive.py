@@ -141,6 +141,21 @@ def test_questionnaire_gives_the_same_result_as_answers_file(columns: int) -> No
     assert doc["conditions"][0]["id"] == "iliotibial_band_syndrome"
 
 
+@pytest.mark.timeout(90)
+def test_summary_then_plan_on_request() -> None:
+    """After the summary, the questionnaire offers the plan for the top condition."""
+    child = spawn("assess")
+    drive_full_questionnaire(child)
+    child.expect("Can I keep running?")
+    child.expect("Show a week-by-week exercise plan for Iliotibial band")
+    child.send("y")
+    child.expect("Return to running")
+    child.expect("Calendar")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 @pytest.mark.timeout(60)
 def test_red_flag_ends_the_questionnaire_early() -> None:
     """Ticking a warning sign skips the rest and shows the urgent advice."""

@@ -1,0 +1,127 @@
+"""Condition pages: find a condition by id, name or alias, and describe it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from . import __version__
+from .catalogue import Catalogue, Condition, Exercise
+from .errors import UsageError
+
+HOW_COMMON_TEXT = {
+    "very_common": "very common",
+    "common": "common",
+    "uncommon": "uncommon",
+    "rare": "rare",
+}
+
+
+def _norm(text: str) -> str:
+    """Lower case, straight quotes, no punctuation or repeated spaces."""
+    text = text.lower().replace("\u2019", "'").replace("-", " ").replace("_", " ")
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9' ]", " ", text)).strip()
+
+
+def _names(catalogue: Catalogue) -> dict[str, str]:
+    """Every way to name a condition (id, name, alias), normalised, to its id."""
+    out: dict[str, str] = {}
+    for c in catalogue.conditions:
+        plain_name = re.sub(r"\s*\(.*?\)", "", c.name)  # "X (runner's knee)" -> "X"
+        for name in (c.id, c.name, plain_name, *c.aliases):
+            out.setdefault(_norm(name), c.id)
+    return out
+
+
+def find_condition(catalogue: Catalogue, query: str) -> Condition:
+    """The condition a runner means, or a usage error suggesting the closest ones."""
+    names = _names(catalogue)
+    key = _norm(query)
+    if key in names:
+        return catalogue.condition(names[key])
+    for variant in (key.replace("'", ""), key.rstrip("s")):  # runners knee, itbs
+        for name, cid in names.items():
+            if name.replace("'", "") == variant:
+                return catalogue.condition(cid)
+    close = difflib.get_close_matches(key, list(names), n=6, cutoff=0.6)
+    ids: list[str] = []
+    for name in close:
+        if names[name] not in ids:
+            ids.append(names[name])
+    hint = (
+        f"; did you mean {', '.join(ids[:3])}?"
+        if ids
+        else "; `kneecheck conditions` lists them all"
+    )
+    raise UsageError(f"unknown condition '{query}'{hint}")
+
+
+def condition_rows(catalogue: Catalogue) -> list[dict[str, str]]:
+    """One row per condition for `kneecheck conditions`."""
+    return [
+        {"id": c.id, "name": c.name, "area": c.area, "how_common": c.how_common}
+        for c in catalogue.conditions
+    ]
+
+
+def exercise_dict(catalogue: Catalogue, ex: Exercise) -> dict[str, Any]:
+    return {
+        "id": ex.id,
+        "name": ex.name,
+        "how": list(ex.how),
+        "dose": {
+            "sets": ex.sets,
+            "reps": ex.reps,
+            "hold_seconds": ex.hold_seconds,
+            "days_per_week": ex.days_per_week,
+        },
+        "dose_text": dose_text(ex),
+        "progression": ex.progression,
+        "sources": [catalogue.sources[s] for s in ex.sources],
+    }
+
+
+def dose_text(ex: Exercise) -> str:
+    each = f"{ex.reps} repetitions" if ex.reps else f"{ex.hold_seconds}-second holds"
+    days = "every day" if ex.days_per_week == 7 else f"{ex.days_per_week} days a week"
+    return f"{ex.sets} sets of {each}, {days}"
+
+
+def condition_page(catalogue: Catalogue, cond: Condition) -> dict[str, Any]:
+    """Everything `kneecheck explain` shows, as one JSON-ready object."""
+    return {
+        "schema_version": 1,
+        "kneecheck_version": __version__,
+        "catalogue_version": catalogue.version,
+        "id": cond.id,
+        "name": cond.name,
+        "aliases": list(cond.aliases),
+        "area": cond.area,
+        "how_common": cond.how_common,
+        "summary": cond.summary,
+        "description": cond.description,
+        "who": cond.who,
+        "typical_signs": list(cond.typical_signs),
+        "look_alikes": [
+            {"id": other, "name": catalogue.condition(other).name, "how_to_tell": how}
+            for other, how in cond.look_alikes
+        ],
+        "what_helps": [
+            {
+                "text": t.text,
+                "evidence": t.evidence,
+                "sources": [catalogue.sources[s] for s in t.sources],
+            }
+            for t in cond.treatments
+        ],
+        "self_care": list(cond.self_care),
+        "exercises": [
+            exercise_dict(catalogue, catalogue.exercises[e]) for e in cond.exercises
+        ],
+        "see_someone": list(cond.see_someone),
+        "clinician_first": cond.clinician_first,
+        "recovery": cond.recovery,
+        "sources": [{"id": s, "citation": catalogue.sources[s]} for s in cond.sources],
+        "disclaimer": catalogue.advice["disclaimer"],
+    }

@@ -1,0 +1,307 @@
+"""Staged exercise programmes and the pain-gated return to running.
+
+Pure: a plan is built from the catalogue and a start date; the gate decides the
+next walk-run step from the last session's pain. Rendering lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from . import __version__
+from .catalogue import Catalogue, Condition, ReturnToRun, WalkRunStep
+from .library import exercise_dict
+
+MAX_WEEKS = 52
+SESSION_DAYS = (0, 2, 4)  # running days within a plan week: rest days between
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """Where the runner goes after a session, and why."""
+
+    step: int  # 1-based
+    good_in_a_row: int
+    action: str  # "advance", "repeat" or "back"
+    reason: str
+
+
+def next_step(
+    rtr: ReturnToRun, step: int, pain_during: int, settled: bool, good_in_a_row: int = 0
+) -> GateDecision:
+    """Apply the pain-monitoring gate to one finished session at `step` (1-based).
+
+    A session is good when pain during it stayed under the limit and it had
+    settled by the next morning. Enough good sessions in a row move the runner
+    on; a bad one sends them back a step. A step is never advanced after a bad
+    session.
+    """
+    last = len(rtr.steps)
+    step = min(max(step, 1), last)
+    if pain_during >= rtr.pain_limit or not settled:
+        why = (
+            f"pain reached {pain_during}/10"
+            if pain_during >= rtr.pain_limit
+            else "the pain had not settled by the next morning"
+        )
+        if step == 1:
+            return GateDecision(1, 0, "repeat", f"{why}: repeat step 1 next time")
+        return GateDecision(step - 1, 0, "back", f"{why}: go back to step {step - 1}")
+    good = good_in_a_row + 1
+    if good >= rtr.sessions_to_advance and step < last:
+        return GateDecision(
+            step + 1,
+            0,
+            "advance",
+            f"{good} good sessions in a row: on to step {step + 1}",
+        )
+    if step == last and good >= rtr.sessions_to_advance:
+        return GateDecision(
+            step, good, "repeat", "last step done: build up normally from here"
+        )
+    return GateDecision(
+        step,
+        good,
+        "repeat",
+        f"a good session ({good} of {rtr.sessions_to_advance}): "
+        f"repeat step {step} once more",
+    )
+
+
+def step_text(step: WalkRunStep) -> str:
+    if step.walk_min == 0:
+        return f"run {step.run_min} minutes without walking"
+    return (
+        f"{step.repeats} x (run {step.run_min} min, walk {step.walk_min} min): "
+        f"{step.run_min * step.repeats} minutes of running"
+    )
+
+
+def build_plan(
+    catalogue: Catalogue, cond: Condition, start: date, weeks: int | None = None
+) -> dict[str, Any]:
+    """The whole programme for a condition, laid out week by week from `start`."""
+    base: dict[str, Any] = {
+        "schema_version": 1,
+        "kneecheck_version": __version__,
+        "catalogue_version": catalogue.version,
+        "condition": {"id": cond.id, "name": cond.name},
+        "clinician_first": cond.clinician_first,
+        "clinician_first_note": catalogue.advice["clinician_first_plan"]
+        if cond.clinician_first
+        else None,
+        "see_someone": list(cond.see_someone),
+        "start": start.isoformat(),
+        "disclaimer": catalogue.advice["disclaimer"],
+    }
+    plan = catalogue.plans.get(cond.id)
+    if plan is None:  # the loader guarantees a clinician-first reason instead
+        return base | {
+            "weeks": 0,
+            "stages": [],
+            "running": None,
+            "return_to_run": None,
+            "calendar": [],
+            "sources": [
+                {"id": s, "citation": catalogue.sources[s]} for s in cond.sources
+            ],
+        }
+    rtr = catalogue.return_to_run
+    stage_weeks = sum(s.weeks for s in plan.stages)
+    run_weeks = 0
+    if plan.return_to_run_week is not None:
+        sessions = len(rtr.steps) * rtr.sessions_to_advance
+        run_weeks = (
+            plan.return_to_run_week - 1 + math.ceil(sessions / rtr.sessions_per_week)
+        )
+    total = max(1, min(weeks or max(stage_weeks, run_weeks), MAX_WEEKS))
+
+    stages, first = [], 1
+    for s in plan.stages:
+        stages.append(
+            {
+                "title": s.title,
+                "aim": s.aim,
+                "move_on_when": s.move_on_when,
+                "weeks": s.weeks,
+                "from_week": first,
+                "to_week": first + s.weeks - 1,
+                "exercises": [
+                    exercise_dict(catalogue, catalogue.exercises[e])
+                    for e in s.exercises
+                ],
+            }
+        )
+        first += s.weeks
+    return base | {
+        "weeks": total,
+        "stages": stages,
+        "running": plan.running,
+        "return_to_run": None
+        if plan.return_to_run_week is None
+        else {
+            "title": rtr.title,
+            "intro": rtr.intro,
+            "rule": rtr.rule,
+            "from_week": plan.return_to_run_week,
+            "sessions_per_week": rtr.sessions_per_week,
+            "sessions_to_advance": rtr.sessions_to_advance,
+            "pain_limit": rtr.pain_limit,
+            "evidence": rtr.evidence,
+            "evidence_note": rtr.evidence_note,
+            "steps": [
+                {
+                    "step": i,
+                    "run_min": st.run_min,
+                    "walk_min": st.walk_min,
+                    "repeats": st.repeats,
+                    "text": step_text(st),
+                }
+                for i, st in enumerate(rtr.steps, 1)
+            ],
+            "sources": [catalogue.sources[s] for s in rtr.sources],
+        },
+        "calendar": _calendar(
+            catalogue, plan.stages, plan.return_to_run_week, rtr, start, total
+        ),
+        "sources": [
+            {"id": s, "citation": catalogue.sources[s]}
+            for s in dict.fromkeys((*plan.sources, *cond.sources))
+        ],
+    }
+
+
+def _calendar(
+    catalogue: Catalogue,
+    stages: tuple[Any, ...],
+    run_from: int | None,
+    rtr: ReturnToRun,
+    start: date,
+    total: int,
+) -> list[dict[str, Any]]:
+    """Week by week; walk-run sessions show the earliest step if every one goes well."""
+    out = []
+    session = 0
+    for week in range(1, total + 1):
+        first_day = start + timedelta(days=7 * (week - 1))
+        stage, upto = stages[-1], 0
+        for s in stages:
+            upto += s.weeks
+            if week <= upto:
+                stage = s
+                break
+        runs = []
+        if run_from is not None and week >= run_from:
+            for offset in SESSION_DAYS[: rtr.sessions_per_week]:
+                index = session // rtr.sessions_to_advance
+                text = (
+                    step_text(rtr.steps[index])
+                    if index < len(rtr.steps)
+                    else "steady easy run; lengthen gradually, each run within "
+                    "about 10% of your longest of the last 30 days"
+                )
+                runs.append(
+                    {
+                        "date": (first_day + timedelta(days=offset)).isoformat(),
+                        "step": min(index + 1, len(rtr.steps) + 1),
+                        "text": text,
+                    }
+                )
+                session += 1
+        out.append(
+            {
+                "week": week,
+                "from": first_day.isoformat(),
+                "to": (first_day + timedelta(days=6)).isoformat(),
+                "stage": stage.title,
+                "exercises": [catalogue.exercises[e].name for e in stage.exercises],
+                "runs": runs,
+            }
+        )
+    return out
+
+
+def to_markdown(plan: dict[str, Any]) -> str:
+    """A printable plan to take to a physio, from the same object as --json."""
+    name = plan["condition"]["name"]
+    lines = [
+        f"# Exercise and return-to-run plan: {name}",
+        "",
+        f"Starting {plan['start']}. {plan['disclaimer']}",
+        "",
+    ]
+    if plan["clinician_first"]:
+        lines += [
+            "## See a clinician first",
+            "",
+            plan["clinician_first"],
+            "",
+            plan["clinician_first_note"],
+            "",
+        ]
+        lines += [f"- {s}" for s in plan["see_someone"]] + [""]
+        lines += _md_sources(plan)
+        return "\n".join(lines)
+    lines += ["## Running", "", plan["running"], ""]
+    shown: set[str] = set()
+    for s in plan["stages"]:
+        span = (
+            f"week {s['from_week']}"
+            if s["from_week"] == s["to_week"]
+            else f"weeks {s['from_week']}-{s['to_week']}"
+        )
+        lines += [
+            f"## Stage: {s['title']} ({span})",
+            "",
+            f"Aim: {s['aim']}",
+            "",
+            f"Move on when: {s['move_on_when']}",
+            "",
+            "| exercise | dose | how |",
+            "|---|---|---|",
+        ]
+        for e in s["exercises"]:
+            how = (
+                " ".join(e["how"]).replace("|", "/")
+                if e["id"] not in shown
+                else "As in the earlier stage."
+            )
+            shown.add(e["id"])
+            lines.append(f"| {e['name']} | {e['dose_text']} | {how} |")
+        lines.append("")
+    rtr = plan["return_to_run"]
+    if rtr:
+        lines += [
+            f"## {rtr['title']} (from week {rtr['from_week']})",
+            "",
+            rtr["intro"],
+            "",
+            f"**The rule:** {rtr['rule']}",
+            "",
+            "| step | session |",
+            "|---|---|",
+        ]
+        lines += [f"| {st['step']} | {st['text']} |" for st in rtr["steps"]]
+        lines += ["", f"Evidence: {rtr['evidence_note']}", ""]
+    lines += [
+        "## Calendar",
+        "",
+        "| week | dates | stage | runs (if every session goes well) |",
+        "|---|---|---|---|",
+    ]
+    for w in plan["calendar"]:
+        runs = "; ".join(f"{r['date']}: step {r['step']}" for r in w["runs"]) or "-"
+        lines.append(
+            f"| {w['week']} | {w['from']} to {w['to']} | {w['stage']} | {runs} |"
+        )
+    lines += ["", "## When to see someone", ""]
+    lines += [f"- {s}" for s in plan["see_someone"]] + [""]
+    lines += _md_sources(plan)
+    return "\n".join(lines)
+
+
+def _md_sources(plan: dict[str, Any]) -> list[str]:
+    return ["## Sources", "", *[f"- {s['citation']}" for s in plan["sources"]], ""]
