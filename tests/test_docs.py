@@ -70,7 +70,22 @@ def test_example_summary_is_real(tmp_path) -> None:
 
 def test_every_command_and_key_documented(catalogue) -> None:
     """Each command, answer key, exit code and source id appears in the README."""
-    for command in ("assess", "tips", "schema", "--json", "--answers", "--topic"):
+    for command in (
+        "assess",
+        "tips",
+        "schema",
+        "conditions",
+        "explain",
+        "plan",
+        "--json",
+        "--answers",
+        "--topic",
+        "--plan",
+        "--format md",
+        "--weeks",
+        "--start",
+        "--step",
+    ):
         assert command in README
     for q in catalogue.questions:
         assert f"`{q.id}`" in README, q.id
