@@ -129,6 +129,9 @@ def build_plan(
                 "weeks": s.weeks,
                 "from_week": first,
                 "to_week": first + s.weeks - 1,
+                "span": f"week {first}"
+                if s.weeks == 1
+                else f"weeks {first}-{first + s.weeks - 1}",
                 "exercises": [
                     exercise_dict(catalogue, catalogue.exercises[e])
                     for e in s.exercises
@@ -248,13 +251,8 @@ def to_markdown(plan: dict[str, Any]) -> str:
     lines += ["## Running", "", plan["running"], ""]
     shown: set[str] = set()
     for s in plan["stages"]:
-        span = (
-            f"week {s['from_week']}"
-            if s["from_week"] == s["to_week"]
-            else f"weeks {s['from_week']}-{s['to_week']}"
-        )
         lines += [
-            f"## Stage: {s['title']} ({span})",
+            f"## Stage: {s['title']} ({s['span']})",
             "",
             f"Aim: {s['aim']}",
             "",

@@ -320,14 +320,9 @@ def render_plan(plan: dict[str, Any], console: Console) -> None:
     console.print(_section("Running", Text(plan["running"])))
     shown: set[str] = set()
     for s in plan["stages"]:
-        span = (
-            f"week {s['from_week']}"
-            if s["from_week"] == s["to_week"]
-            else f"weeks {s['from_week']}-{s['to_week']}"
-        )
         console.print(
             _section(
-                f"{s['title']} ({span})",
+                f"{s['title']} ({s['span']})",
                 Group(
                     Text.assemble(("Aim: ", "bold"), s["aim"]),
                     _exercise_table(s["exercises"], shown),
