@@ -6,17 +6,15 @@ inside the commands that use them, so `--help` and `--json` start fast.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
 from . import __version__
-from .errors import ExitCode, KneecheckError, UsageError
+from .clikit import guarded, print_json
+from .errors import UsageError
 
 app = typer.Typer(
     name="kneecheck",
@@ -27,47 +25,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"kneecheck: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _guarded(body: Callable[[], None]) -> None:
-    """Run a command body, turning expected failures into one line and an exit code."""
-    try:
-        body()
-    except KneecheckError as exc:
-        _fail(f"error: {exc.message}", exc.exit_code)
-    except KeyboardInterrupt:
-        _fail("cancelled; nothing was saved.", ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # The reader went away (for example `| head`): not an error of ours.
-        _silence_stdout()
-        raise typer.Exit(0) from None
-    except (typer.Exit, typer.Abort):
-        raise
-    except Exception as exc:  # one line, no traceback: answers must not leak
-        _fail(
-            f"internal error ({type(exc).__name__}); please report it.",
-            ExitCode.INTERNAL,
-        )
-
-
-def _silence_stdout() -> None:
-    # Python's last flush of a closed pipe would print a warning; point the
-    # descriptor at /dev/null instead (the recipe from the signal docs).
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (AttributeError, OSError, ValueError):
-        pass  # not a real file (tests): nothing to flush
-
-
-def _print_json(document: Any) -> None:
-    # Plain stdout, never Rich: colour codes would make it invalid JSON.
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -108,6 +65,14 @@ def assess(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print only the result object as JSON.")
     ] = False,
+    use_diary: Annotated[
+        bool,
+        typer.Option(
+            "--diary/--no-diary",
+            help="Fill in distances, spikes, shoes and trend from the diary, and "
+            "keep this assessment in it (default) - or leave the diary alone.",
+        ),
+    ] = True,
     with_plan: Annotated[
         bool,
         typer.Option(
@@ -136,8 +101,12 @@ def assess(
 
         catalogue = load_catalogue()
         stopped = False
+        defaults, units = _diary_answers(catalogue) if use_diary else ({}, "km")
         if answers is not None:
             given = read_answers(answers, catalogue)
+            # the runner's own answers always win over the diary's
+            from_diary = {k: v for k, v in defaults.items() if k not in given}
+            given = validate_answers({**given, **from_diary}, catalogue)
         else:
             if not (sys.stdin.isatty() and sys.stdout.isatty()):
                 raise UsageError(
@@ -147,19 +116,28 @@ def assess(
             from .prompts import ask_all
             from .render import make_console
 
-            raw, stopped = ask_all(catalogue, make_console())
+            raw, stopped = ask_all(catalogue, make_console(), defaults, units)
             given = validate_answers(raw, catalogue)
+            from_diary = {
+                k: v for k, v in defaults.items() if k in given and _same(given[k], v)
+            }
         result = run_assessment(catalogue, given, stopped_early=stopped)
+        if from_diary:
+            result = result.with_extra(from_diary=from_diary)
         plan_for = result.plan_condition()
         if with_plan:
-            result = result.with_plan(_plan_for(catalogue, plan_for))
+            result = result.with_extra(plan=_plan_for(catalogue, plan_for))
+        if use_diary:
+            _store(given, result.to_dict())
         if as_json:
-            _print_json(result.to_dict())
+            print_json(result.to_dict())
             return
         from .render import make_console, render_assessment, render_plan
 
         console = make_console()
         render_assessment(result, console)
+        if from_diary:
+            console.print(_diary_line(catalogue, from_diary, units), highlight=False)
         if with_plan or plan_for is None:
             return
         if answers is None:  # interactive: offer it, as a physio would
@@ -176,7 +154,7 @@ def assess(
             highlight=False,
         )
 
-    _guarded(body)
+    guarded(body)
 
 
 @app.command()
@@ -217,7 +195,7 @@ def tips(
         ids = {t.id for t in topics}
         chosen = [t for t in catalogue.tips if t.topic in ids]
         if as_json:
-            _print_json(
+            print_json(
                 {
                     "schema_version": 1,
                     "kneecheck_version": __version__,
@@ -250,7 +228,7 @@ def tips(
 
             render_tips(catalogue, topics, chosen, make_console())
 
-    _guarded(body)
+    guarded(body)
 
 
 @app.command()
@@ -271,7 +249,7 @@ def conditions(
         catalogue = load_catalogue()
         rows = condition_rows(catalogue)
         if as_json:
-            _print_json(
+            print_json(
                 {
                     "schema_version": 1,
                     "kneecheck_version": __version__,
@@ -284,7 +262,7 @@ def conditions(
 
             render_conditions(rows, make_console())
 
-    _guarded(body)
+    guarded(body)
 
 
 @app.command()
@@ -317,13 +295,13 @@ def explain(
         catalogue = load_catalogue()
         page = condition_page(catalogue, find_condition(catalogue, condition))
         if as_json:
-            _print_json(page)
+            print_json(page)
         else:
             from .render import make_console, render_condition_page
 
             render_condition_page(page, make_console())
 
-    _guarded(body)
+    guarded(body)
 
 
 class PlanFormat(str, Enum):
@@ -431,7 +409,7 @@ def plan(
             decision = next_step(rtr, step, pain, settled, good)
             text = step_text(rtr.steps[decision.step - 1])
             if as_json:
-                _print_json(
+                print_json(
                     {
                         "step": decision.step,
                         "good_in_a_row": decision.good_in_a_row,
@@ -453,7 +431,7 @@ def plan(
             ) from None
         result = build_plan(catalogue, cond, first, weeks)
         if as_json:
-            _print_json(result)
+            print_json(result)
         elif fmt is PlanFormat.md:
             sys.stdout.write(to_markdown(result))
         else:
@@ -461,7 +439,66 @@ def plan(
 
             render_plan(result, make_console())
 
-    _guarded(body)
+    guarded(body)
+
+
+def _diary_answers(catalogue: Any) -> tuple[dict[str, Any], str]:
+    """Answers the diary can give, and its units; nothing when there is no diary.
+
+    A diary that cannot be read never blocks the check: it is only reported.
+    """
+    from datetime import date
+
+    from .diary import DiaryError, exists, open_diary
+    from .history import diary_answers
+
+    if not exists():
+        return {}, "km"
+    try:
+        with open_diary(create=False) as diary:
+            found = diary_answers(
+                diary.entries(),
+                diary.shoes(),
+                date.today(),
+                catalogue.advice["history"],
+            )
+            return found, diary.units()
+    except DiaryError as exc:
+        typer.echo(f"kneecheck: warning: diary not used: {exc.message}", err=True)
+        return {}, "km"
+
+
+def _store(answers: dict[str, Any], result: dict[str, Any]) -> None:
+    from .diary import DiaryError, open_diary
+
+    try:
+        with open_diary() as diary:
+            diary.add_assessment(answers, result)
+    except DiaryError as exc:
+        typer.echo(f"kneecheck: warning: assessment not saved: {exc.message}", err=True)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) < 0.1  # a distance shown in miles comes back rounded
+    return bool(a == b)
+
+
+def _diary_line(catalogue: Any, from_diary: dict[str, Any], units: str) -> str:
+    from .units import from_km
+
+    parts = []
+    for key, value in from_diary.items():
+        q = catalogue.question(key)
+        if q.unit == "km":
+            value = f"{from_km(value, units):.1f} {units}"
+        elif q.unit == "%":
+            value = f"{value:+g}%"
+        parts.append(f"{q.short.lower()} {value}")
+    return (
+        f"{catalogue.advice['history']['from_diary']}: {'; '.join(parts)}. "
+        "Give an answer yourself to override it."
+    )
 
 
 def _plan_for(catalogue: Any, condition_id: str | None) -> dict[str, Any] | None:
@@ -499,9 +536,18 @@ def schema(
 
         catalogue = load_catalogue()
         make = answers_schema if which is SchemaName.answers else result_schema
-        _print_json(make(catalogue))
+        print_json(make(catalogue))
 
-    _guarded(body)
+    guarded(body)
+
+
+def _register_diary() -> None:
+    from . import cli_diary
+
+    cli_diary.register(app)
+
+
+_register_diary()
 
 
 def main() -> None:

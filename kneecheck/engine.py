@@ -93,9 +93,9 @@ class Assessment:
             return None
         return self.conditions[0].id
 
-    def with_plan(self, plan: dict[str, Any] | None) -> Assessment:
-        """This result with the plan for its top condition added (`assess --plan`)."""
-        return replace(self, extra={**self.extra, "plan": plan})
+    def with_extra(self, **keys: Any) -> Assessment:
+        """This result with added keys, such as the plan (`assess --plan`)."""
+        return replace(self, extra={**self.extra, **keys})
 
     def to_dict(self) -> dict[str, Any]:
         t = self.triage

@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     INTERNAL = 1
     USAGE = 2  # bad options, bad answers, no terminal to ask on
     CATALOGUE = 3  # the catalogue in data/ is broken or inconsistent
+    DIARY = 4  # the diary file is damaged, foreign or from a newer version
     INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
 
 

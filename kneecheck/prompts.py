@@ -16,16 +16,26 @@ from rich.text import Text
 from .answers import Answers
 from .catalogue import Catalogue, Question
 from .predicates import all_hold
+from .units import KM_PER_MILE
 
 DONT_KNOW = "__dont_know__"
 _STYLE = questionary.Style([("qmark", "bold"), ("question", "bold")])
 
 
-def ask_all(catalogue: Catalogue, console: Console) -> tuple[Answers, bool]:
+def ask_all(
+    catalogue: Catalogue,
+    console: Console,
+    defaults: Answers | None = None,
+    units: str = "km",
+) -> tuple[Answers, bool]:
     """Ask every question that can matter; return (answers, stopped_at_red_flags).
 
+    `defaults` (from the diary) are offered as the pre-filled answer, so the
+    runner can keep or change them; distances are asked in `units` and
+    returned in km, as the contract wants.
     Raises KeyboardInterrupt on Ctrl-C (or Ctrl-D), never returns half an answer.
     """
+    defaults = defaults or {}
     answers: Answers = {}
     section = ""
     console.print(Text(catalogue.advice["intro"], style="bold"))
@@ -39,7 +49,7 @@ def ask_all(catalogue: Catalogue, console: Console) -> tuple[Answers, bool]:
             _show_picture(catalogue.pictures[q.picture], console)
         if q.help:
             console.print(Text(q.help, style="dim"))
-        value = _ask_one(catalogue, q)
+        value = _ask_one(catalogue, q, defaults.get(q.id), units)
         if value is not None:
             answers[q.id] = value
         if q.id == "red_flags" and value:
@@ -66,7 +76,9 @@ def confirm(text: str) -> bool:
     return bool(_run(questionary.confirm(text, default=False, style=_STYLE)))
 
 
-def _ask_one(catalogue: Catalogue, q: Question) -> Any:
+def _ask_one(
+    catalogue: Catalogue, q: Question, default: Any = None, units: str = "km"
+) -> Any:
     dont_know = questionary.Choice(catalogue.dont_know_label, value=DONT_KNOW)
     text = q.text
     if q.type == "multi":
@@ -99,19 +111,38 @@ def _ask_one(catalogue: Catalogue, q: Question) -> Any:
         else:
             lo, hi = int(q.min or 0), int(q.max or 10)
             options = [questionary.Choice(str(n), value=n) for n in range(lo, hi + 1)]
+        if default is not None:
+            text += "  (pre-filled from your diary)"
         picked = _run(
-            questionary.select(text, choices=[*options, dont_know], style=_STYLE)
+            questionary.select(
+                text, choices=[*options, dont_know], default=default, style=_STYLE
+            )
         )
         return None if picked == DONT_KNOW else picked
+    miles = units == "mi" and q.unit == "km"
+    if miles:  # the contract stays in km: convert at the edge
+        text = text.replace("(km)", "(miles)")
+    low, high = (q.min or 0.0), (q.max or 0.0)
+    hint = (
+        f"{low / KM_PER_MILE:g}-{high / KM_PER_MILE:.0f}"
+        if miles
+        else f"{low:g}-{high:g}"
+    )
+    shown = ""
+    if default is not None:
+        shown = f"{default / KM_PER_MILE:.1f}" if miles else f"{default:g}"
+        hint = f"from your diary; {hint}"
     raw = _run(
         questionary.text(
             text,
-            instruction=f"(leave empty if you don't know; {q.min:g}-{q.max:g})",
-            validate=lambda s: _number_error(q, s) or True,
+            default=shown,
+            instruction=f"(leave empty if you don't know; {hint})",
+            validate=lambda s: _number_error(q, s, miles) or True,
             style=_STYLE,
         )
     )
-    return _to_number(q, raw)
+    value = _to_number(q, raw)
+    return round(value * KM_PER_MILE, 1) if miles and value is not None else value
 
 
 def _run(question: questionary.Question) -> Any:
@@ -122,7 +153,7 @@ def _run(question: questionary.Question) -> Any:
     return value
 
 
-def _number_error(q: Question, raw: str) -> str | None:
+def _number_error(q: Question, raw: str, miles: bool = False) -> str | None:
     if not raw.strip():
         return None
     try:
@@ -134,8 +165,11 @@ def _number_error(q: Question, raw: str) -> str | None:
             else "Please type a number"
         )
     assert value is not None and q.min is not None and q.max is not None
-    if not q.min <= value <= q.max:
-        return f"Please give a value from {q.min:g} to {q.max:g}"
+    lo, hi = q.min, q.max
+    if miles:
+        lo, hi = lo / KM_PER_MILE, hi / KM_PER_MILE
+    if not lo <= value <= hi:
+        return f"Please give a value from {lo:g} to {hi:.0f}"
     return None
 
 
@@ -149,3 +183,116 @@ def _to_number(q: Question, raw: str) -> int | float | None:
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(raw)
     return int(value) if value.is_integer() else value
+
+
+def ask_units() -> str:
+    """Asked once, on first use of the diary."""
+    return str(
+        _run(
+            questionary.select(
+                "Do you measure your runs in kilometres or miles?",
+                choices=[
+                    questionary.Choice("Kilometres", value="km"),
+                    questionary.Choice("Miles", value="mi"),
+                ],
+                style=_STYLE,
+            )
+        )
+    )
+
+
+def ask_pain(text: str) -> int:
+    return int(
+        _run(
+            questionary.select(
+                text,
+                choices=[questionary.Choice(str(n), value=n) for n in range(11)],
+                style=_STYLE,
+            )
+        )
+    )
+
+
+def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
+    """The fields of one diary entry, asked in a few seconds."""
+    from datetime import date
+
+    kind = _run(
+        questionary.select(
+            "What are you logging?",
+            choices=[
+                questionary.Choice("A run", value="run"),
+                questionary.Choice("A rest day", value="rest"),
+            ],
+            style=_STYLE,
+        )
+    )
+    day = _run(
+        questionary.text(
+            "Date (YYYY-MM-DD)",
+            default=date.today().isoformat(),
+            validate=lambda s: _date_error(s) or True,
+            style=_STYLE,
+        )
+    )
+    fields: dict[str, Any] = {
+        "date": date.fromisoformat(day.strip()),
+        "rest": kind == "rest",
+        "distance": None,
+        "duration": None,
+        "pain_during": None,
+        "pain_after": None,
+        "next_morning": None,
+        "shoes": None,
+        "note": None,
+    }
+    if kind == "run":
+        fields["distance"] = float(
+            _run(
+                questionary.text(
+                    f"Distance ({units})",
+                    validate=lambda s: _positive_error(s) or True,
+                    style=_STYLE,
+                )
+            ).replace(",", ".")
+        )
+        duration = _run(
+            questionary.text(
+                "Duration in minutes (leave empty to skip)",
+                validate=lambda s: not s.strip() or _positive_error(s) or True,
+                style=_STYLE,
+            )
+        )
+        fields["duration"] = (
+            float(duration.replace(",", ".")) if duration.strip() else None
+        )
+        fields["pain_during"] = ask_pain("Worst pain during the run, 0-10")
+        fields["pain_after"] = ask_pain("Pain in the hours after, 0-10")
+        if shoes:
+            default = default_shoe.name if default_shoe is not None else None
+            fields["shoes"] = _run(
+                questionary.select(
+                    "Which shoes?", choices=shoes, default=default, style=_STYLE
+                )
+            )
+    note = _run(questionary.text("Note (leave empty to skip)", style=_STYLE))
+    fields["note"] = note.strip() or None
+    return fields
+
+
+def _date_error(raw: str) -> str | None:
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        return "Please type a real date like 2026-11-25"
+    return "That date is in the future" if day > date.today() else None
+
+
+def _positive_error(raw: str) -> str | None:
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        return "Please type a number"
+    return None if value > 0 else "Please type a number greater than 0"

@@ -205,7 +205,7 @@ def test_closed_pipe_is_not_an_error(monkeypatch, runner) -> None:
     def closed(_document: object) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr(kneecheck.cli, "_print_json", closed)
+    monkeypatch.setattr(kneecheck.cli, "print_json", closed)
     result = runner.invoke(app, ["tips", "--json"])
     assert result.exit_code == 0
     assert "internal error" not in result.stderr

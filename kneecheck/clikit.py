@@ -1,0 +1,54 @@
+"""Shared plumbing of the commands: one-line errors, exit codes, plain JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import typer
+
+from .errors import ExitCode, KneecheckError
+
+
+def fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"kneecheck: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def guarded(body: Callable[[], None]) -> None:
+    """Run a command body, turning expected failures into one line and an exit code."""
+    try:
+        body()
+    except KneecheckError as exc:
+        fail(f"error: {exc.message}", exc.exit_code)
+    except KeyboardInterrupt:
+        fail("cancelled; nothing was saved.", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (for example `| head`): not an error of ours.
+        silence_stdout()
+        raise typer.Exit(0) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # one line, no traceback: answers must not leak
+        fail(
+            f"internal error ({type(exc).__name__}); please report it.",
+            ExitCode.INTERNAL,
+        )
+
+
+def silence_stdout() -> None:
+    # Python's last flush of a closed pipe would print a warning; point the
+    # descriptor at /dev/null instead (the recipe from the signal docs).
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass  # not a real file (tests): nothing to flush
+
+
+def print_json(document: Any) -> None:
+    # Plain stdout, never Rich: colour codes would make it invalid JSON.
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,493 @@
+"""The training and pain diary: one SQLite file in the user's data folder.
+
+Every write is one transaction, so an entry, an import or a deletion is either
+all there or not at all. A file that is damaged, from a newer kneecheck or not
+a kneecheck diary is never touched: the user gets the reason and a hint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import ExitCode, KneecheckError
+from .units import from_km, to_km
+
+__all__ = [
+    "Diary",
+    "DiaryError",
+    "Entry",
+    "EntryError",
+    "NewEntry",
+    "Shoe",
+    "from_km",
+    "open_diary",
+    "to_km",
+]
+
+APP_ID = 0x4B4E4545  # "KNEE": marks the file as a kneecheck diary
+DIARY_FILE = "diary.sqlite3"
+
+# Append-only: a released migration is never edited, only followed by a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE shoes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        start_km REAL NOT NULL DEFAULT 0 CHECK (start_km >= 0),
+        retired INTEGER NOT NULL DEFAULT 0,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        added TEXT NOT NULL
+    );
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        date TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('run', 'rest')),
+        distance_km REAL CHECK (distance_km IS NULL OR distance_km >= 0),
+        duration_min REAL CHECK (duration_min IS NULL OR duration_min >= 0),
+        shoe_id INTEGER REFERENCES shoes (id),
+        pain_during INTEGER CHECK (pain_during BETWEEN 0 AND 10),
+        pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+        next_morning INTEGER CHECK (next_morning BETWEEN 0 AND 10),
+        note TEXT,
+        source TEXT NOT NULL DEFAULT 'manual',
+        source_key TEXT UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX entries_by_date ON entries (date);
+    CREATE TABLE assessments (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        answers TEXT NOT NULL,
+        result TEXT NOT NULL
+    );
+    """,
+)
+
+
+class DiaryError(KneecheckError):
+    """The diary file cannot be used as it is; it is left untouched."""
+
+    exit_code = ExitCode.DIARY
+
+
+class EntryError(KneecheckError):
+    """A value for the diary is out of range or inconsistent; nothing was written."""
+
+    exit_code = ExitCode.USAGE
+
+
+def home() -> Path:
+    """The folder that holds everything: KNEECHECK_HOME, else the user data folder."""
+    env = os.environ.get("KNEECHECK_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("kneecheck", appauthor=False)
+
+
+def diary_path() -> Path:
+    return home() / DIARY_FILE
+
+
+def exists() -> bool:
+    return diary_path().is_file()
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    date: date
+    kind: str
+    distance_km: float | None
+    duration_min: float | None
+    shoes: str | None
+    pain_during: int | None
+    pain_after: int | None
+    next_morning: int | None
+    note: str | None
+    source: str
+
+    @property
+    def settled(self) -> bool | None:
+        """Settled by the next morning: no next-morning pain."""
+        return None if self.next_morning is None else self.next_morning == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "distance_km": self.distance_km,
+            "duration_min": self.duration_min,
+            "pain_during": self.pain_during,
+            "pain_after": self.pain_after,
+            "next_morning": self.next_morning,
+            "settled": self.settled,
+            "shoes": self.shoes,
+            "note": self.note,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Shoe:
+    id: int
+    name: str
+    start_km: float
+    retired: bool
+    default: bool
+    run_km: float  # from the diary
+
+    @property
+    def distance_km(self) -> float:
+        return round(self.start_km + self.run_km, 3)
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry to add; validated by `add_entries` before anything is written."""
+
+    date: date
+    kind: str = "run"
+    distance_km: float | None = None
+    duration_min: float | None = None
+    shoes: str | None = None
+    pain_during: int | None = None
+    pain_after: int | None = None
+    next_morning: int | None = None
+    note: str | None = None
+    source: str = "manual"
+    source_key: str | None = None
+
+
+class Diary:
+    """An open diary. Use `open_diary()`; close it (or use it as a context manager)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    def __enter__(self) -> Diary:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; IMMEDIATE takes the write lock up front, so two
+        processes queue rather than fail half-way."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ---- settings --------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT "
+                "(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def units(self) -> str:
+        return self.setting("units") or "km"
+
+    # ---- shoes -----------------------------------------------------------
+
+    def shoes(self, include_retired: bool = True) -> list[Shoe]:
+        rows = self.conn.execute(
+            "SELECT s.id, s.name, s.start_km, s.retired, s.is_default, "
+            "COALESCE(SUM(e.distance_km), 0) FROM shoes s LEFT JOIN entries e "
+            "ON e.shoe_id = s.id AND e.kind = 'run' GROUP BY s.id ORDER BY s.id"
+        ).fetchall()
+        out = [Shoe(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows]
+        return [s for s in out if include_retired or not s.retired]
+
+    def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
+        name = name.strip()
+        if not name:
+            raise EntryError("a pair of shoes needs a name")
+        if start_km < 0:
+            raise EntryError("the starting distance cannot be negative")
+        with self.write() as db:
+            if db.execute("SELECT 1 FROM shoes WHERE name = ?", (name,)).fetchone():
+                raise EntryError(f"there is already a pair called '{name}'")
+            first = (
+                db.execute("SELECT COUNT(*) FROM shoes WHERE retired = 0").fetchone()[0]
+                == 0
+            )
+            if default or first:  # the first pair is the default until told otherwise
+                db.execute("UPDATE shoes SET is_default = 0")
+            db.execute(
+                "INSERT INTO shoes (name, start_km, is_default, added) VALUES "
+                "(?, ?, ?, ?)",
+                (name, start_km, int(default or first), _now()),
+            )
+        return self.shoe(name)
+
+    def shoe(self, name: str) -> Shoe:
+        for s in self.shoes():
+            if s.name.lower() == name.strip().lower():
+                return s
+        known = ", ".join(s.name for s in self.shoes()) or "none yet"
+        raise EntryError(
+            f"no shoes called '{name}' (known: {known}); add them with "
+            "`kneecheck shoes add`"
+        )
+
+    def retire_shoe(self, name: str) -> Shoe:
+        shoe = self.shoe(name)
+        with self.write() as db:
+            db.execute(
+                "UPDATE shoes SET retired = 1, is_default = 0 WHERE id = ?", (shoe.id,)
+            )
+        return self.shoe(name)
+
+    def set_default_shoe(self, name: str) -> Shoe:
+        shoe = self.shoe(name)
+        if shoe.retired:
+            raise EntryError(f"'{shoe.name}' is retired and cannot be the default")
+        with self.write() as db:
+            db.execute("UPDATE shoes SET is_default = (id = ?)", (shoe.id,))
+        return self.shoe(name)
+
+    def default_shoe(self) -> Shoe | None:
+        return next((s for s in self.shoes() if s.default), None)
+
+    # ---- entries ---------------------------------------------------------
+
+    def add_entries(
+        self, new: Sequence[NewEntry], create_shoes: bool = False
+    ) -> tuple[int, int]:
+        """Add entries in one transaction; (added, already there).
+
+        Entries whose source_key is already in the diary are left out, so a
+        second import of the same file adds nothing. Unknown shoes are an
+        error unless `create_shoes` (imports name gear that may be new).
+        """
+        for e in new:
+            check_entry(e)
+        added = duplicates = 0
+        with self.write() as db:
+            shoe_ids = {
+                r[1].lower(): r[0] for r in db.execute("SELECT id, name FROM shoes")
+            }
+            for e in new:
+                if (
+                    e.source_key
+                    and db.execute(
+                        "SELECT 1 FROM entries WHERE source_key = ?", (e.source_key,)
+                    ).fetchone()
+                ):
+                    duplicates += 1
+                    continue
+                shoe_id = None
+                if e.shoes:
+                    shoe_id = shoe_ids.get(e.shoes.strip().lower())
+                    if shoe_id is None:
+                        if not create_shoes:
+                            raise EntryError(
+                                f"no shoes called '{e.shoes}'; add them "
+                                "with `kneecheck shoes add`"
+                            )
+                        cur = db.execute(
+                            "INSERT INTO shoes (name, added) VALUES (?, ?)",
+                            (e.shoes.strip(), _now()),
+                        )
+                        shoe_id = int(cur.lastrowid or 0)
+                        shoe_ids[e.shoes.strip().lower()] = shoe_id
+                db.execute(
+                    "INSERT INTO entries (date, kind, distance_km, duration_min, "
+                    "shoe_id, pain_during, pain_after, next_morning, note, source, "
+                    "source_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        e.date.isoformat(),
+                        e.kind,
+                        e.distance_km,
+                        e.duration_min,
+                        shoe_id,
+                        e.pain_during,
+                        e.pain_after,
+                        e.next_morning,
+                        e.note,
+                        e.source,
+                        e.source_key,
+                        _now(),
+                    ),
+                )
+                added += 1
+        return added, duplicates
+
+    def entries(self, since: date | None = None) -> list[Entry]:
+        sql = (
+            "SELECT e.id, e.date, e.kind, e.distance_km, e.duration_min, s.name, "
+            "e.pain_during, e.pain_after, e.next_morning, e.note, e.source "
+            "FROM entries e LEFT JOIN shoes s ON s.id = e.shoe_id"
+        )
+        args: tuple[str, ...] = ()
+        if since is not None:
+            sql += " WHERE e.date >= ?"
+            args = (since.isoformat(),)
+        rows = self.conn.execute(sql + " ORDER BY e.date, e.id", args).fetchall()
+        return [Entry(r[0], date.fromisoformat(r[1]), *r[2:]) for r in rows]
+
+    def set_next_morning(self, pain: int) -> Entry:
+        """Record the next-morning check on the latest run."""
+        if not 0 <= pain <= 10:
+            raise EntryError(f"next-morning pain is {pain}, out of range (0 to 10)")
+        with self.write() as db:
+            row = db.execute(
+                "SELECT id FROM entries WHERE kind = 'run' ORDER BY "
+                "date DESC, id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise EntryError(
+                    "there is no run in the diary to add a morning "
+                    "check to; log a run first"
+                )
+            db.execute(
+                "UPDATE entries SET next_morning = ? WHERE id = ?", (pain, row[0])
+            )
+        return next(e for e in self.entries() if e.id == row[0])
+
+    # ---- assessments -----------------------------------------------------
+
+    def add_assessment(self, answers: dict[str, Any], result: dict[str, Any]) -> int:
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO assessments (created_at, answers, result) "
+                "VALUES (?, ?, ?)",
+                (_now(), json.dumps(answers), json.dumps(result)),
+            )
+            return int(cur.lastrowid or 0)
+
+    def assessments(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT id, created_at, answers, result FROM assessments ORDER BY id"
+        ).fetchall()
+        return [
+            {
+                "id": r[0],
+                "created_at": r[1],
+                "answers": json.loads(r[2]),
+                "result": json.loads(r[3]),
+            }
+            for r in rows
+        ]
+
+
+def check_entry(e: NewEntry) -> None:
+    """Refuse impossible values before anything is written."""
+    if e.kind not in ("run", "rest"):
+        raise EntryError(f"unknown entry kind '{e.kind}'")
+    if e.date > date.today():
+        raise EntryError(f"the date {e.date.isoformat()} is in the future")
+    if e.kind == "run" and (e.distance_km is None or e.distance_km <= 0):
+        raise EntryError("a run needs a distance greater than 0 (or use --rest)")
+    if e.kind == "rest" and e.distance_km:
+        raise EntryError("a rest day has no distance")
+    for name, value in (("distance", e.distance_km), ("duration", e.duration_min)):
+        if value is not None and (value < 0 or value != value or value > 1e5):
+            raise EntryError(f"the {name} {value:g} is out of range")
+    for name, pain in (
+        ("pain during", e.pain_during),
+        ("pain after", e.pain_after),
+        ("next-morning pain", e.next_morning),
+    ):
+        if pain is not None and not 0 <= pain <= 10:
+            raise EntryError(f"{name} is {pain}, out of range (0 to 10)")
+
+
+def open_diary(create: bool = True) -> Diary:
+    """Open (and, when asked, create) the diary, applying pending migrations.
+
+    Raises DiaryError for a file that is damaged, not a kneecheck diary, or
+    from a newer version; the file is left exactly as it was.
+    """
+    path = diary_path()
+    if not path.exists():
+        if not create:
+            raise DiaryError(f"there is no diary yet at {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.is_file():
+        raise DiaryError(f"{path} is not a file")
+    hint = (
+        "it was left untouched; move it aside to start a new diary, or restore "
+        "a backup (KNEECHECK_HOME=<backup folder> kneecheck export)"
+    )
+    try:
+        # isolation_level=None: transactions are explicit (Diary.write)
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DiaryError(f"cannot open the diary {path}: {exc}") from None
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise DiaryError(f"{path} is damaged or not a SQLite file; {hint}") from None
+    if app_id != APP_ID and (app_id != 0 or tables):
+        conn.close()
+        raise DiaryError(f"{path} is not a kneecheck diary; {hint}")
+    if version > len(MIGRATIONS):
+        conn.close()
+        raise DiaryError(
+            f"{path} was written by a newer kneecheck (diary version "
+            f"{version}, this one knows {len(MIGRATIONS)}); upgrade "
+            "kneecheck. The file was left untouched."
+        )
+    diary = Diary(conn, path)
+    try:
+        _migrate(diary, version)
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DiaryError(f"{path} could not be updated ({exc}); {hint}") from None
+    return diary
+
+
+def _migrate(diary: Diary, version: int) -> None:
+    while version < len(MIGRATIONS):
+        with diary.write() as db:
+            # Re-read under the lock: another process may have migrated meanwhile.
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current > version:
+                version = current
+                continue
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            version += 1
+            db.execute(f"PRAGMA user_version = {version}")
+            db.execute(f"PRAGMA application_id = {APP_ID}")
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")

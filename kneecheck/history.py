@@ -1,0 +1,272 @@
+"""What the diary says over time: weeks, spikes, the pain-monitoring verdict.
+
+Pure functions of the entries and today's date, so every rule can be tested
+without a database. Distances are km throughout; conversion is for display.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from statistics import mean
+from typing import Any
+
+from . import __version__
+from .diary import Entry, Shoe
+
+SPIKE_RATIO = 1.10  # a run over 110 % of the longest of the 30 days before
+SPIKE_WINDOW_DAYS = 30
+PAIN_LIMIT = 5
+TREND_STEP = 1.0  # mean pain moving by a whole point week on week is a trend
+
+
+def _runs(entries: Sequence[Entry]) -> list[Entry]:
+    return [e for e in entries if e.kind == "run" and e.distance_km]
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())  # Monday
+
+
+def weeks(entries: Sequence[Entry], first: date, last: date) -> list[dict[str, Any]]:
+    """Every week (Monday start) from `first` to `last`, empty weeks included."""
+    distance: dict[date, float] = defaultdict(float)
+    count: dict[date, int] = defaultdict(int)
+    pains: dict[date, list[int]] = defaultdict(list)
+    for e in _runs(entries):
+        w = week_start(e.date)
+        distance[w] += e.distance_km or 0
+        count[w] += 1
+        if e.pain_during is not None:
+            pains[w].append(e.pain_during)
+    out = []
+    w = week_start(first)
+    while w <= last:
+        before = distance.get(w - timedelta(days=7), 0.0)
+        now = distance.get(w, 0.0)
+        out.append(
+            {
+                "week_start": w.isoformat(),
+                "distance_km": round(now, 3),
+                "runs": count.get(w, 0),
+                "change_pct": round((now / before - 1) * 100, 1) if before else None,
+                "max_pain_during": max(pains[w]) if pains.get(w) else None,
+                "mean_pain_during": round(mean(pains[w]), 1) if pains.get(w) else None,
+            }
+        )
+        w += timedelta(days=7)
+    return out
+
+
+def spikes(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """Runs longer than 110 % of the longest run of the 30 days before them.
+
+    Frandsen 2025: this single-session spike, not the weekly ratio, carried the
+    injury risk. A run with no run in the 30 days before has nothing to compare.
+    """
+    longest_on: dict[date, float] = {}
+    for e in _runs(entries):
+        longest_on[e.date] = max(longest_on.get(e.date, 0.0), e.distance_km or 0)
+    out = []
+    for e in _runs(entries):
+        previous = max(
+            (
+                longest_on.get(e.date - timedelta(days=d), 0.0)
+                for d in range(1, SPIKE_WINDOW_DAYS + 1)
+            ),
+            default=0.0,
+        )
+        if previous and (e.distance_km or 0) > SPIKE_RATIO * previous:
+            out.append(
+                {
+                    "date": e.date.isoformat(),
+                    "distance_km": e.distance_km,
+                    "previous_longest_km": previous,
+                    "over_pct": round(((e.distance_km or 0) / previous - 1) * 100, 1),
+                }
+            )
+    return out
+
+
+def pain_trend(
+    entries: Sequence[Entry], today: date, msg: dict[str, Any]
+) -> tuple[str | None, str]:
+    """Mean pain during runs this week against last week: better, same or worse."""
+    runs = _runs(entries)
+    week = timedelta(days=7)
+    this = [
+        e.pain_during
+        for e in runs
+        if today - week < e.date <= today and e.pain_during is not None
+    ]
+    last = [
+        e.pain_during
+        for e in runs
+        if today - 2 * week < e.date <= today - week and e.pain_during is not None
+    ]
+    if not this or not last:
+        return None, ""
+    a, b = mean(last), mean(this)
+    text = str(msg["trend_text"]).format(last=a, this=b)
+    if b - a >= TREND_STEP:
+        return "worse", text
+    if a - b >= TREND_STEP:
+        return "better", text
+    return "same", text
+
+
+def verdict(
+    entries: Sequence[Entry], today: date, msg: dict[str, Any]
+) -> dict[str, Any]:
+    """The pain-monitoring rule applied to the logged runs, in contract terms.
+
+    `msg` holds the sentences (data/advice.json, "history").
+    """
+    runs = [e for e in _runs(entries) if e.date <= today]
+    recent = [e for e in runs if e.date > today - timedelta(days=14)]
+    if not recent:
+        return {"verdict": "continue", "reasons": [msg["no_recent_runs"]]}
+    latest = recent[-1]
+    day = latest.date.isoformat()
+    if latest.pain_during is not None and latest.pain_during >= PAIN_LIMIT:
+        return {
+            "verdict": "stop",
+            "reasons": [msg["pain_high"].format(pain=latest.pain_during, day=day)],
+        }
+    reasons: list[str] = []
+    checked = [e for e in recent if e.next_morning is not None]
+    if len(checked) >= 2 and all(not e.settled for e in checked[-2:]):
+        reasons.append(
+            msg["morning_twice"].format(
+                first=checked[-2].date.isoformat(), second=checked[-1].date.isoformat()
+            )
+        )
+    elif latest.settled is False:
+        reasons.append(msg["not_settled"].format(day=day))
+    if latest.pain_after is not None and latest.pain_after > PAIN_LIMIT:
+        reasons.append(msg["pain_after_high"].format(day=day, pain=latest.pain_after))
+    trend, text = pain_trend(entries, today, msg)
+    if trend == "worse":
+        reasons.append(msg["worse"].format(trend=text))
+    if latest.pain_during is None:
+        reasons.append(msg["no_pain_score"].format(day=day))
+    if latest.next_morning is None and latest.date < today:
+        reasons.append(msg["no_morning_check"].format(day=day))
+    if reasons:
+        return {"verdict": "reduce", "reasons": reasons}
+    week = [e for e in runs if e.date > today - timedelta(days=7)]
+    text = msg["keep_going_week"].format(runs=len(week)) if week else msg["keep_going"]
+    return {"verdict": "continue", "reasons": [text]}
+
+
+def shoe_rows(shoes: Sequence[Shoe], msg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Shoes with their distance, and the honest warning past the usual range."""
+    limit = float(msg["shoe_warning_km"])
+    return [
+        {
+            "name": s.name,
+            "distance_km": s.distance_km,
+            "start_km": s.start_km,
+            "retired": s.retired,
+            "default": s.default,
+            "warning": msg["shoe_warning"].format(km=limit)
+            if not s.retired and s.distance_km >= limit
+            else None,
+        }
+        for s in shoes
+    ]
+
+
+def history(
+    entries: Sequence[Entry],
+    shoes: Sequence[Shoe],
+    assessments: Sequence[Any],
+    today: date,
+    n_weeks: int,
+    units: str,
+    msg: dict[str, Any],
+) -> dict[str, Any]:
+    """The `history --json` object: the last `n_weeks` weeks and the verdict."""
+    first = week_start(today) - timedelta(days=7 * (n_weeks - 1))
+    shown = [e for e in entries if first <= e.date <= today]
+    trend, _ = pain_trend(entries, today, msg)
+    return {
+        "schema_version": 1,
+        "kneecheck_version": __version__,
+        "units": units,
+        "from": first.isoformat(),
+        "to": today.isoformat(),
+        "entries": [e.to_dict() for e in shown],
+        "weeks": weeks(entries, first, today),
+        "spikes": [s for s in spikes(entries) if s["date"] >= first.isoformat()],
+        "verdict": verdict(entries, today, msg),
+        "trend": trend,
+        "shoes": shoe_rows(shoes, msg),
+        "assessments": [
+            {
+                "id": a["id"],
+                "created_at": a["created_at"],
+                "triage_level": a["result"]["triage"]["level"],
+                "top_condition": (a["result"]["conditions"] or [{}])[0].get("id"),
+                "top_condition_name": (a["result"]["conditions"] or [{}])[0].get(
+                    "name"
+                ),
+                "verdict": a["result"]["run_guidance"]["verdict"],
+            }
+            for a in assessments
+            if a["created_at"][:10] >= first.isoformat()
+        ],
+    }
+
+
+def diary_answers(
+    entries: Sequence[Entry], shoes: Sequence[Shoe], today: date, msg: dict[str, Any]
+) -> dict[str, Any]:
+    """Answers `assess` can take from the diary: load, spikes, shoes, pain trend.
+
+    Only when something was logged in the last four weeks; old diaries say
+    nothing about the knee today.
+    """
+    if not any(e.date > today - timedelta(days=28) for e in entries):
+        return {}
+    runs = [e for e in _runs(entries) if e.date <= today]
+
+    def total(lo: int, hi: int) -> float:  # days ago, inclusive lo, exclusive hi
+        return sum(
+            e.distance_km or 0
+            for e in runs
+            if today - timedelta(days=hi) < e.date <= today - timedelta(days=lo)
+        )
+
+    out: dict[str, Any] = {"weekly_km": round(total(0, 7), 1)}
+    before = total(7, 28) / 3
+    if before > 0:
+        out["weekly_km_change_pct"] = round(
+            min(max((out["weekly_km"] / before - 1) * 100, -100), 1000), 1
+        )
+    week = [e for e in runs if e.date > today - timedelta(days=7)]
+    if week:
+        longest = max(week, key=lambda e: (e.distance_km or 0, e.date))
+        previous = max(
+            (
+                e.distance_km or 0
+                for e in runs
+                if longest.date - timedelta(days=SPIKE_WINDOW_DAYS)
+                <= e.date
+                < longest.date
+            ),
+            default=0.0,
+        )
+        if previous:
+            change = ((longest.distance_km or 0) / previous - 1) * 100
+            out["longest_run_change_pct"] = round(min(max(change, -100), 1000), 1)
+    shoe = next((s for s in shoes if s.default), None)
+    if shoe is None and runs and runs[-1].shoes:
+        shoe = next((s for s in shoes if s.name == runs[-1].shoes), None)
+    if shoe is not None:
+        out["shoe_km"] = round(min(shoe.distance_km, 20000), 1)
+    trend, _ = pain_trend(entries, today, msg)
+    if trend is not None:
+        out["trend"] = trend
+    return out

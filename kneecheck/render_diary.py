@@ -1,0 +1,169 @@
+"""Rich rendering of the diary: the pain/distance chart, weeks, spikes, shoes.
+
+Renders the same object `history --json` prints. The chart is plain characters
+with letters, not colour, so it reads the same on any terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .units import from_km
+
+BAR = 18
+DAILY_LIMIT = 42  # longer periods are drawn week by week
+VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
+
+
+def _bar(value: float, peak: float) -> str:
+    filled = round(BAR * value / peak) if peak else 0
+    return "#" * filled + "." * (BAR - filled)
+
+
+def pain_scale(during: int | None, after: int | None, morning: int | None) -> str:
+    """0..10 as eleven cells; D, A and M mark the scores, '|' the 5/10 limit."""
+    cells = ["."] * 11
+    cells[5] = "|"
+    for letter, value in (("D", during), ("A", after), ("M", morning)):
+        if value is not None:
+            cells[value] = letter if cells[value] in ".|" else "*"
+    return "".join(cells)
+
+
+def chart(doc: dict[str, Any]) -> Text:
+    """Distance and pain per day (or per week for long periods) as text."""
+    units = doc["units"]
+    runs = [e for e in doc["entries"] if e["kind"] == "run"]
+    lines = []
+    if len(doc["entries"]) <= DAILY_LIMIT:
+        peak = max((e["distance_km"] or 0 for e in runs), default=0)
+        lines.append("date        distance" + " " * (BAR - 1) + "pain 0    5    10")
+        for e in doc["entries"]:
+            dist = e["distance_km"] or 0
+            label = (
+                f"{from_km(dist, units):5.1f} {units}"
+                if e["kind"] == "run"
+                else "rest    "
+            )
+            scale = pain_scale(e["pain_during"], e["pain_after"], e["next_morning"])
+            lines.append(f"{e['date']}  {_bar(dist, peak)} {label}      {scale}")
+        lines.append(
+            "D = pain during, A = after, M = next morning, * = two at the "
+            "same score; | marks the 5/10 limit"
+        )
+    else:
+        peak = max((w["distance_km"] for w in doc["weeks"]), default=0)
+        lines.append(
+            "week of      distance" + " " * (BAR - 1) + "worst pain 0    5    10"
+        )
+        for w in doc["weeks"]:
+            lines.append(
+                f"{w['week_start']}  {_bar(w['distance_km'], peak)} "
+                f"{from_km(w['distance_km'], units):6.1f} {units}      "
+                f"{pain_scale(w['max_pain_during'], None, None)}"
+            )
+        lines.append("D = worst pain during a run that week; | marks the 5/10 limit")
+    return Text("\n".join(lines))
+
+
+def render_history(doc: dict[str, Any], console: Console) -> None:
+    units = doc["units"]
+    v = doc["verdict"]
+    head = Text(f" {v['verdict'].upper()} ", style=VERDICT_STYLE[v["verdict"]])
+    head.append("  the pain-monitoring rule on your logged runs")
+    body: list[Text] = [head, *(Text(f"- {r}") for r in v["reasons"])]
+    if doc["trend"]:
+        body.append(Text(f"Week on week: {doc['trend']}"))
+    console.print(
+        Panel(
+            Group(*body),
+            title=f"Your knee, {doc['from']} to {doc['to']}",
+            title_align="left",
+            box=box.ROUNDED,
+        )
+    )
+    if not doc["entries"]:
+        console.print(
+            Text(
+                "Nothing logged in this period. Add a run with kneecheck "
+                "log --distance N, or import one with kneecheck import.",
+                style="italic",
+            )
+        )
+    else:
+        console.print(
+            Panel(
+                chart(doc),
+                title="Pain and distance",
+                title_align="left",
+                box=box.ROUNDED,
+            )
+        )
+    weeks = Table(box=box.SIMPLE_HEAD, title="Weeks", title_justify="left")
+    for col in ("week of", "distance", "change", "runs", "worst pain"):
+        weeks.add_column(col)
+    for w in doc["weeks"]:
+        change = "-" if w["change_pct"] is None else f"{w['change_pct']:+.0f}%"
+        worst = "-" if w["max_pain_during"] is None else f"{w['max_pain_during']}/10"
+        weeks.add_row(
+            w["week_start"],
+            f"{from_km(w['distance_km'], units):.1f} {units}",
+            change,
+            str(w["runs"]),
+            worst,
+        )
+    console.print(weeks)
+    if doc["spikes"]:
+        spikes = Table(
+            box=box.SIMPLE_HEAD,
+            title="Runs over 110% of the longest of the 30 days before",
+            title_justify="left",
+        )
+        for col in ("date", "distance", "longest before", "over"):
+            spikes.add_column(col)
+        for s in doc["spikes"]:
+            spikes.add_row(
+                s["date"],
+                f"{from_km(s['distance_km'], units):.1f}",
+                f"{from_km(s['previous_longest_km'], units):.1f}",
+                f"+{s['over_pct']:.0f}%",
+            )
+        console.print(spikes)
+    if doc["shoes"]:
+        render_shoes(doc["shoes"], units, console)
+    if doc["assessments"]:
+        table = Table(box=box.SIMPLE_HEAD, title="Assessments", title_justify="left")
+        for col in ("when", "urgency", "most likely", "running"):
+            table.add_column(col)
+        for a in doc["assessments"]:
+            table.add_row(
+                a["created_at"].replace("T", " "),
+                a["triage_level"],
+                a["top_condition_name"] or "-",
+                a["verdict"],
+            )
+        console.print(table)
+
+
+def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -> None:
+    if not rows:
+        console.print(Text("No shoes yet: kneecheck shoes add NAME", style="italic"))
+        return
+    table = Table(box=box.SIMPLE_HEAD, title="Shoes", title_justify="left")
+    for col in ("name", "distance", "status"):
+        table.add_column(col)
+    for s in rows:
+        status = "retired" if s["retired"] else "default" if s["default"] else ""
+        if s["warning"]:
+            status = (status + "; " if status else "") + s["warning"]
+        table.add_row(
+            s["name"], f"{from_km(s['distance_km'], units):.0f} {units}", status
+        )
+    console.print(table)
