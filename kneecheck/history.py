@@ -6,7 +6,7 @@ without a database. Distances are km throughout; conversion is for display.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from datetime import date, timedelta
 from statistics import mean
@@ -59,31 +59,41 @@ def weeks(entries: Sequence[Entry], first: date, last: date) -> list[dict[str, A
     return out
 
 
-def spikes(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+def spikes(entries: Sequence[Entry], since: date | None = None) -> list[dict[str, Any]]:
     """Runs longer than 110 % of the longest run of the 30 days before them.
 
     Frandsen 2025: this single-session spike, not the weekly ratio, carried the
     injury risk. A run with no run in the 30 days before has nothing to compare.
+    A sliding-window maximum over the days keeps ten years of diary fast.
     """
     longest_on: dict[date, float] = {}
     for e in _runs(entries):
         longest_on[e.date] = max(longest_on.get(e.date, 0.0), e.distance_km or 0)
+    days = sorted(longest_on)
+    before: dict[date, float] = {}  # longest in the 30 days before each run day
+    window: deque[date] = deque()  # candidate days, longest first
+    for i, day in enumerate(days):
+        if i:
+            previous = days[i - 1]
+            while window and longest_on[window[-1]] <= longest_on[previous]:
+                window.pop()
+            window.append(previous)
+        while window and window[0] < day - timedelta(days=SPIKE_WINDOW_DAYS):
+            window.popleft()
+        before[day] = longest_on[window[0]] if window else 0.0
     out = []
     for e in _runs(entries):
-        previous = max(
-            (
-                longest_on.get(e.date - timedelta(days=d), 0.0)
-                for d in range(1, SPIKE_WINDOW_DAYS + 1)
-            ),
-            default=0.0,
-        )
-        if previous and (e.distance_km or 0) > SPIKE_RATIO * previous:
+        if since is not None and e.date < since:
+            continue
+        previous_km = before[e.date]
+        if previous_km and (e.distance_km or 0) > SPIKE_RATIO * previous_km:
+            over = ((e.distance_km or 0) / previous_km - 1) * 100
             out.append(
                 {
                     "date": e.date.isoformat(),
                     "distance_km": e.distance_km,
-                    "previous_longest_km": previous,
-                    "over_pct": round(((e.distance_km or 0) / previous - 1) * 100, 1),
+                    "previous_longest_km": previous_km,
+                    "over_pct": round(over, 1),
                 }
             )
     return out
@@ -199,7 +209,7 @@ def history(
         "to": today.isoformat(),
         "entries": [e.to_dict() for e in shown],
         "weeks": weeks(entries, first, today),
-        "spikes": [s for s in spikes(entries) if s["date"] >= first.isoformat()],
+        "spikes": spikes(entries, since=first),
         "verdict": verdict(entries, today, msg),
         "trend": trend,
         "shoes": shoe_rows(shoes, msg),

@@ -367,3 +367,38 @@ def test_malformed_import_adds_nothing(runner, tmp_path) -> None:
     assert result.exit_code == 2
     assert "activities.csv row 5" in result.stderr
     assert not diary_path().exists() or history_json(runner)["entries"] == []
+
+
+def test_report_markdown_and_html(runner, tmp_path) -> None:
+    """report writes Markdown to the screen and a self-contained HTML file."""
+    ok(runner, "shoes", "add", "Blue")
+    ok(
+        runner,
+        "log",
+        "--date",
+        D[3],
+        "--distance",
+        "10",
+        "--pain-during",
+        "3",
+        "--note",
+        "<b>tight</b> calf",
+    )
+    ok(runner, "assess", "--answers", "-", input='{"where": ["outside"]}')
+    md = ok(runner, "report")
+    assert md.startswith("# kneecheck report")
+    assert "Iliotibial band syndrome" in md and "Blue" in md
+    target = tmp_path / "report.html"
+    assert "Wrote" in ok(runner, "report", "--format", "html", "--output", str(target))
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype")
+    assert "&lt;b&gt;tight&lt;/b&gt; calf" in page
+    assert "<svg" in page
+
+
+def test_report_bad_output_path(runner, tmp_path) -> None:
+    """An output folder that does not exist: a clear error, exit 2."""
+    ok(runner, "log", "--distance", "5")
+    result = runner.invoke(app, ["report", "--output", str(tmp_path / "no" / "r.md")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
