@@ -182,3 +182,36 @@ def test_ctrl_c_mid_way_exits_130(columns: int) -> None:
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in child.before
+
+
+@pytest.mark.timeout(60)
+def test_interactive_log_asks_units_once_then_the_run() -> None:
+    """Bare `kneecheck log` in a terminal: units on first use, then the entry."""
+    child = spawn("log")
+    answer(child, "kilometres or miles", pick(1), ready="Miles")
+    answer(child, "What are you logging?", ENTER, ready="rest day")
+    child.expect("Date")
+    child.send(ENTER)  # today
+    child.expect(r"Distance \(mi\)")
+    child.send("5" + ENTER)
+    child.expect("Duration in minutes")
+    child.send(ENTER)
+    answer(child, "Worst pain during the run", pick(3), ready="10")
+    answer(child, "Pain in the hours after", pick(2), ready="10")
+    child.expect("Note")
+    child.send("felt fine" + ENTER)
+    child.expect("Logged a run of 5.0 mi")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    again = spawn("history", "--json")
+    again.expect(pexpect.EOF)
+    doc = json.loads(ANSI.sub("", again.before.replace("\r\n", "\n")))
+    entry = doc["entries"][0]
+    assert doc["units"] == "mi"
+    assert (entry["pain_during"], entry["pain_after"], entry["note"]) == (
+        3,
+        2,
+        "felt fine",
+    )
+    assert entry["distance_km"] == pytest.approx(8.047, abs=0.001)
