@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import CatalogueError
 from .predicates import LIST_OPS, NUMBER_OPS, OPS, Predicate
@@ -43,15 +42,13 @@ EVIDENCE_GRADES = ("strong", "moderate", "limited", "expert_opinion")
 HOW_COMMON = ("very_common", "common", "uncommon", "rare")
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     value: str
     label: str
     mark: str = ""
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """One answer key of the contract, as asked interactively."""
 
     id: str
@@ -74,16 +71,14 @@ class Question:
         return value
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     id: str
     title: str
     action: str
     timeframe: str
 
 
-@dataclass(frozen=True)
-class RedFlag:
+class RedFlag(NamedTuple):
     id: str
     label: str
     level: str
@@ -91,8 +86,7 @@ class RedFlag:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TriageRule:
+class TriageRule(NamedTuple):
     """A combination of answers that sets a triage level (red-flag combos too)."""
 
     id: str
@@ -103,8 +97,7 @@ class TriageRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     """Answers that move a condition's score by `weight` (log-odds)."""
 
     when: tuple[Predicate, ...]
@@ -112,15 +105,13 @@ class Feature:
     text: str
 
 
-@dataclass(frozen=True)
-class Treatment:
+class Treatment(NamedTuple):
     text: str
     evidence: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -145,8 +136,7 @@ class Condition:
     gates: tuple[Predicate, ...]  # an answer that fails one rules the condition out
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(NamedTuple):
     id: str
     name: str
     how: tuple[str, ...]
@@ -159,8 +149,7 @@ class Exercise:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Tip:
+class Tip(NamedTuple):
     id: str
     topic: str
     title: str
@@ -172,29 +161,25 @@ class Tip:
     trigger: str  # the triggering answers in plain words, "" without a trigger
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(NamedTuple):
     id: str
     title: str
 
 
-@dataclass(frozen=True)
-class ScoringModel:
+class ScoringModel(NamedTuple):
     damping: float
     likely: float
     possible: float
     suspected: float
 
 
-@dataclass(frozen=True)
-class WalkRunStep:
+class WalkRunStep(NamedTuple):
     run_min: int
     walk_min: int
     repeats: int
 
 
-@dataclass(frozen=True)
-class ReturnToRun:
+class ReturnToRun(NamedTuple):
     """The walk-run progression shared by every plan, gated by pain."""
 
     title: str
@@ -209,8 +194,7 @@ class ReturnToRun:
     steps: tuple[WalkRunStep, ...]
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     title: str
     weeks: int
     aim: str
@@ -218,8 +202,7 @@ class Stage:
     move_on_when: str
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A staged exercise programme for one condition."""
 
     condition: str
@@ -229,8 +212,7 @@ class Plan:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """Everything kneecheck knows, loaded from one folder of JSON files."""
 
     name: str
@@ -674,7 +656,10 @@ class _Loader:
         for entry, q, skip in pending:  # skip rules may name later questions
             if skip is not None:
                 q = Question(
-                    **{**q.__dict__, "skip_if": self.predicates(entry, skip, "skip_if")}
+                    **{
+                        **q._asdict(),
+                        "skip_if": self.predicates(entry, skip, "skip_if"),
+                    }
                 )
                 self.question_index[q.id] = q
             out.append(q)

@@ -4,8 +4,6 @@ Heavy modules (questionary, Rich renderables, the catalogue) are imported
 inside the commands that use them, so `--help` and `--json` start fast.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from typing import Annotated, Any
@@ -21,6 +19,9 @@ app = typer.Typer(
     help="A knee-pain self-check for runners: warning signs first, likely causes, "
     "whether to keep running, and what to do now. Not a diagnosis.",
     no_args_is_help=True,
+    # Plain help: Rich-formatted help would import Rich on every --help and
+    # roughly double its start-up time.
+    rich_markup_mode=None,
     # Answers are health data: never print them in a traceback.
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
@@ -82,7 +83,10 @@ def assess(
         ),
     ] = False,
 ) -> None:
-    """Answer the questionnaire: urgency, likely causes, running advice, what to do.
+    """Check a sore knee: urgency, causes, what to do.
+
+    Answer the questionnaire, then see how urgent it is, the likely causes,
+    whether to keep running, and what to do now.
 
     Without --answers it asks the questions in the terminal; warning signs come
     first and end the questionnaire early.
@@ -171,7 +175,7 @@ def tips(
         bool, typer.Option("--json", help="Print the tips as JSON.")
     ] = False,
 ) -> None:
-    """Prevention advice for runners, by topic, with how strong the evidence is.
+    """Prevention advice by topic, with the evidence.
 
     Examples:
 
@@ -237,7 +241,9 @@ def conditions(
         bool, typer.Option("--json", help="Print the list as JSON.")
     ] = False,
 ) -> None:
-    """List the conditions in the catalogue: id, name, where it hurts, how common.
+    """List the conditions kneecheck knows.
+
+    Id, name, where it hurts and how common it is in runners.
 
     Example: kneecheck conditions --json
     """
@@ -279,7 +285,10 @@ def explain(
         bool, typer.Option("--json", help="Print the page as JSON.")
     ] = False,
 ) -> None:
-    """What a condition is, how to tell it from look-alikes, what helps, what to expect.
+    """A condition page: signs, look-alikes, what helps.
+
+    What it is, how to tell it from look-alikes, what helps (and how strong the
+    evidence is), when to see someone and what to expect.
 
     Examples:
 
@@ -380,7 +389,9 @@ def plan(
         ),
     ] = 0,
 ) -> None:
-    """A staged exercise programme and a pain-gated return to running.
+    """An exercise plan and a pain-gated return to run.
+
+    A staged exercise programme and walk-run steps, laid out week by week.
 
     With --step and --pain it tells you which walk-run step to do next.
 
@@ -525,7 +536,7 @@ def schema(
         ),
     ],
 ) -> None:
-    """Print the JSON Schema of the answers or the result object.
+    """JSON Schema of the answers or the result.
 
     Example: kneecheck schema result > result.schema.json
     """

@@ -4,8 +4,6 @@ Like cli.py: parse options, call the core, render. Imports stay inside the
 commands so the rest of kneecheck starts without SQLite or Rich.
 """
 
-from __future__ import annotations
-
 import sys
 from datetime import date
 from enum import Enum
@@ -22,9 +20,13 @@ if TYPE_CHECKING:
     from .diary import Diary
 
 shoes_app = typer.Typer(
-    help="Your running shoes and the distance each pair has done.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Your running shoes and the distance each pair has done.",
+    no_args_is_help=True,
 )
-config_app = typer.Typer(help="Settings: distance units.", no_args_is_help=True)
+config_app = typer.Typer(
+    rich_markup_mode=None, help="Settings: distance units.", no_args_is_help=True
+)
 
 
 class Units(str, Enum):
@@ -126,7 +128,7 @@ def log(
         ),
     ] = False,
 ) -> None:
-    """Record a run, a rest day, or the next-morning check.
+    """Record a run, a rest day or the morning check.
 
     Without options (in a terminal) it asks. Distances are in your units.
 
@@ -221,7 +223,7 @@ def _ask_morning() -> int:
     return ask_pain("How is the knee this morning, 0-10? (0 = settled)")
 
 
-def _ask_entry(diary: Diary, units: str) -> dict[str, Any]:
+def _ask_entry(diary: "Diary", units: str) -> dict[str, Any]:
     from .prompts import ask_log
 
     return ask_log(
@@ -231,7 +233,7 @@ def _ask_entry(diary: Diary, units: str) -> dict[str, Any]:
     )
 
 
-def _units(diary: Diary) -> str:
+def _units(diary: "Diary") -> str:
     """The chosen units; asked once on first interactive use, km otherwise."""
     chosen = diary.setting("units")
     if chosen:
@@ -251,7 +253,11 @@ def history(
     ] = 8,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Pain against distance over the last weeks, spikes, shoes and the verdict.
+    """Pain against distance, spikes, the verdict.
+
+    The last weeks at a glance: a chart of pain against distance, weekly
+    distance and change, runs over 110% of the month's longest, shoes, and the
+    pain-monitoring verdict.
 
     Examples:
 
@@ -401,7 +407,10 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    """Import runs from GPX files or a Strava bulk export; nothing is added twice.
+    """Import runs from GPX files or a Strava export.
+
+    A .gpx file, a folder of them, or a Strava activities.csv; nothing is
+    added twice.
 
     Examples:
 
@@ -460,7 +469,9 @@ def report(
         ),
     ] = 8,
 ) -> None:
-    """A report for a physio or doctor: assessment, pain and distance chart, shoes.
+    """A report for a physio: Markdown or HTML.
+
+    The latest assessment, the pain and distance chart, shoes and notes.
 
     Examples:
 
@@ -589,7 +600,9 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export your data: json holds everything, csv the diary entries.
+    """Export your data as JSON or CSV.
+
+    json holds everything, csv the diary entries.
 
     Examples:
 

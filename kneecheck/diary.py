@@ -12,10 +12,9 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ExitCode, KneecheckError
 from .units import from_km, to_km
@@ -103,8 +102,7 @@ def exists() -> bool:
     return diary_path().is_file()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     id: int
     date: date
     kind: str
@@ -139,8 +137,7 @@ class Entry:
         }
 
 
-@dataclass(frozen=True)
-class Shoe:
+class Shoe(NamedTuple):
     id: int
     name: str
     start_km: float
@@ -153,8 +150,7 @@ class Shoe:
         return round(self.start_km + self.run_km, 3)
 
 
-@dataclass(frozen=True)
-class NewEntry:
+class NewEntry(NamedTuple):
     """An entry to add; validated by `add_entries` before anything is written."""
 
     date: date

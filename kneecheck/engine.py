@@ -13,8 +13,7 @@ Order matters and is the safety design:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .answers import Answers
@@ -25,15 +24,13 @@ SCHEMA_VERSION = 1
 BONE_STRESS = "bone_stress_injury"
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     id: str
     message: str
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Triage:
+class Triage(NamedTuple):
     level: str
     title: str
     action: str
@@ -42,8 +39,7 @@ class Triage:
     red_flags: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RankedCondition:
+class RankedCondition(NamedTuple):
     id: str
     name: str
     score: float
@@ -52,16 +48,14 @@ class RankedCondition:
     against: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RunGuidance:
+class RunGuidance(NamedTuple):
     verdict: str
     title: str
     reasons: tuple[str, ...]
     advice: str
 
 
-@dataclass(frozen=True)
-class Care:
+class Care(NamedTuple):
     """What to do now for the top condition."""
 
     condition: str | None
@@ -70,8 +64,7 @@ class Care:
     see_someone: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
     """The result object of the contract (section 2); to_dict() is the --json."""
 
     catalogue_name: str
@@ -85,7 +78,7 @@ class Assessment:
     tip_reasons: dict[str, str]
     answers: Answers
     stopped_early: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] | None = None  # added keys: plan, from_diary
 
     def plan_condition(self) -> str | None:
         """The condition a plan would be for; none while a doctor must see it first."""
@@ -95,7 +88,7 @@ class Assessment:
 
     def with_extra(self, **keys: Any) -> Assessment:
         """This result with added keys, such as the plan (`assess --plan`)."""
-        return replace(self, extra={**self.extra, **keys})
+        return self._replace(extra={**(self.extra or {}), **keys})
 
     def to_dict(self) -> dict[str, Any]:
         t = self.triage
@@ -153,7 +146,7 @@ class Assessment:
             ],
             "stopped_early": self.stopped_early,
             "answers": dict(self.answers),
-            **self.extra,
+            **(self.extra or {}),
         }
 
 

@@ -15,7 +15,7 @@ import math
 import pathlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import gpxpy
 import gpxpy.gpx
@@ -31,8 +31,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ImportedRun:
+class ImportedRun(NamedTuple):
     """One run read from a file, ready to be stored."""
 
     date: datetime.date  # local date of the start of the activity
@@ -44,16 +43,14 @@ class ImportedRun:
     name: str | None  # activity name/title if any
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(NamedTuple):
     """An activity that was read but deliberately not imported."""
 
     where: str  # "file.csv row 7" or "walk.gpx"
     reason: str  # e.g. "not a run (Ride)"
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(NamedTuple):
     runs: tuple[ImportedRun, ...]
     skipped: tuple[Skipped, ...]
 

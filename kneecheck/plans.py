@@ -7,9 +7,8 @@ next walk-run step from the last session's pain. Rendering lives elsewhere.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .catalogue import Catalogue, Condition, ReturnToRun, WalkRunStep
@@ -19,8 +18,7 @@ MAX_WEEKS = 52
 SESSION_DAYS = (0, 2, 4)  # running days within a plan week: rest days between
 
 
-@dataclass(frozen=True)
-class GateDecision:
+class GateDecision(NamedTuple):
     """Where the runner goes after a session, and why."""
 
     step: int  # 1-based

@@ -7,8 +7,7 @@ for nor against anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 LIST_OPS = frozenset({"includes", "excludes", "includes_any"})
 VALUE_OPS = frozenset({"eq", "ne", "in"})
@@ -16,8 +15,7 @@ NUMBER_OPS = frozenset({"gt", "gte", "lt", "lte"})
 OPS = LIST_OPS | VALUE_OPS | NUMBER_OPS
 
 
-@dataclass(frozen=True)
-class Predicate:
+class Predicate(NamedTuple):
     """`answers[key] <op> value`, for example `where includes outside`."""
 
     key: str

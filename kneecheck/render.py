@@ -156,7 +156,7 @@ def render_assessment(result: Assessment, console: Console) -> None:
             console.print(Padding(line, (0, 0, 0, 1)))
     console.print()
     console.print(Text(result.disclaimer, style="italic"))
-    plan = result.extra.get("plan")
+    plan = (result.extra or {}).get("plan")
     if plan:
         console.print()
         render_plan(plan, console)
