@@ -4,8 +4,6 @@ Every problem names its file and entry. All problems are collected before
 raising, so a clinician editing the data sees the whole list at once.
 """
 
-from __future__ import annotations
-
 import json
 import os
 from collections.abc import Iterator
@@ -264,7 +262,7 @@ def _load_folder(folder: Path) -> Catalogue:
 class _Entry:
     """Typed access to one JSON object, recording problems under its file and entry."""
 
-    def __init__(self, loader: _Loader, file: str, where: str, raw: object) -> None:
+    def __init__(self, loader: "_Loader", file: str, where: str, raw: object) -> None:
         self.loader, self.file, self.where = loader, file, where
         self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if not isinstance(raw, dict):

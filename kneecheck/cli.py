@@ -4,6 +4,7 @@ Heavy modules (questionary, Rich renderables, the catalogue) are imported
 inside the commands that use them, so `--help` and `--json` start fast.
 """
 
+import os
 import sys
 from enum import Enum
 from typing import Annotated, Any
@@ -552,15 +553,26 @@ def schema(
     guarded(body)
 
 
-def _register_diary() -> None:
-    from . import cli_diary
+# Commands that never touch the diary: for these the diary commands are not
+# even built, which keeps `assess --json` and friends quick to start.
+CORE_COMMANDS = frozenset({"assess", "tips", "conditions", "explain", "plan", "schema"})
+_full = False
 
-    cli_diary.register(app)
 
+def full_app() -> typer.Typer:
+    """The app with every command, diary commands included."""
+    global _full
+    if not _full:
+        from . import cli_diary
 
-_register_diary()
+        cli_diary.register(app)
+        _full = True
+    return app
 
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="kneecheck")
+    args = sys.argv[1:]
+    completing = any(k.endswith("_COMPLETE") for k in os.environ)
+    core = bool(args) and args[0] in CORE_COMMANDS and not completing
+    (app if core else full_app())(prog_name="kneecheck")

@@ -5,8 +5,6 @@ all there or not at all. A file that is damaged, from a newer kneecheck or not
 a kneecheck diary is never touched: the user gets the reason and a hint.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import sqlite3
@@ -173,7 +171,7 @@ class Diary:
         self.conn = conn
         self.path = path
 
-    def __enter__(self) -> Diary:
+    def __enter__(self) -> "Diary":
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -462,6 +460,12 @@ def open_diary(create: bool = True) -> Diary:
     diary = Diary(conn, path)
     try:
         _migrate(diary, version)
+        if version == 0:
+            # Write-ahead logging: a commit is one append, not a journal file
+            # created and deleted; readers never block the writer. It sticks.
+            conn.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL never corrupts; a power cut may lose the last commit.
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()

@@ -10,8 +10,6 @@ Order matters and is the safety design:
 4. advice and prevention tips picked from the catalogue.
 """
 
-from __future__ import annotations
-
 import math
 from typing import Any, NamedTuple
 
@@ -86,7 +84,7 @@ class Assessment(NamedTuple):
             return None
         return self.conditions[0].id
 
-    def with_extra(self, **keys: Any) -> Assessment:
+    def with_extra(self, **keys: Any) -> "Assessment":
         """This result with added keys, such as the plan (`assess --plan`)."""
         return self._replace(extra={**(self.extra or {}), **keys})
 

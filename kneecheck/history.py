@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from datetime import date, timedelta
-from statistics import mean
 from typing import Any
 
 from . import __version__
@@ -23,6 +22,11 @@ TREND_STEP = 1.0  # mean pain moving by a whole point week on week is a trend
 
 def _runs(entries: Sequence[Entry]) -> list[Entry]:
     return [e for e in entries if e.kind == "run" and e.distance_km]
+
+
+def mean(values: Sequence[float]) -> float:
+    # statistics.mean would cost more to import than this whole module
+    return sum(values) / len(values)
 
 
 def week_start(day: date) -> date:

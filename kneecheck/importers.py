@@ -5,8 +5,6 @@ Pure parsing: nothing here touches the database. The caller stores what
 anything is returned.
 """
 
-from __future__ import annotations
-
 import csv
 import datetime
 import hashlib

@@ -4,8 +4,6 @@ Pure: a plan is built from the catalogue and a start date; the gate decides the
 next walk-run step from the last session's pain. Rendering lives elsewhere.
 """
 
-from __future__ import annotations
-
 import math
 from datetime import date, timedelta
 from typing import Any, NamedTuple

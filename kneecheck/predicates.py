@@ -4,8 +4,6 @@ A predicate never matches a missing answer: "don't know" must count as neither
 for nor against anything.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 

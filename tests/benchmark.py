@@ -4,7 +4,14 @@ Each command runs several times as a fresh process; the median wall time is
 reported. Not a test: timings belong to a machine, so they are measured here
 and written into the README, not asserted.
 
-- `history --json` on an empty diary and on ten years of daily entries.
+Targets (from the hardening issue):
+- `assess --answers FILE --json`, `--help` and `tips --json`: at most 1.5 x the
+  time of `python -c "import typer"` on the same machine;
+- the interactive questionnaire shows its first question in under 0.3 s;
+- `history --json` on ten years of daily entries: at most 2 x an empty diary.
+
+Bytecode caching is switched on for the child processes (as for an installed
+package) and every command runs once untimed first.
 """
 
 from __future__ import annotations
@@ -22,12 +29,35 @@ from pathlib import Path
 
 
 def median_time(cmd: list[str], env: dict[str, str], runs: int) -> float:
-    times = []
+    return median_times({"cmd": cmd}, env, runs)["cmd"]
+
+
+def median_times(
+    cmds: dict[str, list[str]], env: dict[str, str], runs: int
+) -> dict[str, float]:
+    """Median wall time of each command; rounds interleave the commands, so a
+    busy moment on the machine slows all of them rather than one."""
+    times: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, cmd in cmds.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def median_cpu(cmd: list[str], env: dict[str, str], runs: int) -> float | None:
+    """Median CPU time (user + system) of a command: steadier than wall time on a
+    busy machine. POSIX only."""
+    if not hasattr(os, "wait4"):
+        return None
+    values = []
+    for _ in range(runs):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0  # reaped by wait4 above
+        values.append(usage.ru_utime + usage.ru_stime)
+    return statistics.median(values)
 
 
 def build_ten_years(home: Path) -> int:
@@ -59,11 +89,43 @@ def build_ten_years(home: Path) -> int:
         return len(diary.entries())
 
 
+ANSWERS = (
+    '{"age": 34, "onset": "gradual", "where": ["outside"], "worse_with": '
+    '["running", "downhill"], "timing": ["set_distance"], "red_flags": [], '
+    '"limp": false, "pain_during_run": 3, "pain_after_run": 2, '
+    '"settles_by_morning": true, "trend": "same", "weekly_km": 40}'
+)
+
+
+def first_question(exe: list[str], env: dict[str, str], runs: int) -> float:
+    """Seconds from starting `assess` in a pseudo-terminal to its first question."""
+    import pexpect
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        child = pexpect.spawn(
+            exe[0],
+            [*exe[1:], "assess"],
+            env=env,
+            encoding="utf-8",
+            timeout=20,
+            dimensions=(40, 100),
+        )
+        child.expect("First, the warning signs")
+        times.append(time.perf_counter() - start)
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+        child.close()
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    exe = [sys.executable, "-m", "kneecheck"]
+    # the console script, as a runner types it (python -m adds runpy's cost)
+    exe = [str(Path(sys.executable).parent / "kneecheck")]
     print(
         f"machine: {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}"
@@ -72,6 +134,7 @@ def main() -> None:
         empty, full = Path(tmp) / "empty", Path(tmp) / "full"
         count = build_ten_years(full)
         env = {**os.environ, "NO_COLOR": "1"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         subprocess.run(
             [*exe, "log", "--rest"],
             env={**env, "KNEECHECK_HOME": str(empty)},
@@ -91,6 +154,44 @@ def main() -> None:
             {**env, "KNEECHECK_HOME": str(full)},
             args.runs,
         )
+        home = {**env, "KNEECHECK_HOME": str(Path(tmp) / "assess")}
+        answers = Path(tmp) / "answers.json"
+        answers.write_text(ANSWERS, encoding="utf-8")
+        timed = {
+            'python -c "import typer"': [sys.executable, "-c", "import typer"],
+            "kneecheck assess --answers FILE --json": [
+                *exe,
+                "assess",
+                "--answers",
+                str(answers),
+                "--json",
+            ],
+            "kneecheck --help": [*exe, "--help"],
+            "kneecheck tips --json": [*exe, "tips", "--json"],
+        }
+        for cmd in timed.values():  # warm the bytecode caches
+            subprocess.run(cmd, env=home, stdout=subprocess.DEVNULL, check=True)
+        results = {
+            name: median_time(cmd, home, args.runs) for name, cmd in timed.items()
+        }
+        # a terminal answers prompt_toolkit's cursor query at once; pexpect cannot
+        first = first_question(
+            exe, {**home, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}, args.runs
+        )
+        cpu = {name: median_cpu(cmd, home, args.runs) for name, cmd in timed.items()}
+    base = results['python -c "import typer"']
+    cpu_base = cpu['python -c "import typer"']
+    print(f"{'median of ' + str(args.runs) + ' runs':40} {'wall':>10}{'':22}{'cpu':>9}")
+    for name, value in results.items():
+        ratio = f"({value / base:.2f} x typer)"
+        used = cpu[name]
+        cpu_text = (
+            ""
+            if used is None or cpu_base is None
+            else (f"{used * 1000:7.1f} ms ({used / cpu_base:.2f} x typer)")
+        )
+        print(f"{name:40} {value * 1000:7.1f} ms {ratio:18} {cpu_text}")
+    print(f"{'first question on screen':40} {first * 1000:7.1f} ms")
     print(f"history --json, almost empty diary:       {t_empty * 1000:7.1f} ms")
     print(
         f"history --json, {count} entries (10 y):   {t_full * 1000:7.1f} ms "

@@ -13,8 +13,10 @@ from conftest import VIGNETTES, kneecheck_env
 from jsonschema import Draft202012Validator
 
 from kneecheck import __version__
-from kneecheck.cli import app
+from kneecheck.cli import full_app
 from kneecheck.schema import result_schema
+
+app = full_app()
 
 ITB = {
     "age": 34,

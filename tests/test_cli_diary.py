@@ -10,8 +10,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kneecheck.cli import app
+from kneecheck.cli import full_app
 from kneecheck.diary import diary_path
+
+app = full_app()
 
 TODAY = date.today()
 D = [(TODAY - timedelta(days=n)).isoformat() for n in range(40)]

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from kneecheck.cli import app
+from kneecheck.cli import full_app
+
+app = full_app()
 
 ITB = {
     "age": 34,

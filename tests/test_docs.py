@@ -8,7 +8,9 @@ import re
 from conftest import TESTS
 from typer.testing import CliRunner
 
-from kneecheck.cli import app
+from kneecheck.cli import full_app
+
+app = full_app()
 
 README = (TESTS.parent / "README.md").read_text(encoding="utf-8")
 
