@@ -244,6 +244,11 @@ def default_catalogue_dir() -> Path:
     env = os.environ.get("KNEECHECK_CATALOGUE")
     if env:
         return Path(env)
+    return packaged_dir()
+
+
+def packaged_dir() -> Path:
+    """The built-in catalogue: inside an installed wheel, or the checkout's data/."""
     here = Path(__file__).resolve().parent
     packaged = here / "data"
     return packaged if packaged.is_dir() else here.parent / "data"
@@ -388,6 +393,23 @@ class _Loader:
             ):
                 entry.problem(f"'{what}' on '{key}': {op} needs a numeric answer")
                 return None
+            lo, hi = question.min, question.max
+            bound = float(values[0] or 0)
+            if (
+                lo is not None
+                and hi is not None
+                and not (
+                    (op == "gt" and bound < hi)
+                    or (op == "gte" and bound <= hi)
+                    or (op == "lt" and bound > lo)
+                    or (op == "lte" and bound >= lo)
+                )
+            ):
+                entry.problem(
+                    f"'{what}' on '{key}': {op} {bound:g} can never be true "
+                    f"(answers run from {lo:g} to {hi:g})"
+                )
+                return None
         elif (op in LIST_OPS) != (question.type == "multi"):
             entry.problem(
                 f"'{what}' on '{key}': op {op} does not fit a {question.type}"
@@ -412,6 +434,8 @@ class _Loader:
 
     def load(self) -> Catalogue:
         manifest = self.read("catalogue.json")
+        if not manifest and self.problems:  # no manifest: nothing else to say
+            raise CatalogueError(self.problems)
         man = _Entry(self, "catalogue.json", "manifest", manifest)
         name, version = man.text("name"), man.text("version")
         files: dict[str, str] = man.get("files", dict, {}) or {}
@@ -430,6 +454,12 @@ class _Loader:
             )
         }
 
+        missing = [name for name in file.values() if not (self.folder / name).is_file()]
+        if missing:  # every other check would only repeat that files are missing
+            raise CatalogueError(
+                self.problems
+                + [f"{name}: file not found in {self.folder}" for name in missing]
+            )
         sources = self.load_sources(file["sources"])
         red_flag_raw = self.read(file["triage"])
         questions, pictures, dont_know = self.load_questions(

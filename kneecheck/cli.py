@@ -46,11 +46,23 @@ def _root(
             help="Show the version and exit.",
         ),
     ] = False,
+    catalogue: Annotated[
+        str | None,
+        typer.Option(
+            "--catalogue",
+            metavar="PATH",
+            envvar="KNEECHECK_CATALOGUE",
+            help="Use the catalogue in this folder instead of the built-in one "
+            "(also KNEECHECK_CATALOGUE; may be given after the command too).",
+        ),
+    ] = None,
 ) -> None:
     """A knee-pain self-check for runners. Not a diagnosis.
 
     Example: kneecheck assess
     """
+    if catalogue:
+        os.environ["KNEECHECK_CATALOGUE"] = catalogue
 
 
 @app.command()
@@ -564,15 +576,41 @@ def full_app() -> typer.Typer:
     global _full
     if not _full:
         from . import cli_diary
+        from .cli_catalogue import catalogue_app
 
         cli_diary.register(app)
+        app.add_typer(catalogue_app, name="catalogue")
         _full = True
     return app
 
 
+def hoist_catalogue(args: list[str]) -> tuple[list[str], list[str]]:
+    """Split `--catalogue PATH` (given anywhere) from the other arguments, so it
+    can go first, where the app-wide option reads it."""
+    option: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--catalogue" and i + 1 < len(args):
+            option = [arg, args[i + 1]]
+            i += 2
+            continue
+        if arg.startswith("--catalogue="):
+            option = [arg]
+        else:
+            rest.append(arg)
+        i += 1
+    return option, rest
+
+
 def main() -> None:
     """Console-script entry point."""
-    args = sys.argv[1:]
+    option, rest = hoist_catalogue(sys.argv[1:])
+    sys.argv[1:] = option + rest
     completing = any(k.endswith("_COMPLETE") for k in os.environ)
-    core = bool(args) and args[0] in CORE_COMMANDS and not completing
+    core = bool(rest) and rest[0] in CORE_COMMANDS and not completing
     (app if core else full_app())(prog_name="kneecheck")

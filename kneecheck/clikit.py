@@ -33,10 +33,36 @@ def guarded(body: Callable[[], None]) -> None:
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # one line, no traceback: answers must not leak
+        where = write_debug_log(exc)
+        detail = f"; details in {where}" if where else ""
         fail(
-            f"internal error ({type(exc).__name__}); please report it.",
+            f"internal error ({type(exc).__name__}){detail}. Please report it.",
             ExitCode.INTERNAL,
         )
+
+
+def write_debug_log(exc: BaseException) -> str | None:
+    """The traceback goes to a private file, never to the terminal: the locals
+    and messages around a crash can hold health answers or diary entries."""
+    import traceback
+    from datetime import datetime
+
+    from .diary import home
+
+    try:
+        folder = home() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "debug.log"
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as f:
+            f.write(
+                f"--- {datetime.now().isoformat(timespec='seconds')} "
+                f"kneecheck {sys.argv[1:2]}\n{text}"
+            )
+        return str(path)
+    except Exception:  # the log is a courtesy; never fail because of it
+        return None
 
 
 def silence_stdout() -> None:

@@ -315,8 +315,13 @@ def test_internal_error_is_one_line(monkeypatch, runner, tmp_path) -> None:
     monkeypatch.setattr(kneecheck.engine, "assess", boom)
     result = runner.invoke(app, ["assess", "--answers", write(tmp_path, ITB)])
     assert result.exit_code == 1
-    assert "internal error (RuntimeError)" in result.stderr
+    assert "internal error (RuntimeError); details in " in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert "secret" not in result.output
+    log = Path(result.stderr.split("details in ")[1].split(". Please")[0])
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "RuntimeError: secret answers" in text
+    assert oct(log.stat().st_mode & 0o777) == "0o600"  # health data: private
 
 
 def test_ctrl_c_exits_130(monkeypatch, runner, tmp_path) -> None:
