@@ -46,6 +46,14 @@ def _root(
             help="Show the version and exit.",
         ),
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Plain text: no colour, no boxes, no symbols; for screen readers "
+            "(also TERM=dumb).",
+        ),
+    ] = False,
     catalogue: Annotated[
         str | None,
         typer.Option(
@@ -63,6 +71,8 @@ def _root(
     """
     if catalogue:
         os.environ["KNEECHECK_CATALOGUE"] = catalogue
+    if plain:
+        os.environ["KNEECHECK_PLAIN"] = "1"
 
 
 @app.command()

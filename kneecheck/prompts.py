@@ -6,19 +6,31 @@ the same validation, so interactive and scripted runs cannot drift apart.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import questionary
 from rich.console import Console
-from rich.panel import Panel
 from rich.text import Text
 
 from .answers import Answers
 from .catalogue import Catalogue, Question
 from .predicates import all_hold
+from .ui import Panel, plain
 from .units import KM_PER_MILE
 
 DONT_KNOW = "__dont_know__"
+POINTER = ">" if plain() else "»"
+
+if plain() or os.environ.get("NO_COLOR"):
+    # no colour in the prompts either, and ASCII tick boxes for screen readers
+    os.environ.setdefault("PROMPT_TOOLKIT_COLOR_DEPTH", "DEPTH_1_BIT")
+if plain():
+    import questionary.prompts.common as _common
+
+    # questionary reads these module constants when it draws a checkbox
+    setattr(_common, "INDICATOR_SELECTED", "[x]")  # noqa: B010
+    setattr(_common, "INDICATOR_UNSELECTED", "[ ]")  # noqa: B010
 _STYLE = questionary.Style([("qmark", "bold"), ("question", "bold")])
 
 
@@ -94,6 +106,7 @@ def _ask_one(
                 choices=[*choices, questionary.Separator(), dont_know],
                 instruction="(space ticks, enter confirms)",
                 style=_STYLE,
+                pointer=POINTER,
             )
         )
         if DONT_KNOW in picked:
@@ -115,7 +128,11 @@ def _ask_one(
             text += "  (pre-filled from your diary)"
         picked = _run(
             questionary.select(
-                text, choices=[*options, dont_know], default=default, style=_STYLE
+                text,
+                choices=[*options, dont_know],
+                default=default,
+                style=_STYLE,
+                pointer=POINTER,
             )
         )
         return None if picked == DONT_KNOW else picked
@@ -196,6 +213,7 @@ def ask_units() -> str:
                     questionary.Choice("Miles", value="mi"),
                 ],
                 style=_STYLE,
+                pointer=POINTER,
             )
         )
     )
@@ -208,6 +226,7 @@ def ask_pain(text: str) -> int:
                 text,
                 choices=[questionary.Choice(str(n), value=n) for n in range(11)],
                 style=_STYLE,
+                pointer=POINTER,
             )
         )
     )
@@ -225,6 +244,7 @@ def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
                 questionary.Choice("A rest day", value="rest"),
             ],
             style=_STYLE,
+            pointer=POINTER,
         )
     )
     day = _run(
@@ -272,7 +292,11 @@ def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
             default = default_shoe.name if default_shoe is not None else None
             fields["shoes"] = _run(
                 questionary.select(
-                    "Which shoes?", choices=shoes, default=default, style=_STYLE
+                    "Which shoes?",
+                    choices=shoes,
+                    default=default,
+                    style=_STYLE,
+                    pointer=POINTER,
                 )
             )
     note = _run(questionary.text("Note (leave empty to skip)", style=_STYLE))

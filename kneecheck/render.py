@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
-from rich.panel import Panel
-from rich.table import Table
+from rich.table import Table as RichTable
 from rich.text import Text
+
+from .ui import Panel, Table, make_console
+
+__all__ = ["make_console", "render_assessment", "render_plan"]
 
 from .catalogue import Catalogue, Tip, Topic
 from .engine import Assessment
@@ -29,11 +31,6 @@ LEVEL_STYLE = {
 VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
 BAND_STYLE = {"likely": "bold green", "possible": "bold yellow", "unlikely": "bold"}
 MIN_SHOWN = 3
-
-
-def make_console(stderr: bool = False) -> Console:
-    # Rich already honours NO_COLOR, FORCE_COLOR, TERM=dumb and non-terminal output.
-    return Console(stderr=stderr, highlight=False)
 
 
 def _bullets(items: Sequence[str]) -> Text:
@@ -81,7 +78,6 @@ def render_assessment(result: Assessment, console: Console) -> None:
             Group(*parts),
             title="How urgent is it?",
             title_align="left",
-            box=box.ROUNDED,
         )
     )
 
@@ -123,7 +119,6 @@ def render_assessment(result: Assessment, console: Console) -> None:
             Group(run, _bullets(g.reasons), Text(g.advice)),
             title="Can I keep running?",
             title_align="left",
-            box=box.ROUNDED,
         )
     )
 
@@ -141,9 +136,7 @@ def render_assessment(result: Assessment, console: Console) -> None:
     if care.see_someone:
         blocks.append(Text("See someone:", style="bold"))
         blocks.append(_bullets(care.see_someone))
-    console.print(
-        Panel(Group(*blocks), title=heading, title_align="left", box=box.ROUNDED)
-    )
+    console.print(Panel(Group(*blocks), title=heading, title_align="left"))
 
     if result.prevention:
         console.print(Text("Prevention tips for you", style="bold"))
@@ -184,7 +177,6 @@ def render_tips(
                 Group(*body[:-1]),
                 title=topic.title,
                 title_align="left",
-                box=box.ROUNDED,
             )
         )
     console.print(Text(catalogue.advice["disclaimer"], style="italic"))
@@ -200,9 +192,7 @@ EVIDENCE_TEXT = {
 
 def render_conditions(rows: Sequence[dict[str, str]], console: Console) -> None:
     """The catalogue as a table."""
-    table = Table(
-        box=box.SIMPLE_HEAD, title="Conditions kneecheck knows", title_justify="left"
-    )
+    table = Table(title="Conditions kneecheck knows", title_justify="left")
     table.add_column("id", no_wrap=True)  # ids are typed back: never cut them
     table.add_column("name", ratio=2)
     table.add_column("where it hurts", ratio=3)
@@ -218,15 +208,15 @@ def render_conditions(rows: Sequence[dict[str, str]], console: Console) -> None:
     )
 
 
-def _section(title: str, body: Text | Table | Group) -> Panel:
-    return Panel(body, title=title, title_align="left", box=box.ROUNDED)
+def _section(title: str, body: RenderableType) -> RenderableType:
+    return Panel(body, title=title, title_align="left")
 
 
 def _exercise_table(
     exercises: Sequence[dict[str, Any]], shown: set[str] | None = None
-) -> Table:
+) -> RichTable:
     """Exercises with dose and how-to; ids in `shown` were explained earlier."""
-    table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=True)
+    table = Table(expand=True, show_lines=True)
     table.add_column("exercise", ratio=2)
     table.add_column("dose", ratio=2)
     table.add_column("how", ratio=5)
@@ -264,7 +254,7 @@ def render_condition_page(page: dict[str, Any], console: Console) -> None:
             ),
         )
     )
-    looks = Table(box=box.SIMPLE_HEAD, expand=True)
+    looks = Table(expand=True)
     looks.add_column("look-alike", ratio=1)
     looks.add_column("how to tell them apart", ratio=3)
     for la in page["look_alikes"]:
@@ -332,7 +322,7 @@ def render_plan(plan: dict[str, Any], console: Console) -> None:
         )
     rtr = plan["return_to_run"]
     if rtr:
-        steps = Table(box=box.SIMPLE_HEAD)
+        steps = Table()
         steps.add_column("step", justify="right")
         steps.add_column("each session")
         for st in rtr["steps"]:
@@ -349,7 +339,6 @@ def render_plan(plan: dict[str, Any], console: Console) -> None:
             )
         )
     cal = Table(
-        box=box.SIMPLE_HEAD,
         title="Calendar (runs show the step if every session goes well)",
         title_justify="left",
         expand=True,

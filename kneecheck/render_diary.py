@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich import box
 from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
+from .ui import Panel, Table
 from .units import from_km
 
 BAR = 18
@@ -86,7 +84,6 @@ def render_history(doc: dict[str, Any], console: Console) -> None:
             Group(*body),
             title=f"Your knee, {doc['from']} to {doc['to']}",
             title_align="left",
-            box=box.ROUNDED,
         )
     )
     if not doc["entries"]:
@@ -103,10 +100,9 @@ def render_history(doc: dict[str, Any], console: Console) -> None:
                 chart(doc),
                 title="Pain and distance",
                 title_align="left",
-                box=box.ROUNDED,
             )
         )
-    weeks = Table(box=box.SIMPLE_HEAD, title="Weeks", title_justify="left")
+    weeks = Table(title="Weeks", title_justify="left")
     for col in ("week of", "distance", "change", "runs", "worst pain"):
         weeks.add_column(col)
     for w in doc["weeks"]:
@@ -122,7 +118,6 @@ def render_history(doc: dict[str, Any], console: Console) -> None:
     console.print(weeks)
     if doc["spikes"]:
         spikes = Table(
-            box=box.SIMPLE_HEAD,
             title="Runs over 110% of the longest of the 30 days before",
             title_justify="left",
         )
@@ -139,7 +134,7 @@ def render_history(doc: dict[str, Any], console: Console) -> None:
     if doc["shoes"]:
         render_shoes(doc["shoes"], units, console)
     if doc["assessments"]:
-        table = Table(box=box.SIMPLE_HEAD, title="Assessments", title_justify="left")
+        table = Table(title="Assessments", title_justify="left")
         for col in ("when", "urgency", "most likely", "running"):
             table.add_column(col)
         for a in doc["assessments"]:
@@ -156,7 +151,7 @@ def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -
     if not rows:
         console.print(Text("No shoes yet: kneecheck shoes add NAME", style="italic"))
         return
-    table = Table(box=box.SIMPLE_HEAD, title="Shoes", title_justify="left")
+    table = Table(title="Shoes", title_justify="left")
     for col in ("name", "distance", "status"):
         table.add_column(col)
     for s in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -346,3 +347,43 @@ def test_console_script_installed() -> None:
         [str(script), "--version"], capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == f"kneecheck {__version__}"
+
+
+BOX_OR_SYMBOL = re.compile("[\u2500-\u259f\u25a0-\u25ff\u2190-\u21ff\u00bb\u2022]")
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--plain"], {"TERM": "xterm-256color", "FORCE_COLOR": "1"}),
+        ([], {"TERM": "dumb"}),
+    ],
+)
+def test_plain_output(args: list[str], env: dict[str, str]) -> None:
+    """--plain and TERM=dumb: no colour, no box drawing, no symbols; still readable."""
+    answers = json.dumps({**ITB, "weekly_km_change_pct": 40})
+    for command in (
+        ["assess", "--answers", "-", "--plan"],
+        ["tips"],
+        ["explain", "itb"],
+        ["plan", "itb"],
+        ["history"],
+        ["conditions"],
+    ):
+        done = cli(*args, *command, stdin=answers, env={**env, "NO_COLOR": ""})
+        assert done.returncode == 0, (command, done.stderr)
+        assert "\x1b[" not in done.stdout, command
+        assert not BOX_OR_SYMBOL.search(done.stdout), (
+            command,
+            BOX_OR_SYMBOL.findall(done.stdout)[:5],
+        )
+    summary = cli(
+        *args, "assess", "--answers", "-", stdin=answers, env={**env, "NO_COLOR": ""}
+    ).stdout
+    for part in (
+        "How urgent is it?",
+        "SELF-CARE",
+        "Can I keep running?",
+        "What to do now",
+    ):
+        assert part in summary

@@ -215,3 +215,17 @@ def test_interactive_log_asks_units_once_then_the_run() -> None:
         "felt fine",
     )
     assert entry["distance_km"] == pytest.approx(8.047, abs=0.001)
+
+
+@pytest.mark.timeout(60)
+def test_plain_questionnaire_uses_ascii() -> None:
+    """--plain: tick boxes and the pointer are plain ASCII for screen readers."""
+    child = spawn("--plain", "assess")
+    child.expect(re.escape("[ ] After an injury"))
+    child.expect("not sure")
+    screen = ANSI.sub("", child.before)
+    assert "\u25cb" not in screen and "\u00bb" not in screen
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
