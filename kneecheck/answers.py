@@ -54,7 +54,8 @@ def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
     unknown = sorted(k for k in raw if k not in questions)
     if unknown:
         raise AnswersError(
-            f"unknown answer key '{unknown[0]}' (known keys: {', '.join(questions)})"
+            f"unknown answer key {_quote(unknown[0])} "
+            f"(known keys: {', '.join(questions)})"
         )
     out: Answers = {}
     for q in catalogue.questions:  # catalogue order keeps output stable
@@ -91,7 +92,8 @@ def _check(q: Question, value: object) -> Any:
             raise AnswersError(f"'{key}' must be a string, not {_json_type(value)}")
         if value not in known:
             raise AnswersError(
-                f"'{key}' has unknown value '{value}' (one of: {', '.join(known)})"
+                f"'{key}' has unknown value {_quote(value)} "
+                f"(one of: {', '.join(known)})"
             )
         return value
     if not isinstance(value, list):
@@ -103,7 +105,7 @@ def _check(q: Question, value: object) -> Any:
             raise AnswersError(f"'{key}' must list strings, found {_json_type(item)}")
         if item not in known:
             raise AnswersError(
-                f"'{key}' has unknown id '{item}' (known: {', '.join(known)})"
+                f"'{key}' has unknown id {_quote(item)} (known: {', '.join(known)})"
             )
     return [v for v in known if v in value]
 
@@ -115,6 +117,13 @@ def _in_range(q: Question, value: float) -> float:
             f"'{q.id}' is {value:g}, out of range ({q.min:g} to {q.max:g})"
         )
     return value
+
+
+def _quote(text: str) -> str:
+    """User text in an error, on one line: control characters escaped, long
+    text cut, so a message can never break the terminal or the log."""
+    inner = json.dumps(text[:40])[1:-1]
+    return f"'{inner}{'...' if len(text) > 40 else ''}'"
 
 
 def _json_type(value: object) -> str:

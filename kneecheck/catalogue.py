@@ -269,6 +269,7 @@ class _Entry:
 
     def __init__(self, loader: "_Loader", file: str, where: str, raw: object) -> None:
         self.loader, self.file, self.where = loader, file, where
+        loader.context = f"{file}: {where}"  # named if something unforeseen breaks
         self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if not isinstance(raw, dict):
             self.problem("must be a JSON object")
@@ -323,6 +324,8 @@ class _Loader:
         self.problems: list[str] = []
         self.source_refs: list[tuple[_Entry, tuple[str, ...]]] = []
         self.question_index: dict[str, Question] = {}
+        self.context = "catalogue.json"
+        self.file_names: dict[str, str] = {}
 
     def read(self, name: str) -> dict[str, Any]:
         path = self.folder / name
@@ -383,7 +386,7 @@ class _Loader:
             entry.problem(f"'{what}' names no answer: unknown key {key!r}")
             return None
         question = self.question_index[key]
-        if op not in OPS:
+        if not isinstance(op, str) or op not in OPS:
             entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
             return None
         values = value if isinstance(value, list) else [value]
@@ -422,7 +425,7 @@ class _Loader:
         elif question.choices:
             known = {c.value for c in question.choices}
             for v in values:
-                if v not in known:
+                if not isinstance(v, str) or v not in known:
                     entry.problem(f"'{what}' on '{key}': unknown id {v!r}")
                     return None
         if op in ("in", "includes_any") and not isinstance(value, list):
@@ -433,12 +436,43 @@ class _Loader:
     # ---- files -----------------------------------------------------------
 
     def load(self) -> Catalogue:
+        """Load everything; anything malformed in a way no check foresaw is still
+        reported as a catalogue problem at the entry being read, never a crash."""
+        try:
+            return self._load()
+        except CatalogueError:
+            raise
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            RecursionError,
+        ) as exc:
+            detail = json.dumps(str(exc)[:80])
+            raise CatalogueError(
+                [
+                    *self.problems,
+                    f"{self.context}: malformed value ({type(exc).__name__}: {detail})",
+                ]
+            ) from None
+
+    def _load(self) -> Catalogue:
         manifest = self.read("catalogue.json")
         if not manifest and self.problems:  # no manifest: nothing else to say
             raise CatalogueError(self.problems)
         man = _Entry(self, "catalogue.json", "manifest", manifest)
         name, version = man.text("name"), man.text("version")
         files: dict[str, str] = man.get("files", dict, {}) or {}
+        for key, value in files.items():
+            if not (
+                isinstance(value, str)
+                and value.endswith(".json")
+                and Path(value).name == value
+            ):
+                man.problem(f"'files': '{key}' must name a .json file in the folder")
+                files[key] = f"{key}.json"
         file = {
             k: files.get(k, f"{k}.json")
             for k in (
@@ -454,6 +488,7 @@ class _Loader:
             )
         }
 
+        self.file_names = file
         missing = [name for name in file.values() if not (self.folder / name).is_file()]
         if missing:  # every other check would only repeat that files are missing
             raise CatalogueError(
@@ -939,12 +974,13 @@ class _Loader:
             for cid in ex.conditions:
                 if cid not in ids:
                     self.problems.append(
-                        f"exercises: exercise '{eid}': unknown condition '{cid}'"
+                        f"{self.file_names['exercises']}: exercise '{eid}': unknown "
+                        f"condition '{cid}'"
                     )
                 elif eid not in next(c for c in out if c.id == cid).exercises:
                     self.problems.append(
-                        f"exercises: exercise '{eid}': condition "
-                        f"'{cid}' does not list it"
+                        f"{self.file_names['exercises']}: exercise '{eid}': "
+                        f"condition '{cid}' does not list it"
                     )
         return tuple(out)
 

@@ -140,7 +140,7 @@ def log(
     """
 
     def body() -> None:
-        from .diary import NewEntry, open_diary, to_km
+        from .diary import EntryError, NewEntry, check_entry, exists, open_diary, to_km
 
         morning_pain = _parse_morning(next_morning)
         given = any(
@@ -156,6 +156,28 @@ def log(
                 note,
             )
         )
+        # Refuse what cannot be written before the diary is opened (or created).
+        if morning and not exists():
+            raise EntryError(
+                "there is no run in the diary to add a morning check "
+                "to; log a run first"
+            )
+        if not morning and (given or rest):
+            check_entry(
+                NewEntry(
+                    date=_parse_date(when),
+                    kind="rest" if rest else "run",
+                    distance_km=distance,
+                    duration_min=duration,
+                    pain_during=pain_during,
+                    pain_after=pain_after,
+                    next_morning=morning_pain,
+                )
+            )
+            if shoes and not exists():
+                raise EntryError(
+                    f"no shoes called '{shoes}'; add them with `kneecheck shoes add`"
+                )
         with open_diary() as diary:
             if morning:
                 if morning_pain is None:

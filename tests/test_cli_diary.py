@@ -106,7 +106,7 @@ def test_morning_check(runner) -> None:
         (["--distance", "5", "--next-morning", "12"], "out of range"),
         (["--distance", "5", "--shoes", "Ghost"], "no shoes called 'Ghost'"),
         (["--rest", "--distance", "5"], "a rest day has no distance"),
-        (["--morning"], "--next-morning"),
+        (["--morning"], "no run in the diary"),
     ],
 )
 def test_log_bad_input_exits_2_and_writes_nothing(runner, args, message) -> None:
@@ -404,3 +404,11 @@ def test_report_bad_output_path(runner, tmp_path) -> None:
     result = runner.invoke(app, ["report", "--output", str(tmp_path / "no" / "r.md")])
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
+
+
+def test_morning_without_terminal_or_value(runner) -> None:
+    """--morning without a value and without a terminal asks for --next-morning."""
+    ok(runner, "log", "--distance", "5")
+    result = runner.invoke(app, ["log", "--morning"])
+    assert result.exit_code == 2
+    assert "--next-morning" in result.stderr
