@@ -245,3 +245,39 @@ def test_paths_follow_kneecheck_home(tmp_path: Path, monkeypatch) -> None:
     """KNEECHECK_HOME decides where the diary lives."""
     monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "elsewhere"))
     assert diary_path() == tmp_path / "elsewhere" / "diary.sqlite3"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2])
+def test_real_import_killed_at_any_moment(tmp_path: Path, delay: float) -> None:
+    """`kneecheck import` of a large export, killed without warning: the diary
+    opens afterwards and holds all of the import or none of it."""
+    import signal
+    import time
+
+    rows = 20000
+    lines = [
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
+        "Distance,Moving Time,Distance,Activity Gear"
+    ]
+    lines += [
+        f'{i},"Nov 1, 2025, 7:15:32 AM",Run {i},Run,1800,5.0,1700,5000.0,Blue'
+        for i in range(rows)
+    ]
+    big = tmp_path / "activities.csv"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with open_diary() as d:
+        d.add_entries([NewEntry(TODAY, distance_km=9)])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kneecheck", "import", str(big)],
+        env=kneecheck_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    with open_diary() as d:
+        count = len(d.entries())
+    assert count in (1, 1 + rows)
