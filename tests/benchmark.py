@@ -120,9 +120,34 @@ def first_question(exe: list[str], env: dict[str, str], runs: int) -> float:
     return statistics.median(times)
 
 
+def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
+    """Instructions executed (valgrind's callgrind): the same count run after run,
+    whatever else the machine is doing; None without valgrind."""
+    import re
+    import shutil
+
+    if not shutil.which("valgrind"):
+        return None
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions under valgrind (slow, steady)",
+    )
     args = parser.parse_args()
     # the console script, as a runner types it (python -m adds runpy's cost)
     exe = [str(Path(sys.executable).parent / "kneecheck")]
@@ -179,6 +204,11 @@ def main() -> None:
             exe, {**home, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}, args.runs
         )
         cpu = {name: median_cpu(cmd, home, args.runs) for name, cmd in timed.items()}
+        counts = (
+            {name: instructions(cmd, home) for name, cmd in timed.items()}
+            if args.instructions
+            else {}
+        )
     base = results['python -c "import typer"']
     cpu_base = cpu['python -c "import typer"']
     print(f"{'median of ' + str(args.runs) + ' runs':40} {'wall':>10}{'':22}{'cpu':>9}")
@@ -191,6 +221,13 @@ def main() -> None:
             else (f"{used * 1000:7.1f} ms ({used / cpu_base:.2f} x typer)")
         )
         print(f"{name:40} {value * 1000:7.1f} ms {ratio:18} {cpu_text}")
+    base_count = counts.get('python -c "import typer"')
+    for name, count in counts.items():
+        if count and base_count:
+            print(
+                f"{name:40} {count / 1e6:7.1f} M instructions "
+                f"({count / base_count:.2f} x typer)"
+            )
     print(f"{'first question on screen':40} {first * 1000:7.1f} ms")
     print(f"history --json, almost empty diary:       {t_empty * 1000:7.1f} ms")
     print(
