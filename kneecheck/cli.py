@@ -162,7 +162,7 @@ def assess(
         from .render import make_console, render_assessment, render_plan
 
         console = make_console()
-        render_assessment(result, console)
+        render_assessment(result, console, units)
         if from_diary:
             console.print(_diary_line(catalogue, from_diary, units), highlight=False)
         if with_plan or plan_for is None:

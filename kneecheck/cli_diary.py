@@ -516,6 +516,11 @@ def report(
         latest = None
         if stored:
             latest = {**stored[-1]["result"], "created_at": stored[-1]["created_at"]}
+        from .units import localise
+
+        for shoe in history_doc["shoes"]:  # the report shows the runner's units
+            if shoe["warning"]:
+                shoe["warning"] = localise(shoe["warning"], history_doc["units"])
         data = {
             "generated": datetime.now().isoformat(timespec="seconds"),
             "kneecheck_version": __version__,

@@ -16,6 +16,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from .ui import Panel, Table, make_console
+from .units import localise
 
 __all__ = ["make_console", "render_assessment", "render_plan"]
 
@@ -55,8 +56,10 @@ def _evidence(label: str, items: Sequence[str]) -> Text:
     return line
 
 
-def render_assessment(result: Assessment, console: Console) -> None:
-    """Print the whole summary: urgency, causes, running, what to do, prevention."""
+def render_assessment(result: Assessment, console: Console, units: str = "km") -> None:
+    """Print the whole summary: urgency, causes, running, what to do, prevention.
+
+    Distances in the answer texts show in the runner's `units`."""
     t = result.triage
     head = Text()
     head.append(f" {t.title.upper()} ", style=LEVEL_STYLE[t.level])
@@ -96,9 +99,11 @@ def render_assessment(result: Assessment, console: Console) -> None:
             line.append(c.name, style=BAND_STYLE[c.band] or "bold")
             line.append(f"  {c.band}, score {c.score:.2f}", style="dim")
             console.print(line)
-            console.print(Padding(_evidence("For", c.for_), (0, 0, 0, 3)))
+            pro = [localise(x, units) for x in c.for_]
+            console.print(Padding(_evidence("For", pro), (0, 0, 0, 3)))
             if c.against:
-                console.print(Padding(_evidence("Against", c.against), (0, 0, 0, 3)))
+                con = [localise(x, units) for x in c.against]
+                console.print(Padding(_evidence("Against", con), (0, 0, 0, 3)))
         rest = len(result.conditions) - len(shown)
         if rest > 0:
             console.print(
@@ -143,7 +148,7 @@ def render_assessment(result: Assessment, console: Console) -> None:
         for tip in result.prevention:
             line = Text(f"- {tip.title}: ", style="bold")
             line.append(tip.text, style="")
-            why = result.tip_reasons.get(tip.id)
+            why = localise(result.tip_reasons.get(tip.id, ""), units)
             if why:
                 line.append(f" ({why})", style="dim")
             console.print(Padding(line, (0, 0, 0, 1)))

@@ -13,7 +13,7 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from .ui import Panel, Table
-from .units import from_km
+from .units import from_km, localise
 
 BAR = 18
 DAILY_LIMIT = 42  # longer periods are drawn week by week
@@ -157,7 +157,7 @@ def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -
     for s in rows:
         status = "retired" if s["retired"] else "default" if s["default"] else ""
         if s["warning"]:
-            status = (status + "; " if status else "") + s["warning"]
+            status = (status + "; " if status else "") + localise(s["warning"], units)
         table.add_row(
             s["name"], f"{from_km(s['distance_km'], units):.0f} {units}", status
         )

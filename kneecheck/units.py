@@ -12,3 +12,19 @@ def to_km(value: float, units: str) -> float:
 
 def from_km(value: float, units: str) -> float:
     return value / KM_PER_MILE if units == "mi" else value
+
+
+def localise(text: str, units: str) -> str:
+    """'at least 500 km' reads 'at least 311 mi' for a runner who chose miles.
+
+    Only for display: answers, results and the diary keep kilometres.
+    """
+    if units != "mi" or "km" not in text:
+        return text
+    import re
+
+    def miles(match: re.Match[str]) -> str:
+        value = from_km(float(match.group(1)), "mi")
+        return f"{value:.0f} mi" if value >= 10 else f"{value:.1f} mi"
+
+    return re.sub(r"(\d+(?:\.\d+)?) km\b", miles, text)

@@ -412,3 +412,24 @@ def test_morning_without_terminal_or_value(runner) -> None:
     result = runner.invoke(app, ["log", "--morning"])
     assert result.exit_code == 2
     assert "--next-morning" in result.stderr
+
+
+def test_summary_distances_in_miles(runner) -> None:
+    """With miles chosen, the summary's distances read in miles; JSON stays km."""
+    ok(runner, "config", "units", "mi")
+    answers = json.dumps({"where": ["around_kneecap"], "shoe_km": 900, "weekly_km": 40})
+    text = ok(runner, "assess", "--answers", "-", input=answers)
+    assert "at least 311 mi" in text
+    assert "500 km" not in text
+    doc = json.loads(ok(runner, "assess", "--answers", "-", "--json", input=answers))
+    assert doc["answers"]["shoe_km"] == 900
+    assert any("500 km" in t["why"] for t in doc["prevention_tips"])
+
+
+def test_localise() -> None:
+    """Only 'N km' figures change, and only for miles."""
+    from kneecheck.units import localise
+
+    assert localise("past 500 km, 5.5 km", "mi") == "past 311 mi, 3.4 mi"
+    assert localise("past 500 km", "km") == "past 500 km"
+    assert localise("skm 5 kmh", "mi") == "skm 5 kmh"
