@@ -126,15 +126,7 @@ def _ask_one(
             options = [questionary.Choice(str(n), value=n) for n in range(lo, hi + 1)]
         if default is not None:
             text += "  (pre-filled from your diary)"
-        picked = _run(
-            questionary.select(
-                text,
-                choices=[*options, dont_know],
-                default=default,
-                style=_STYLE,
-                pointer=POINTER,
-            )
-        )
+        picked = _select(text, choices=[*options, dont_know], default=default)
         return None if picked == DONT_KNOW else picked
     miles = units == "mi" and q.unit == "km"
     if miles:  # the contract stays in km: convert at the edge
@@ -160,6 +152,14 @@ def _ask_one(
     )
     value = _to_number(q, raw)
     return round(value * KM_PER_MILE, 1) if miles and value is not None else value
+
+
+def _select(text: str, choices: list[Any], default: Any = None) -> Any:
+    return _run(
+        questionary.select(
+            text, choices=choices, default=default, style=_STYLE, pointer=POINTER
+        )
+    )
 
 
 def _run(question: questionary.Question) -> Any:
@@ -205,30 +205,19 @@ def _to_number(q: Question, raw: str) -> int | float | None:
 def ask_units() -> str:
     """Asked once, on first use of the diary."""
     return str(
-        _run(
-            questionary.select(
-                "Do you measure your runs in kilometres or miles?",
-                choices=[
-                    questionary.Choice("Kilometres", value="km"),
-                    questionary.Choice("Miles", value="mi"),
-                ],
-                style=_STYLE,
-                pointer=POINTER,
-            )
+        _select(
+            "Do you measure your runs in kilometres or miles?",
+            choices=[
+                questionary.Choice("Kilometres", value="km"),
+                questionary.Choice("Miles", value="mi"),
+            ],
         )
     )
 
 
 def ask_pain(text: str) -> int:
     return int(
-        _run(
-            questionary.select(
-                text,
-                choices=[questionary.Choice(str(n), value=n) for n in range(11)],
-                style=_STYLE,
-                pointer=POINTER,
-            )
-        )
+        _select(text, choices=[questionary.Choice(str(n), value=n) for n in range(11)])
     )
 
 
@@ -236,16 +225,12 @@ def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
     """The fields of one diary entry, asked in a few seconds."""
     from datetime import date
 
-    kind = _run(
-        questionary.select(
-            "What are you logging?",
-            choices=[
-                questionary.Choice("A run", value="run"),
-                questionary.Choice("A rest day", value="rest"),
-            ],
-            style=_STYLE,
-            pointer=POINTER,
-        )
+    kind = _select(
+        "What are you logging?",
+        choices=[
+            questionary.Choice("A run", value="run"),
+            questionary.Choice("A rest day", value="rest"),
+        ],
     )
     day = _run(
         questionary.text(
@@ -290,15 +275,7 @@ def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
         fields["pain_after"] = ask_pain("Pain in the hours after, 0-10")
         if shoes:
             default = default_shoe.name if default_shoe is not None else None
-            fields["shoes"] = _run(
-                questionary.select(
-                    "Which shoes?",
-                    choices=shoes,
-                    default=default,
-                    style=_STYLE,
-                    pointer=POINTER,
-                )
-            )
+            fields["shoes"] = _select("Which shoes?", choices=shoes, default=default)
     note = _run(questionary.text("Note (leave empty to skip)", style=_STYLE))
     fields["note"] = note.strip() or None
     return fields
