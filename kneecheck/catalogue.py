@@ -511,6 +511,7 @@ class _Loader:
         adv.text("disclaimer")
         adv.text("intro")
         adv.text("clinician_first_plan")
+        adv.text("condition_care")
         verdicts = adv.get("verdicts", dict, {}) or {}
         for v in ("stop", "reduce", "continue"):
             if v not in verdicts:

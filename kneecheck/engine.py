@@ -254,7 +254,9 @@ def _triage(
                     cond.care_level,
                     Reason(
                         f"condition:{cond.id}",
-                        f"{cond.name} is {rc.band}; a clinician needs to examine it.",
+                        catalogue.advice["condition_care"].format(
+                            name=cond.name, band=rc.band
+                        ),
                         cond.sources,
                     ),
                 )
