@@ -17,6 +17,7 @@ from .units import from_km, localise
 
 BAR = 18
 DAILY_LIMIT = 42  # longer periods are drawn week by week
+RECENT_ROWS = 14
 VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
 
 
@@ -102,6 +103,8 @@ def render_history(doc: dict[str, Any], console: Console) -> None:
                 title_align="left",
             )
         )
+    if doc["entries"]:
+        render_entries(doc["entries"][-RECENT_ROWS:], units, console)
     weeks = Table(title="Weeks", title_justify="left")
     for col in ("week of", "distance", "change", "runs", "worst pain"):
         weeks.add_column(col)
@@ -160,5 +163,35 @@ def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -
             status = (status + "; " if status else "") + localise(s["warning"], units)
         table.add_row(
             s["name"], f"{from_km(s['distance_km'], units):.0f} {units}", status
+        )
+    console.print(table)
+
+
+def render_entries(
+    entries: Sequence[dict[str, Any]], units: str, console: Console
+) -> None:
+    """The latest entries with their numbers, for reading exactly what was logged."""
+
+    def pain(value: int | None) -> str:
+        return "-" if value is None else f"{value}/10"
+
+    table = Table(title=f"Latest entries ({len(entries)})", title_justify="left")
+    for col in ("date", "distance", "during", "after", "next morning", "shoes", "note"):
+        table.add_column(col)
+    for e in entries:
+        morning = "settled" if e["settled"] else pain(e["next_morning"])
+        distance = (
+            f"{from_km(e['distance_km'], units):.1f} {units}"
+            if e["kind"] == "run" and e["distance_km"]
+            else "rest"
+        )
+        table.add_row(
+            e["date"],
+            distance,
+            pain(e["pain_during"]),
+            pain(e["pain_after"]),
+            morning,
+            e["shoes"] or "",
+            e["note"] or "",
         )
     console.print(table)
