@@ -154,10 +154,11 @@ def assess(
         plan_for = result.plan_condition()
         if with_plan:
             result = result.with_extra(plan=_plan_for(catalogue, plan_for))
+        document = result.to_dict()
         if use_diary:
-            _store(given, result.to_dict())
+            _store(given, document)
         if as_json:
-            print_json(result.to_dict())
+            print_json(document)
             return
         from .render import make_console, render_assessment, render_plan
 
