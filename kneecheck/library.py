@@ -10,13 +10,6 @@ from . import __version__
 from .catalogue import Catalogue, Condition, Exercise
 from .errors import UsageError
 
-HOW_COMMON_TEXT = {
-    "very_common": "very common",
-    "common": "common",
-    "uncommon": "uncommon",
-    "rare": "rare",
-}
-
 
 def _norm(text: str) -> str:
     """Lower case, straight quotes, no punctuation or repeated spaces."""

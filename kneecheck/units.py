@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 KM_PER_MILE = 1.609344
-UNITS = ("km", "mi")
 
 
 def to_km(value: float, units: str) -> float:
