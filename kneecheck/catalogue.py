@@ -38,6 +38,22 @@ LEVELS = ("emergency", "urgent", "appointment", "self_care")  # most urgent firs
 QUESTION_TYPES = ("single", "multi", "yes_no", "integer", "number", "scale")
 EVIDENCE_GRADES = ("strong", "moderate", "limited", "expert_opinion")
 HOW_COMMON = ("very_common", "common", "uncommon", "rare")
+DIARY_TEXTS = (
+    "units",
+    "km",
+    "mi",
+    "kind",
+    "run",
+    "rest",
+    "date",
+    "distance",
+    "duration",
+    "pain_during",
+    "pain_after",
+    "shoes",
+    "note",
+    "morning",
+)
 
 
 class Choice(NamedTuple):
@@ -219,6 +235,7 @@ class Catalogue(NamedTuple):
     questions: tuple[Question, ...]
     pictures: dict[str, tuple[str, ...]]
     dont_know_label: str
+    diary_texts: dict[str, str]  # the questions of `kneecheck log`
     levels: dict[str, Level]
     red_flags: tuple[RedFlag, ...]
     rules: tuple[TriageRule, ...]
@@ -497,7 +514,7 @@ class _Loader:
             )
         sources = self.load_sources(file["sources"])
         red_flag_raw = self.read(file["triage"])
-        questions, pictures, dont_know = self.load_questions(
+        questions, pictures, dont_know, diary_texts = self.load_questions(
             file["questions"], red_flag_raw
         )
         levels, red_flags, rules = self.load_triage(file["triage"], red_flag_raw)
@@ -536,6 +553,7 @@ class _Loader:
             questions=questions,
             pictures=pictures,
             dont_know_label=dont_know,
+            diary_texts=diary_texts,
             levels=levels,
             red_flags=red_flags,
             rules=rules,
@@ -655,7 +673,7 @@ class _Loader:
 
     def load_questions(
         self, file: str, triage: dict[str, Any]
-    ) -> tuple[tuple[Question, ...], dict[str, tuple[str, ...]], str]:
+    ) -> tuple[tuple[Question, ...], dict[str, tuple[str, ...]], str, dict[str, str]]:
         data = self.read(file)
         top = _Entry(self, file, "file", data)
         pictures = {
@@ -664,6 +682,8 @@ class _Loader:
             if isinstance(v, list)
         }
         dont_know = top.text("dont_know_label")
+        diary = _Entry(self, file, "diary", top.get("diary", dict, {}))
+        diary_texts = {k: diary.text(k) for k in DIARY_TEXTS}
         flags = [f for f in triage.get("red_flags", []) if isinstance(f, dict)]
         pending: list[tuple[_Entry, Question, object]] = []
         for entry, qid in self.entries(file, top.objects("questions"), "question"):
@@ -727,7 +747,7 @@ class _Loader:
                 )
                 self.question_index[q.id] = q
             out.append(q)
-        return tuple(out), pictures, dont_know
+        return tuple(out), pictures, dont_know, diary_texts
 
     def load_triage(
         self, file: str, data: dict[str, Any]

@@ -239,16 +239,23 @@ def _ask_or_fail(option: str, ask: Any) -> Any:
     return ask()
 
 
+def _diary_texts() -> dict[str, str]:
+    from .catalogue import load_catalogue
+
+    return load_catalogue().diary_texts
+
+
 def _ask_morning() -> int:
     from .prompts import ask_pain
 
-    return ask_pain("How is the knee this morning, 0-10? (0 = settled)")
+    return ask_pain(_diary_texts()["morning"])
 
 
 def _ask_entry(diary: "Diary", units: str) -> dict[str, Any]:
     from .prompts import ask_log
 
     return ask_log(
+        _diary_texts(),
         [s.name for s in diary.shoes(include_retired=False)],
         units,
         diary.default_shoe(),
@@ -263,7 +270,7 @@ def _units(diary: "Diary") -> str:
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .prompts import ask_units
 
-        chosen = ask_units()
+        chosen = ask_units(_diary_texts())
         diary.set_setting("units", chosen)
         return chosen
     return "km"

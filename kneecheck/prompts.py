@@ -202,14 +202,14 @@ def _to_number(q: Question, raw: str) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def ask_units() -> str:
+def ask_units(texts: dict[str, str]) -> str:
     """Asked once, on first use of the diary."""
     return str(
         _select(
-            "Do you measure your runs in kilometres or miles?",
+            texts["units"],
             choices=[
-                questionary.Choice("Kilometres", value="km"),
-                questionary.Choice("Miles", value="mi"),
+                questionary.Choice(texts["km"], value="km"),
+                questionary.Choice(texts["mi"], value="mi"),
             ],
         )
     )
@@ -221,20 +221,23 @@ def ask_pain(text: str) -> int:
     )
 
 
-def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
-    """The fields of one diary entry, asked in a few seconds."""
+def ask_log(
+    texts: dict[str, str], shoes: list[str], units: str, default_shoe: Any
+) -> dict[str, Any]:
+    """The fields of one diary entry, asked in a few seconds; `texts` are the
+    diary questions of the catalogue."""
     from datetime import date
 
     kind = _select(
-        "What are you logging?",
+        texts["kind"],
         choices=[
-            questionary.Choice("A run", value="run"),
-            questionary.Choice("A rest day", value="rest"),
+            questionary.Choice(texts["run"], value="run"),
+            questionary.Choice(texts["rest"], value="rest"),
         ],
     )
     day = _run(
         questionary.text(
-            "Date (YYYY-MM-DD)",
+            texts["date"],
             default=date.today().isoformat(),
             validate=lambda s: _date_error(s) or True,
             style=_STYLE,
@@ -255,7 +258,7 @@ def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
         fields["distance"] = float(
             _run(
                 questionary.text(
-                    f"Distance ({units})",
+                    texts["distance"].format(units=units),
                     validate=lambda s: _positive_error(s) or True,
                     style=_STYLE,
                 )
@@ -263,7 +266,7 @@ def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
         )
         duration = _run(
             questionary.text(
-                "Duration in minutes (leave empty to skip)",
+                texts["duration"],
                 validate=lambda s: not s.strip() or _positive_error(s) or True,
                 style=_STYLE,
             )
@@ -271,12 +274,12 @@ def ask_log(shoes: list[str], units: str, default_shoe: Any) -> dict[str, Any]:
         fields["duration"] = (
             float(duration.replace(",", ".")) if duration.strip() else None
         )
-        fields["pain_during"] = ask_pain("Worst pain during the run, 0-10")
-        fields["pain_after"] = ask_pain("Pain in the hours after, 0-10")
+        fields["pain_during"] = ask_pain(texts["pain_during"])
+        fields["pain_after"] = ask_pain(texts["pain_after"])
         if shoes:
             default = default_shoe.name if default_shoe is not None else None
-            fields["shoes"] = _select("Which shoes?", choices=shoes, default=default)
-    note = _run(questionary.text("Note (leave empty to skip)", style=_STYLE))
+            fields["shoes"] = _select(texts["shoes"], choices=shoes, default=default)
+    note = _run(questionary.text(texts["note"], style=_STYLE))
     fields["note"] = note.strip() or None
     return fields
 
