@@ -238,3 +238,37 @@ def test_plain_questionnaire_uses_ascii() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+@pytest.mark.timeout(120)
+def test_diary_values_are_offered_and_kept_with_enter() -> None:
+    """With a diary, the distance questions come pre-filled; Enter keeps them and
+    the result says they came from the diary."""
+    from kneecheck.diary import open_diary
+
+    today = date.today()
+    with open_diary() as diary:
+        diary.add_entries(
+            [
+                NewEntry(
+                    today.replace(day=1) if today.day > 3 else today, distance_km=12
+                ),
+                NewEntry(today, distance_km=8),
+            ]
+        )
+    child = spawn("assess", "--json")
+    offered = False
+    while True:  # Enter at every question: defaults, nothing ticked, or first choice
+        found = child.expect(["not sure", RANGE_HINT_END, '"schema_version"'])
+        if found == 2:
+            break
+        if "from your diary" in child.before:
+            offered = True
+        child.send(ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    screen = ANSI.sub("", child.before.replace("\r\n", "\n"))
+    doc = json.loads('{\n  "schema_version"' + screen)
+    assert offered
+    assert doc["answers"]["weekly_km"] == doc["from_diary"]["weekly_km"] > 0
