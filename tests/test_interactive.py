@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import kneecheck_env
@@ -250,9 +250,7 @@ def test_diary_values_are_offered_and_kept_with_enter() -> None:
     with open_diary() as diary:
         diary.add_entries(
             [
-                NewEntry(
-                    today.replace(day=1) if today.day > 3 else today, distance_km=12
-                ),
+                NewEntry(today - timedelta(days=20), distance_km=12),
                 NewEntry(today, distance_km=8),
             ]
         )
