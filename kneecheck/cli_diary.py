@@ -296,7 +296,7 @@ def history(
     """
 
     def body() -> None:
-        doc = _history_doc(weeks)
+        doc, _ = _history_doc(weeks)
         if as_json:
             print_json(doc)
         else:
@@ -308,22 +308,29 @@ def history(
     guarded(body)
 
 
-def _history_doc(weeks: int) -> dict[str, Any]:
+def _history_doc(weeks: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The history object, and the latest stored assessment in full (for the
+    report), from one read of the diary."""
     from .catalogue import load_catalogue
     from .diary import open_diary
     from .history import history as build
 
     msg = load_catalogue().advice["history"]
     with open_diary() as diary:
-        return build(
+        stored = diary.assessments()
+        doc = build(
             diary.entries(),
             diary.shoes(),
-            diary.assessments(),
+            stored,
             date.today(),
             weeks,
             diary.units(),
             msg,
         )
+    latest = None
+    if stored:
+        latest = {**stored[-1]["result"], "created_at": stored[-1]["created_at"]}
+    return doc, latest
 
 
 @shoes_app.command("add")
@@ -513,17 +520,11 @@ def report(
         from datetime import datetime
 
         from .catalogue import load_catalogue
-        from .diary import open_diary
         from .report import to_html, to_markdown
+        from .units import localise
 
         catalogue = load_catalogue()
-        history_doc = _history_doc(weeks)
-        with open_diary() as diary:
-            stored = diary.assessments()
-        latest = None
-        if stored:
-            latest = {**stored[-1]["result"], "created_at": stored[-1]["created_at"]}
-        from .units import localise
+        history_doc, latest = _history_doc(weeks)
 
         for shoe in history_doc["shoes"]:  # the report shows the runner's units
             if shoe["warning"]:
