@@ -17,6 +17,9 @@ from .catalogue import Catalogue, Question
 from .errors import AnswersError
 
 Answers = dict[str, Any]
+# Contract 1.1: answer keys that were asked and answered "don't know". They
+# count exactly like missing keys; the list is kept so they are not asked again.
+DONT_KNOW_KEY = "dont_know"
 
 
 def read_answers(source: str, catalogue: Catalogue) -> Answers:
@@ -51,17 +54,42 @@ def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
     if not isinstance(raw, dict):
         raise AnswersError(f"answers must be a JSON object, not {_json_type(raw)}")
     questions = {q.id: q for q in catalogue.questions}
-    unknown = sorted(k for k in raw if k not in questions)
+    unknown = sorted(k for k in raw if k not in questions and k != DONT_KNOW_KEY)
     if unknown:
         raise AnswersError(
             f"unknown answer key {_quote(unknown[0])} "
-            f"(known keys: {', '.join(questions)})"
+            f"(known keys: {', '.join([*questions, DONT_KNOW_KEY])})"
         )
     out: Answers = {}
     for q in catalogue.questions:  # catalogue order keeps output stable
         if q.id in raw and raw[q.id] is not None:
             out[q.id] = _check(q, raw[q.id])
+    unsure = _dont_know(raw.get(DONT_KNOW_KEY), list(questions), out)
+    if unsure:
+        out[DONT_KNOW_KEY] = unsure
     return out
+
+
+def _dont_know(value: object, keys: list[str], answered: Answers) -> list[str]:
+    """The `dont_know` list: known answer keys, none of them also answered."""
+    if value is None:
+        return []
+    key = DONT_KNOW_KEY
+    if not isinstance(value, list):
+        raise AnswersError(
+            f"'{key}' must be a list of answer keys, not {_json_type(value)}"
+        )
+    for item in value:
+        if not isinstance(item, str):
+            raise AnswersError(f"'{key}' must list strings, found {_json_type(item)}")
+        if item not in keys:
+            raise AnswersError(f"'{key}' names unknown answer key {_quote(item)}")
+        if item in answered:
+            raise AnswersError(
+                f"'{key}' lists {_quote(item)}, which is also answered; "
+                "give one or the other"
+            )
+    return [k for k in keys if k in value]
 
 
 def _check(q: Question, value: object) -> Any:

@@ -37,6 +37,18 @@ CONTRACT_CONDITIONS = (
 LEVELS = ("emergency", "urgent", "appointment", "self_care")  # most urgent first
 QUESTION_TYPES = ("single", "multi", "yes_no", "integer", "number", "scale")
 EVIDENCE_GRADES = ("strong", "moderate", "limited", "expert_opinion")
+LR_BASES = ("published", "estimate")  # where a likelihood ratio comes from
+OTHER_MIN = 5.0  # per 100: the least share left for "something else"
+LR_MAX = 50.0  # no single answer is that decisive; a larger figure is a typo
+AGE_MAX = 100  # the contract's oldest age
+# Facts the engine works out before triage, which triage rules may test like
+# answers (type, min, max). The engine computes them in engine.derived_facts.
+DERIVED_FACTS: dict[str, tuple[str, float | None, float | None]] = {
+    "no_likely_condition": ("yes_no", None, None),
+    "not_improving": ("yes_no", None, None),
+    "beyond_settling_time": ("yes_no", None, None),
+    "swelling_without_injury": ("yes_no", None, None),
+}
 HOW_COMMON = ("very_common", "common", "uncommon", "rare")
 DIARY_TEXTS = (
     "units",
@@ -77,6 +89,9 @@ class Question(NamedTuple):
     unit: str
     skip_if: tuple[Predicate, ...]
     picture: str
+    # a number asked as a choice a runner can answer, each standing for a value
+    presets: tuple[tuple[float, str], ...] = ()
+    none_label: str = ""  # a tick list's explicit "none of these", when one is real
 
     def label(self, value: str) -> str:
         for c in self.choices:
@@ -112,11 +127,18 @@ class TriageRule(NamedTuple):
 
 
 class Feature(NamedTuple):
-    """Answers that move a condition's score by `weight` (log-odds)."""
+    """Answers whose likelihood ratio `lr` multiplies a condition's odds.
+
+    `basis` says where the figure comes from: "published" (a diagnostic-accuracy
+    study, named by `source`) or "estimate" (the project's own, open to challenge).
+    """
 
     when: tuple[Predicate, ...]
-    weight: float
+    lr: float
     text: str
+    basis: str
+    source: str
+    note: str
 
 
 class Treatment(NamedTuple):
@@ -144,10 +166,11 @@ class Condition(NamedTuple):
     clinician_first: str | None
     sources: tuple[str, ...]
     # from scoring.json
-    prior: float
+    prior: dict[str, float]  # per 100 runners with knee pain, by age band
     care_level: str
     features: tuple[Feature, ...]
-    gates: tuple[Predicate, ...]  # an answer that fails one rules the condition out
+    requires: tuple[str, ...]  # answers that must be known before it is named
+    settle_weeks: float | None  # usual time to settle; None when it does not
 
 
 class Exercise(NamedTuple):
@@ -173,6 +196,7 @@ class Tip(NamedTuple):
     when: tuple[Predicate, ...]
     for_conditions: tuple[str, ...]
     trigger: str  # the triggering answers in plain words, "" without a trigger
+    requires: tuple[str, ...] = ()  # answers its text depends on (age, sex...)
 
 
 class Topic(NamedTuple):
@@ -180,11 +204,26 @@ class Topic(NamedTuple):
     title: str
 
 
+class AgeBand(NamedTuple):
+    id: str
+    label: str
+    max_age: int
+
+
 class ScoringModel(NamedTuple):
-    damping: float
+    """The Bayesian model: banded priors, likelihood ratios, a "something else"."""
+
+    age_bands: tuple[AgeBand, ...]  # youngest first; the last covers every age
+    unknown_age_mix: dict[str, float]  # band weights when the age is not known
+    evidence_power: float  # tempers every likelihood ratio (calibration)
     likely: float
     possible: float
     suspected: float
+    other_features: tuple[Feature, ...]  # evidence for "something else"
+    prior_sources: tuple[str, ...]
+
+    def band_of(self, age: int) -> str:
+        return next(b.id for b in self.age_bands if age <= b.max_age)
 
 
 class WalkRunStep(NamedTuple):
@@ -343,6 +382,11 @@ class _Loader:
         self.question_index: dict[str, Question] = {}
         self.context = "catalogue.json"
         self.file_names: dict[str, str] = {}
+        self.allow_derived = False  # only triage rules may test derived facts
+        self.derived = {
+            key: Question(key, "", kind, key, key, "", (), lo, hi, "", (), "")
+            for key, (kind, lo, hi) in DERIVED_FACTS.items()
+        }
 
     def read(self, name: str) -> dict[str, Any]:
         path = self.folder / name
@@ -399,10 +443,12 @@ class _Loader:
             entry.problem(f"'{what}': each condition needs exactly key, op and value")
             return None
         key, op, value = item.get("key"), item.get("op"), item.get("value")
-        if not isinstance(key, str) or key not in self.question_index:
+        question = self.question_index.get(key) if isinstance(key, str) else None
+        if question is None and self.allow_derived and isinstance(key, str):
+            question = self.derived.get(key)
+        if question is None:
             entry.problem(f"'{what}' names no answer: unknown key {key!r}")
             return None
-        question = self.question_index[key]
         if not isinstance(op, str) or op not in OPS:
             entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
             return None
@@ -448,7 +494,9 @@ class _Loader:
         if op in ("in", "includes_any") and not isinstance(value, list):
             entry.problem(f"'{what}' on '{key}': {op} needs a list value")
             return None
-        return Predicate(key, op, tuple(value) if isinstance(value, list) else value)
+        return Predicate(
+            question.id, op, tuple(value) if isinstance(value, list) else value
+        )
 
     # ---- files -----------------------------------------------------------
 
@@ -520,7 +568,7 @@ class _Loader:
         levels, red_flags, rules = self.load_triage(file["triage"], red_flag_raw)
         exercises = self.load_exercises(file["exercises"])
         model, scoring = self.load_scoring(file["scoring"])
-        conditions = self.load_conditions(file["conditions"], scoring, exercises)
+        conditions = self.load_conditions(file["conditions"], scoring, exercises, model)
         topics, tips = self.load_tips(file["tips"], {c.id for c in conditions})
         plans, return_to_run = self.load_plans(file["plans"], conditions)
         advice = self.read(file["advice"])
@@ -529,6 +577,11 @@ class _Loader:
         adv.text("intro")
         adv.text("clinician_first_plan")
         adv.text("condition_care")
+        scoring_texts = _Entry(
+            self, file["advice"], "scoring", adv.get("scoring", dict, {})
+        )
+        scoring_texts.text("age_for")
+        scoring_texts.text("age_against")
         verdicts = adv.get("verdicts", dict, {}) or {}
         for v in ("stop", "reduce", "continue"):
             if v not in verdicts:
@@ -720,6 +773,20 @@ class _Loader:
             picture = entry.text("picture", optional=True)
             if picture and picture not in pictures:
                 entry.problem(f"unknown picture '{picture}'")
+            presets = []
+            for raw in entry.objects("presets", optional=True):
+                pe = _Entry(self, file, f"question '{qid}' preset", raw)
+                value = pe.number("value")
+                if qtype != "number" or not (
+                    isinstance(lo, (int, float))
+                    and isinstance(hi, (int, float))
+                    and lo <= value <= hi
+                ):
+                    pe.problem("a preset needs a number question and a value in range")
+                presets.append((value, pe.text("label")))
+            none_label = entry.text("none_label", optional=True)
+            if none_label and qtype != "multi":
+                entry.problem("'none_label' only fits a tick list (multi)")
             q = Question(
                 id=qid,
                 section=entry.text("section"),
@@ -733,6 +800,8 @@ class _Loader:
                 unit=entry.text("unit", optional=True),
                 skip_if=(),
                 picture=picture,
+                presets=tuple(presets),
+                none_label=none_label,
             )
             self.question_index[qid] = q
             pending.append((entry, q, entry.raw.get("skip_if")))
@@ -802,6 +871,7 @@ class _Loader:
                     entry.sources(),
                 )
             )
+        self.allow_derived = True
         for entry, rid in self.entries(file, top.objects("rules"), "rule"):
             stop = entry.get("stop_running", bool)
             rules.append(
@@ -814,6 +884,7 @@ class _Loader:
                     entry.sources(),
                 )
             )
+        self.allow_derived = False
         return levels, tuple(flags), tuple(rules)
 
     def load_exercises(self, file: str) -> dict[str, Exercise]:
@@ -851,20 +922,62 @@ class _Loader:
         data = self.read(file)
         top = _Entry(self, file, "file", data)
         bands = _Entry(self, file, "bands", top.get("bands", dict, {}))
+        age_bands = []
+        for entry, bid in self.entries(file, top.objects("age_bands"), "age band"):
+            high = entry.get("max_age", int)
+            age_bands.append(AgeBand(bid, entry.text("label"), int(high or 0)))
+        if not age_bands or [b.max_age for b in age_bands] != sorted(
+            {b.max_age for b in age_bands}
+        ):
+            top.problem("'age_bands' must list bands by rising max_age")
+        elif age_bands[-1].max_age < AGE_MAX:
+            top.problem(f"the last age band must reach age {AGE_MAX}")
+        band_ids = [b.id for b in age_bands]
+        mix = top.get("unknown_age_mix", dict, {}) or {}
+        if sorted(mix) != sorted(band_ids) or not all(
+            isinstance(v, (int, float)) and v >= 0 for v in mix.values()
+        ):
+            top.problem("'unknown_age_mix' needs a weight of 0 or more for each band")
+            mix = {b: 1.0 for b in band_ids}
+        other = _Entry(self, file, "something_else", top.get("something_else", dict))
+        other.text("note")
         model = ScoringModel(
-            top.number("damping"),
+            tuple(age_bands),
+            {k: float(v) for k, v in mix.items()},
+            top.number("evidence_power"),
             bands.number("likely"),
             bands.number("possible"),
             top.number("suspected_threshold"),
+            self.features(other, needs_positive=False),
+            top.sources("prior_sources"),
         )
         if not 0 < model.possible < model.likely <= 1:
             bands.problem("need 0 < possible < likely <= 1")
+        if not 0 < model.evidence_power <= 1:
+            top.problem("'evidence_power' must be above 0 and at most 1")
         raw = top.get("conditions", dict, {}) or {}
         return model, {
             cid: _Entry(self, file, f"condition '{cid}'", v) for cid, v in raw.items()
         }
 
-    def features(self, entry: _Entry) -> tuple[Feature, ...]:
+    def prior(self, entry: _Entry, model: ScoringModel) -> dict[str, float]:
+        raw = entry.get("prior", dict, {}) or {}
+        out: dict[str, float] = {}
+        for band in model.age_bands:
+            value = raw.get(band.id)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                entry.problem(f"'prior' needs a number for age band '{band.id}'")
+            elif not 0 < value < 100:
+                entry.problem(f"'prior' for '{band.id}' must be above 0 and below 100")
+            else:
+                out[band.id] = float(value)
+        for extra in set(raw) - set(out) - {b.id for b in model.age_bands}:
+            entry.problem(f"'prior' names unknown age band '{extra}'")
+        return out
+
+    def features(
+        self, entry: _Entry, needs_positive: bool = True
+    ) -> tuple[Feature, ...]:
         out = []
         for i, raw in enumerate(entry.objects("features")):
             fe = _Entry(self, entry.file, f"{entry.where} feature #{i + 1}", raw)
@@ -875,12 +988,26 @@ class _Loader:
                     fe, {k: fe.raw.get(k) for k in ("key", "op", "value")}, "feature"
                 )
                 when = (pred,) if pred else ()
-            weight = fe.number("weight")
-            if weight == 0:
-                fe.problem("'weight' must not be 0 (a feature that cannot count)")
+            lr = fe.number("lr")
+            if not 0 < lr <= LR_MAX or lr == 1:
+                fe.problem(
+                    f"'lr' must be above 0 and at most {LR_MAX:g}, and not 1 "
+                    "(a likelihood ratio of 1 changes nothing)"
+                )
+            basis = fe.text("basis")
+            source = fe.text("source", optional=True)
+            if basis not in LR_BASES:
+                fe.problem(f"'basis' must be one of {', '.join(LR_BASES)}")
+            elif basis == "published" and not source:
+                fe.problem("a published likelihood ratio must name its 'source'")
+            if source:
+                self.source_refs.append((fe, (source,)))
             text = fe.text("text", optional=True) or self.describe(when)
-            out.append(Feature(when, weight, text))
-        if not any(f.weight > 0 for f in out):
+            if not text and when:  # a broken condition is reported already
+                fe.problem("a feature with several conditions needs a 'text'")
+            note = fe.text("note", optional=True)
+            out.append(Feature(when, lr, text, basis, source, note))
+        if needs_positive and not any(f.lr > 1 for f in out):
             entry.problem(
                 "no feature points towards this condition, so no answer "
                 "can ever reach it"
@@ -904,8 +1031,27 @@ class _Loader:
         negative = p.op in ("excludes", "ne")
         return f"{q.short}: {'not ' if negative else ''}{labels}"
 
+    def required_keys(self, entry: _Entry) -> tuple[str, ...]:
+        keys = entry.texts("requires", optional=True)
+        for key in keys:
+            if key not in self.question_index:
+                entry.problem(f"'requires' names unknown answer key '{key}'")
+        return keys
+
+    def settle_weeks(self, entry: _Entry) -> float | None:
+        if "settle_weeks" not in entry.raw:
+            return None
+        weeks = entry.number("settle_weeks")
+        if not 0 < weeks <= 520:
+            entry.problem("'settle_weeks' must be above 0 and at most 520")
+        return weeks
+
     def load_conditions(
-        self, file: str, scoring: dict[str, _Entry], exercises: dict[str, Exercise]
+        self,
+        file: str,
+        scoring: dict[str, _Entry],
+        exercises: dict[str, Exercise],
+        scoring_model: ScoringModel,
     ) -> tuple[Condition, ...]:
         data = self.read(file)
         top = _Entry(self, file, "file", data)
@@ -970,12 +1116,11 @@ class _Loader:
                     treatments=tuple(treatments),
                     clinician_first=first if isinstance(first, str) else None,
                     sources=entry.sources(),
-                    prior=model.number("prior"),
+                    prior=self.prior(model, scoring_model),
                     care_level=care,
                     features=self.features(model),
-                    gates=self.predicates(model, model.raw["gates"], "gates")
-                    if "gates" in model.raw
-                    else (),
+                    requires=self.required_keys(model),
+                    settle_weeks=self.settle_weeks(model),
                 )
             )
         ids = {c.id for c in out}
@@ -986,6 +1131,14 @@ class _Loader:
                         f"{file}: condition '{c.id}': look-alike names unknown "
                         f"condition '{other}'"
                     )
+        for band in scoring_model.age_bands:
+            total = sum(c.prior.get(band.id, 0.0) for c in out)
+            if total > 100 - OTHER_MIN:
+                self.problems.append(
+                    f"{self.file_names['scoring']}: age band '{band.id}': the priors "
+                    f"add up to {total:g} of 100, leaving less than {OTHER_MIN:g} "
+                    "for something else"
+                )
         for model in scoring.values():
             model.problem("is in the scoring model but not in conditions")
         for cid in CONTRACT_CONDITIONS:
@@ -1036,6 +1189,7 @@ class _Loader:
                     when,
                     entry.texts("for_conditions", optional=True),
                     "; ".join(self.describe((p,)) for p in when),
+                    self.required_keys(entry),
                 )
             )
         return topics, tuple(tips)

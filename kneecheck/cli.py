@@ -576,9 +576,59 @@ def schema(
     guarded(body)
 
 
+class SplitName(str, Enum):
+    tune = "tune"
+    holdout = "holdout"
+
+
+@app.command()
+def evaluate(
+    folders: Annotated[
+        list[str],
+        typer.Argument(metavar="DIR...", help="Folders of case files (*.json)."),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures as one JSON document.")
+    ] = False,
+    split: Annotated[
+        SplitName | None,
+        typer.Option(
+            "--split", help="Only cases of this split (published cases carry one)."
+        ),
+    ] = None,
+) -> None:
+    """Accuracy on case files: top-1, top-3, triage, verdict, calibration, misses.
+
+    For clinicians changing the catalogue: run it before and after a change.
+    A malformed case file stops it with exit code 1, naming the file.
+
+    Example: kneecheck evaluate tests/published --split tune
+    """
+
+    def body() -> None:
+        from pathlib import Path
+
+        from .catalogue import load_catalogue
+        from .evaluate import evaluate as run_evaluation
+
+        report = run_evaluation(
+            load_catalogue(), [Path(f) for f in folders], split.value if split else None
+        ).to_dict()
+        if as_json:
+            print_json(report)
+            return
+        from .render import make_console, render_evaluation
+
+        render_evaluation(report, make_console())
+
+    guarded(body)
+
+
 # Commands that never touch the diary: for these the diary commands are not
 # even built, which keeps `assess --json` and friends quick to start.
-CORE_COMMANDS = frozenset({"assess", "tips", "conditions", "explain", "plan", "schema"})
+CORE_COMMANDS = frozenset(
+    {"assess", "tips", "conditions", "explain", "plan", "schema", "evaluate"}
+)
 _full = False
 
 

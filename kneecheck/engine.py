@@ -4,7 +4,8 @@ Order matters and is the safety design:
 1. triage: red flags and their combinations, then answer rules (for example a
    child with a limp), then the care level of a likely condition; the most
    urgent wins, so a red flag always sets the level;
-2. conditions: prior + weights of matched features, softmax, bands;
+2. conditions: Bayes' rule, a banded prior times the likelihood ratio of every
+   matched answer, with an explicit "something else" share, then bands;
 3. run guidance: the pain-monitoring model, overridden by triage, a limp,
    pain of 5/10 or more and a suspected bone stress injury;
 4. advice and prevention tips picked from the catalogue.
@@ -20,6 +21,10 @@ from .predicates import all_hold, key_missing
 
 SCHEMA_VERSION = 1
 BONE_STRESS = "bone_stress_injury"
+AGE_NOTABLE = 1.5  # a band prior this many times the average makes age a reason
+INJURIES = frozenset({"twist", "blow", "fall", "landing"})
+# swelling of the knee itself (a bump on the shin is not the joint swelling)
+SWELLING_OF_THE_JOINT = frozenset({"mild", "on_kneecap", "back_of_knee"})
 
 
 class Reason(NamedTuple):
@@ -40,10 +45,14 @@ class Triage(NamedTuple):
 class RankedCondition(NamedTuple):
     id: str
     name: str
-    score: float
+    probability: float  # also the contract's `score`
     band: str
     for_: tuple[str, ...]
     against: tuple[str, ...]
+
+    @property
+    def score(self) -> float:
+        return self.probability
 
 
 class RunGuidance(NamedTuple):
@@ -112,6 +121,7 @@ class Assessment(NamedTuple):
                     "id": c.id,
                     "name": c.name,
                     "score": c.score,
+                    "probability": c.probability,
                     "band": c.band,
                     "for": list(c.for_),
                     "against": list(c.against),
@@ -182,64 +192,120 @@ def assess(
 def rank_conditions(
     catalogue: Catalogue, answers: Answers
 ) -> tuple[list[RankedCondition], dict[str, float]]:
-    """Conditions with any support, best first, with score, band, for and against."""
-    totals: dict[str, float] = {}
+    """Conditions with any support, best first, with probability, band, for, against.
+
+    Posterior odds = prior x product of the likelihood ratios of matched answers
+    (each raised to the calibrated evidence power); "something else" keeps the
+    share of 100 that no listed prior claims, moved only by its own features.
+    """
+    model = catalogue.model
+    age = answers.get("age")
+    band = model.band_of(age) if age is not None else None
+    power = model.evidence_power
+    weights: dict[str, float] = {}
     evidence: dict[str, tuple[list[str], list[str]]] = {}
+    claimed = 0.0
     for cond in catalogue.conditions:
-        if any(
-            not key_missing(answers, g.key) and not g.holds(answers) for g in cond.gates
-        ):
-            continue  # ruled out, e.g. osteoarthritis under 45: score 0, not listed
-        total = cond.prior
-        pro: list[str] = []
-        con: list[str] = []
+        if any(key_missing(answers, key) for key in cond.requires):
+            continue  # e.g. osteoarthritis waits for a known age
+        mixed = sum(w * cond.prior[b] for b, w in model.unknown_age_mix.items())
+        mixed /= sum(model.unknown_age_mix.values()) or 1.0
+        prior = cond.prior[band] if band is not None else mixed
+        claimed += prior
+        pro, con = _age_evidence(catalogue, age, band, prior, mixed)
+        log_lr = 0.0
         for feat in cond.features:
             if all_hold(feat.when, answers):
-                total += feat.weight
-                (pro if feat.weight > 0 else con).append(feat.text)
-        totals[cond.id] = total
+                log_lr += math.log(feat.lr)
+                (pro if feat.lr > 1 else con).append(feat.text)
+        weights[cond.id] = prior * math.exp(power * log_lr)
         evidence[cond.id] = (pro, con)
-    damping = catalogue.model.damping
-    peak = max(totals.values())
-    exps = {cid: math.exp(damping * (t - peak)) for cid, t in totals.items()}
-    norm = sum(exps.values())
+    other_lr = sum(
+        math.log(f.lr) for f in model.other_features if all_hold(f.when, answers)
+    )
+    other = max(100.0 - claimed, 0.0) * math.exp(power * other_lr)
+    norm = sum(weights.values()) + other
     scores = {
-        cid: exps[cid] / norm if cid in exps else 0.0
-        for cid in (c.id for c in catalogue.conditions)
+        c.id: (weights[c.id] / norm if c.id in weights and norm else 0.0)
+        for c in catalogue.conditions
     }
     order = {c.id: i for i, c in enumerate(catalogue.conditions)}
     ranked = []
-    for cid in sorted(exps, key=lambda c: (-scores[c], order[c])):
+    for cid in sorted(weights, key=lambda c: (-scores[c], order[c])):
         pro, con = evidence[cid]
         if not pro:
             continue  # the contract lists only conditions with some support
-        score = round(scores[cid], 3)
-        band = (
-            "likely"
-            if score >= catalogue.model.likely
-            else "possible"
-            if score >= catalogue.model.possible
-            else "unlikely"
-        )
+        probability = round(scores[cid], 3)
         ranked.append(
             RankedCondition(
-                cid, catalogue.condition(cid).name, score, band, tuple(pro), tuple(con)
+                cid,
+                catalogue.condition(cid).name,
+                probability,
+                band_of(catalogue, probability),
+                tuple(pro),
+                tuple(con),
             )
         )
     return ranked, scores
+
+
+def band_of(catalogue: Catalogue, probability: float) -> str:
+    """`likely`, `possible` or `unlikely`, from the probability alone."""
+    model = catalogue.model
+    if probability >= model.likely:
+        return "likely"
+    return "possible" if probability >= model.possible else "unlikely"
+
+
+def _age_evidence(
+    catalogue: Catalogue, age: int | None, band: str | None, prior: float, mixed: float
+) -> tuple[list[str], list[str]]:
+    """The age as a reason for or against: a band prior well off the average."""
+    if age is None or band is None or mixed <= 0:
+        return [], []
+    label = next(b.label for b in catalogue.model.age_bands if b.id == band)
+    texts = catalogue.advice["scoring"]
+    if prior >= AGE_NOTABLE * mixed:
+        return [texts["age_for"].format(age=age, band=label)], []
+    if prior <= mixed / AGE_NOTABLE:
+        return [], [texts["age_against"].format(age=age, band=label)]
+    return [], []
+
+
+def derived_facts(
+    catalogue: Catalogue, answers: Answers, ranked: list[RankedCondition]
+) -> dict[str, Any]:
+    """The facts triage rules may test besides the answers (catalogue.DERIVED_FACTS).
+
+    Unknown counts as the cautious side: no trend means not known to improve.
+    """
+    top = catalogue.condition(ranked[0].id) if ranked else None
+    weeks = answers.get("duration_weeks")
+    settle = top.settle_weeks if top is not None else None
+    swelling = answers.get("swelling")
+    return {
+        "no_likely_condition": not ranked or ranked[0].band != "likely",
+        "not_improving": answers.get("trend") != "better",
+        "beyond_settling_time": weeks is not None
+        and settle is not None
+        and weeks > settle,
+        "swelling_without_injury": swelling in SWELLING_OF_THE_JOINT
+        and answers.get("injury") not in INJURIES,
+    }
 
 
 def _triage(
     catalogue: Catalogue, answers: Answers, ranked: list[RankedCondition]
 ) -> tuple[Triage, list[Reason]]:
     flags = set(answers.get("red_flags") or ())
+    facts = {**answers, **derived_facts(catalogue, answers, ranked)}
     reasons: list[tuple[str, Reason]] = []
     for flag in catalogue.red_flags:
         if flag.id in flags:
             reasons.append((flag.level, Reason(flag.id, flag.message, flag.sources)))
     stops: list[Reason] = []
     for rule in catalogue.rules:
-        if all_hold(rule.when, answers):
+        if all_hold(rule.when, facts):
             reason = Reason(rule.id, rule.message, rule.sources)
             reasons.append((rule.level, reason))
             if rule.stop_running:
@@ -368,12 +434,17 @@ def _prevention(
     """Tips that this runner's answers trigger, then those for the top condition."""
     picked: list[Tip] = []
     why: dict[str, str] = {}
-    for tip in catalogue.tips:
+    usable = [
+        t
+        for t in catalogue.tips
+        if not any(key_missing(answers, k) for k in t.requires)
+    ]  # a tip about age, sex or distance waits until that answer is known
+    for tip in usable:
         if tip.when and all_hold(tip.when, answers):
             picked.append(tip)
             why[tip.id] = f"because of your answer: {tip.trigger}"
     if top is not None:
-        for tip in catalogue.tips:
+        for tip in usable:
             # a tip with a trigger speaks to that answer ("you increased..."), so
             # it is only ever picked by its trigger
             if top.id in tip.for_conditions and not tip.when and tip not in picked:

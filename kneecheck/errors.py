@@ -10,6 +10,7 @@ class ExitCode(IntEnum):
 
     OK = 0
     INTERNAL = 1
+    BAD_CASE = 1  # evaluate: a case file is malformed (an alias of 1, by request)
     USAGE = 2  # bad options, bad answers, no terminal to ask on
     CATALOGUE = 3  # the catalogue in data/ is broken or inconsistent
     DIARY = 4  # the diary file is damaged, foreign or from a newer version
@@ -48,3 +49,9 @@ class CatalogueError(KneecheckError):
         head = problems[0] if len(problems) == 1 else f"{len(problems)} problems"
         body = "" if len(problems) == 1 else "\n  " + "\n  ".join(problems)
         super().__init__(f"broken catalogue: {head}{body}")
+
+
+class CaseFileError(KneecheckError):
+    """A case file for `kneecheck evaluate` is malformed; the message names it."""
+
+    exit_code = ExitCode.BAD_CASE

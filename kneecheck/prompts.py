@@ -13,13 +13,14 @@ import questionary
 from rich.console import Console
 from rich.text import Text
 
-from .answers import Answers
+from .answers import DONT_KNOW_KEY, Answers
 from .catalogue import Catalogue, Question
 from .predicates import all_hold
 from .ui import Panel, plain
 from .units import KM_PER_MILE
 
 DONT_KNOW = "__dont_know__"
+NONE_OF_THESE = "__none_of_these__"
 POINTER = ">" if plain() else "»"
 
 if plain() or os.environ.get("NO_COLOR"):
@@ -64,6 +65,8 @@ def ask_all(
         value = _ask_one(catalogue, q, defaults.get(q.id), units)
         if value is not None:
             answers[q.id] = value
+        else:  # asked and not known: recorded, so no front end asks it again
+            answers.setdefault(DONT_KNOW_KEY, []).append(q.id)
         if q.id == "red_flags" and value:
             return answers, True  # like NHS 111: a warning sign ends the interview
     return answers, False
@@ -100,19 +103,19 @@ def _ask_one(
             )
             for c in q.choices
         ]
+        extra: list[Any] = [questionary.Separator()]
+        if q.none_label:  # "none of these" is a real answer here: say it
+            extra.append(questionary.Choice(q.none_label, value=NONE_OF_THESE))
         picked = _run(
             questionary.checkbox(
                 text,
-                choices=[*choices, questionary.Separator(), dont_know],
+                choices=[*choices, *extra, dont_know],
                 instruction="(space ticks, enter confirms)",
                 style=_STYLE,
                 pointer=POINTER,
             )
         )
-        if DONT_KNOW in picked:
-            rest = [v for v in picked if v != DONT_KNOW]
-            return rest or None
-        return picked
+        return _ticked(picked)
     if q.type in ("single", "yes_no", "scale"):
         if q.type == "single":
             options = [questionary.Choice(c.label, value=c.value) for c in q.choices]
@@ -126,8 +129,18 @@ def _ask_one(
             options = [questionary.Choice(str(n), value=n) for n in range(lo, hi + 1)]
         if default is not None:
             text += "  (pre-filled from your diary)"
-        picked = _select(text, choices=[*options, dont_know], default=default)
+        # Enter alone must never answer for the runner: it lands on "Don't know"
+        picked = _select(
+            text,
+            choices=[*options, dont_know],
+            default=DONT_KNOW if default is None else default,
+        )
         return None if picked == DONT_KNOW else picked
+    if q.presets:  # a number asked as choices a runner can answer
+        options = [questionary.Choice(label, value=value) for value, label in q.presets]
+        known = default if default in {v for v, _ in q.presets} else DONT_KNOW
+        picked = _select(text, choices=[*options, dont_know], default=known)
+        return None if picked == DONT_KNOW else _whole(picked)
     miles = units == "mi" and q.unit == "km"
     if miles:  # the contract stays in km: convert at the edge
         text = text.replace("(km)", "(miles)")
@@ -152,6 +165,19 @@ def _ask_one(
     )
     value = _to_number(q, raw)
     return round(value * KM_PER_MILE, 1) if miles and value is not None else value
+
+
+def _ticked(picked: list[Any]) -> list[str] | None:
+    """A tick list's answer: nothing ticked, or "don't know" alone, is no answer
+    (it must not count against anything); "none of these" is an empty list."""
+    real = [v for v in picked if v not in (DONT_KNOW, NONE_OF_THESE)]
+    if real:
+        return real
+    return [] if NONE_OF_THESE in picked and DONT_KNOW not in picked else None
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
 
 
 def _select(text: str, choices: list[Any], default: Any = None) -> Any:

@@ -34,6 +34,12 @@ BAND_STYLE = {"likely": "bold green", "possible": "bold yellow", "unlikely": "bo
 MIN_SHOWN = 3
 
 
+def _percent(probability: float) -> str:
+    """A chance in words a runner reads at a glance; never a falsely exact 0 %."""
+    pct = round(max(probability, 0.0) * 100)
+    return "under 1 % chance" if pct < 1 else f"about {pct} % chance"
+
+
 def _bullets(items: Sequence[str]) -> Text:
     return Text("\n").join(Text(f"- {item}") for item in items)
 
@@ -97,13 +103,17 @@ def render_assessment(result: Assessment, console: Console, units: str = "km") -
         for i, c in enumerate(shown, 1):
             line = Text(f"{i}. ")
             line.append(c.name, style=BAND_STYLE[c.band] or "bold")
-            line.append(f"  {c.band}, score {c.score:.2f}", style="dim")
+            line.append(f"  {c.band}, {_percent(c.probability)}", style="dim")
             console.print(line)
             pro = [localise(x, units) for x in c.for_]
             console.print(Padding(_evidence("For", pro), (0, 0, 0, 3)))
             if c.against:
                 con = [localise(x, units) for x in c.against]
                 console.print(Padding(_evidence("Against", con), (0, 0, 0, 3)))
+        other = 1 - sum(c.probability for c in result.conditions)
+        console.print(
+            Text(f"   Something else, not listed here: {_percent(other)}", style="dim")
+        )
         rest = len(result.conditions) - len(shown)
         if rest > 0:
             console.print(
@@ -367,3 +377,61 @@ def render_gate(decision: Any, step_text: str, console: Console) -> None:
     line.append(f"  Next session: step {decision.step} ({step_text}). ")
     line.append(decision.reason[:1].upper() + decision.reason[1:] + ".")
     console.print(line)
+
+
+def render_evaluation(report: dict[str, Any], console: Console) -> None:
+    """The figures of `kneecheck evaluate`, then every miss by file."""
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value * 100:.1f} %"
+
+    split = f" (split: {report['split']})" if report["split"] else ""
+    console.print(
+        Text(
+            f"{report['cases']} cases{split}, {report['with_condition']} "
+            "with an expected condition",
+            style="bold",
+        )
+    )
+    table = Table(show_header=False, box=None)
+    rows = [
+        ("right condition first (top-1)", pct(report["top1"])),
+        ("right condition in the top 3", pct(report["top3"])),
+        ("triage safe (never less urgent than needed)", pct(report["triage_safe"])),
+        ("triage within the expected range", pct(report["triage_exact"])),
+        ("over-triage (more urgent than reasonable)", pct(report["over_triage"])),
+        ("run verdict agrees", pct(report["verdict_agreement"])),
+        (
+            "calibration error of the top probability (ECE)",
+            "-"
+            if report["calibration_error"] is None
+            else f"{report['calibration_error']:.3f}",
+        ),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+    if report["reliability"]:
+        console.print(
+            Text(
+                "Reliability: top probability against how often it was right",
+                style="bold",
+            )
+        )
+        rel = Table()
+        for column in ("probability", "cases", "said", "right"):
+            rel.add_column(column)
+        for b in report["reliability"]:
+            rel.add_row(
+                f"{b['low']:.1f}-{b['high']:.1f}",
+                str(b["cases"]),
+                f"{b['confidence'] * 100:.0f} %",
+                f"{b['accuracy'] * 100:.0f} %",
+            )
+        console.print(rel)
+    if report["misses"]:
+        console.print(Text(f"Misses ({len(report['misses'])})", style="bold"))
+        for miss in report["misses"]:
+            console.print(
+                Text(f"- {miss['id']}: {'; '.join(miss['problems'])}"), highlight=False
+            )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .answers import DONT_KNOW_KEY
 from .catalogue import LEVELS, Catalogue
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -35,6 +36,12 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
         # null is accepted and means "don't know", like a missing key
         prop = {"anyOf": [prop, {"type": "null"}], "description": q.text}
         props[q.id] = prop
+    props[DONT_KNOW_KEY] = {
+        "type": "array",
+        "items": {"enum": [q.id for q in catalogue.questions]},
+        "description": 'Answer keys that were asked and answered "don\'t know" '
+        "(contract 1.1); each counts like a missing key and must not also be answered.",
+    }
     return {
         "$schema": DRAFT,
         "$id": "https://kneecheck.invalid/schema/answers-v1.json",
@@ -97,11 +104,27 @@ def result_schema(catalogue: Catalogue) -> dict[str, Any]:
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["id", "name", "score", "band", "for", "against"],
+                    "required": [
+                        "id",
+                        "name",
+                        "score",
+                        "probability",
+                        "band",
+                        "for",
+                        "against",
+                    ],
                     "properties": {
                         "id": {"enum": condition_ids},
                         "name": {"type": "string"},
                         "score": {"type": "number", "minimum": 0, "maximum": 1},
+                        "probability": {
+                            "description": "Calibrated chance that this is the "
+                            "cause (contract 1.1); the listed ones sum to at most 1, "
+                            "the rest is something else.",
+                            "type": "number",
+                            "minimum": 0,
+                            "maximum": 1,
+                        },
                         "band": {"enum": ["likely", "possible", "unlikely"]},
                         "for": _STRINGS,
                         "against": _STRINGS,

@@ -35,6 +35,17 @@ from kneecheck.errors import AnswersError, ExitCode
         ({"where": [1]}, "'where' must list strings"),
         ({"red_flags": ["tired"]}, "'red_flags' has unknown id 'tired'"),
         ({"feels": ["pop", "itchy"]}, "'feels' has unknown id 'itchy'"),
+        ({"duration_weeks": -1}, "'duration_weeks' is -1, out of range (0 to 1040)"),
+        ({"duration_weeks": 1041}, "'duration_weeks' is 1041, out of range"),
+        ({"duration_weeks": float("nan")}, "'duration_weeks' must be a number"),
+        ({"duration_weeks": float("inf")}, "'duration_weeks' must be a number"),
+        ({"duration_weeks": "3 weeks"}, "'duration_weeks' must be a number"),
+        ({"duration_weeks": True}, "'duration_weeks' must be a number"),
+        ({"dont_know": "age"}, "'dont_know' must be a list of answer keys"),
+        ({"dont_know": [3]}, "'dont_know' must list strings"),
+        ({"dont_know": ["elbow"]}, "'dont_know' names unknown answer key 'elbow'"),
+        ({"dont_know": ["dont_know"]}, "'dont_know' names unknown answer key"),
+        ({"age": 30, "dont_know": ["age"]}, "'dont_know' lists 'age', which is also"),
     ],
 )
 def test_bad_answers_name_the_key(catalogue, raw: Any, message: str) -> None:
@@ -85,8 +96,27 @@ def test_every_contract_key_accepted(catalogue) -> None:
         "longest_run_change_pct": 0,
         "shoe_km": 0,
         "new_shoes_or_surface": False,
+        "duration_weeks": 0.4,
     }
     assert validate_answers(full, catalogue) == full
+    unsure = {"dont_know": ["limp", "age"]}  # 1.1: kept, in catalogue order
+    assert validate_answers(unsure, catalogue) == {"dont_know": ["age", "limp"]}
+
+
+def test_duration_weeks_takes_any_number_in_range(catalogue) -> None:
+    """Fractions and whole numbers from --answers; 0 and 1040 are the ends."""
+    for weeks in (0, 0.4, 6, 52.5, 1040):
+        assert validate_answers({"duration_weeks": weeks}, catalogue) == {
+            "duration_weeks": weeks
+        }
+
+
+def test_nan_in_an_answers_file_is_refused(catalogue, tmp_path) -> None:
+    """Python's JSON reader accepts NaN; the answers never do."""
+    path = tmp_path / "a.json"
+    path.write_text('{"duration_weeks": NaN}', encoding="utf-8")
+    with pytest.raises(AnswersError, match="'duration_weeks' must be a number"):
+        read_answers(str(path), catalogue)
 
 
 def test_byte_order_mark_is_accepted(catalogue, tmp_path) -> None:

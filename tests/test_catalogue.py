@@ -26,6 +26,15 @@ def condition(data: Data, cid: str) -> Data:
     return next(c for c in data["conditions"] if c["id"] == cid)
 
 
+def rule(data: Data, rid: str) -> Data:
+    return next(r for r in data["rules"] if r["id"] == rid)
+
+
+def lr(**feature: Any) -> Data:
+    """A scoring feature with an estimated likelihood ratio of 2 unless given."""
+    return {"lr": 2, "basis": "estimate", **feature}
+
+
 MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
     (
         "missing field",
@@ -91,16 +100,15 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
         "feature names no answer",
         "scoring.json",
         lambda d: d["conditions"]["bakers_cyst"]["features"].append(
-            {"key": "shoe_size", "op": "gt", "value": 40, "weight": 1}
+            lr(key="shoe_size", op="gt", value=40)
         ),
-        "scoring.json: condition 'bakers_cyst' feature #9: 'feature' names no answer: "
-        "unknown key 'shoe_size'",
+        "'feature' names no answer: unknown key 'shoe_size'",
     ),
     (
         "feature unknown id",
         "scoring.json",
         lambda d: d["conditions"]["bakers_cyst"]["features"].append(
-            {"key": "where", "op": "includes", "value": "elbow", "weight": 1}
+            lr(key="where", op="includes", value="elbow")
         ),
         "'feature' on 'where': unknown id 'elbow'",
     ),
@@ -108,23 +116,111 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
         "feature wrong op",
         "scoring.json",
         lambda d: d["conditions"]["bakers_cyst"]["features"].append(
-            {"key": "where", "op": "gt", "value": 3, "weight": 1}
+            lr(key="where", op="gt", value=3)
         ),
         "'feature' on 'where': gt needs a numeric answer",
     ),
     (
-        "zero weight",
+        "likelihood ratio of 1",
         "scoring.json",
-        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(weight=0),
-        "'weight' must not be 0",
+        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(lr=1),
+        "'lr' must be above 0 and at most 50, and not 1",
+    ),
+    (
+        "negative likelihood ratio",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(lr=-2),
+        "'lr' must be above 0",
+    ),
+    (
+        "unknown basis",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(basis="hunch"),
+        "'basis' must be one of published, estimate",
+    ),
+    (
+        "published without source",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(
+            basis="published"
+        ),
+        "a published likelihood ratio must name its 'source'",
+    ),
+    (
+        "feature source unknown",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(source="rumour"),
+        "unknown source id 'rumour'",
+    ),
+    (
+        "feature tests a derived fact",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"].append(
+            lr(key="not_improving", op="eq", value=True)
+        ),
+        "'feature' names no answer: unknown key 'not_improving'",
     ),
     (
         "unreachable condition",
         "scoring.json",
         lambda d: d["conditions"]["bakers_cyst"].update(
-            features=[{"key": "age", "op": "gt", "value": 40, "weight": -1}]
+            features=[lr(key="age", op="gt", value=40, lr=0.5)]
         ),
         "condition 'bakers_cyst': no feature points towards this condition",
+    ),
+    (
+        "prior missing a band",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["prior"].pop("older"),
+        "condition 'bakers_cyst': 'prior' needs a number for age band 'older'",
+    ),
+    (
+        "prior of 0",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["prior"].update(young=0),
+        "'prior' for 'young' must be above 0 and below 100",
+    ),
+    (
+        "priors leave nothing else",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["prior"].update(adult=90),
+        "age band 'adult': the priors add up to",
+    ),
+    (
+        "age bands out of order",
+        "scoring.json",
+        lambda d: d["age_bands"].reverse(),
+        "'age_bands' must list bands by rising max_age",
+    ),
+    (
+        "age mix misses a band",
+        "scoring.json",
+        lambda d: d["unknown_age_mix"].pop("young"),
+        "'unknown_age_mix' needs a weight of 0 or more for each band",
+    ),
+    (
+        "evidence power",
+        "scoring.json",
+        lambda d: d.update(evidence_power=2),
+        "'evidence_power' must be above 0 and at most 1",
+    ),
+    (
+        "requires unknown answer",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"].update(requires=["shoe_size"]),
+        "'requires' names unknown answer key 'shoe_size'",
+    ),
+    (
+        "settling time",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"].update(settle_weeks=0),
+        "'settle_weeks' must be above 0",
+    ),
+    (
+        "rule tests unknown derived fact",
+        "triage.json",
+        lambda d: rule(d, "no_clear_cause")["when"][0].update(key="vibes"),
+        "rule 'no_clear_cause': 'when' names no answer: unknown key 'vibes'",
     ),
     (
         "model without condition",
@@ -147,7 +243,7 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
     (
         "unknown level",
         "triage.json",
-        lambda d: d["rules"][0].update(level="soon"),
+        lambda d: rule(d, "child_limp_hip_check").update(level="soon"),
         "triage.json: rule 'child_limp_hip_check': unknown triage level 'soon'",
     ),
     (
@@ -159,7 +255,7 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
     (
         "rule with no conditions",
         "triage.json",
-        lambda d: d["rules"][0].update(when=[]),
+        lambda d: rule(d, "child_limp_hip_check").update(when=[]),
         "rule 'child_limp_hip_check': 'when' must be a non-empty list",
     ),
     (
@@ -215,6 +311,32 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
         "tips.json",
         lambda d: d["tips"][0].update(for_conditions=["gout"]),
         "'for_conditions' names unknown condition 'gout'",
+    ),
+    (
+        "tip requires unknown answer",
+        "tips.json",
+        lambda d: d["tips"][0].update(requires=["mood"]),
+        "'requires' names unknown answer key 'mood'",
+    ),
+    (
+        "preset out of range",
+        "questions.json",
+        lambda d: next(q for q in d["questions"] if q["id"] == "duration_weeks")[
+            "presets"
+        ][0].update(value=5000),
+        "question 'duration_weeks' preset: a preset needs a number question",
+    ),
+    (
+        "none label on a single choice",
+        "questions.json",
+        lambda d: d["questions"][2].update(none_label="None"),
+        "'none_label' only fits a tick list (multi)",
+    ),
+    (
+        "advice scoring text",
+        "advice.json",
+        lambda d: d["scoring"].pop("age_for"),
+        "advice.json: scoring: missing field 'age_for'",
     ),
     (
         "advice verdict",

@@ -58,7 +58,7 @@ def test_check_lists_every_problem_and_exits_1(runner, catalogue_copy: Path) -> 
     data = json.loads(path.read_text(encoding="utf-8"))
     data["conditions"]["bakers_cyst"]["features"][0]["key"] = "shoe"
     data["conditions"]["plica_syndrome"]["features"].append(
-        {"key": "age", "op": "gt", "value": 150, "weight": 2}
+        {"key": "age", "op": "gt", "value": 150, "lr": 2, "basis": "estimate"}
     )
     path.write_text(json.dumps(data), encoding="utf-8")
     result = runner.invoke(app, ["catalogue", "check", str(catalogue_copy)])
@@ -135,7 +135,7 @@ def test_extra_condition_in_a_custom_catalogue(catalogue_copy: Path) -> None:
     scoring = catalogue_copy / "scoring.json"
     model = json.loads(scoring.read_text(encoding="utf-8"))
     model["conditions"]["gout_flare"] = {
-        "prior": -2.0,
+        "prior": {"young": 0.5, "adult": 1, "older": 2},
         "care_level": "appointment",
         "sources": ["glos_nhs_knee_pathway"],
         "features": [
@@ -143,7 +143,8 @@ def test_extra_condition_in_a_custom_catalogue(catalogue_copy: Path) -> None:
                 "key": "red_flags",
                 "op": "includes",
                 "value": "hot_red_swollen",
-                "weight": 6.0,
+                "lr": 40,
+                "basis": "estimate",
             }
         ],
     }

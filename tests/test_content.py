@@ -93,6 +93,7 @@ def test_questions_cover_the_contract(catalogue) -> None:
         "settles_by_morning",
         "trend",
         "rested_week",
+        "duration_weeks",
         "weekly_km",
         "weekly_km_change_pct",
         "longest_run_change_pct",
@@ -126,12 +127,14 @@ def test_honest_evidence_statements(catalogue) -> None:
 
 
 def test_data_files_are_json_objects_with_versions() -> None:
-    """Every data file is a JSON object; all but the manifest carry a version."""
+    """Every data file is a JSON object; all but the manifest carry their format's
+    version (the scoring model is at 2: likelihood ratios replaced weights)."""
+    formats = {"scoring.json": 2}
     for path in default_catalogue_dir().glob("*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         assert isinstance(data, dict), path.name
         if path.name != "catalogue.json":
-            assert data.get("version") == 1, path.name
+            assert data.get("version") == formats.get(path.name, 1), path.name
 
 
 def test_licensed_questionnaires_not_embedded() -> None:

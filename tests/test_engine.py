@@ -149,19 +149,20 @@ def test_combination_raises_to_emergency(catalogue) -> None:
     assert "suspected_joint_infection" in [x.id for x in r.triage.reasons]
 
 
-def test_age_gates(catalogue) -> None:
-    """Growth-plate conditions need a growing child; osteoarthritis needs 45+."""
+def test_age_shapes_the_prior(catalogue) -> None:
+    """Growth-plate conditions belong to growing children, osteoarthritis to 45+:
+    the age band's prior carries it, so the same answers rank differently."""
     shin = {
         "onset": "gradual",
         "where": ["shin_bump"],
         "swelling": "shin_bump",
         "worse_with": ["kneeling", "jumping"],
     }
-    assert run(catalogue, age=13, **shin).conditions[0].id == "osgood_schlatter"
+    child = run(catalogue, age=13, **shin)
+    assert child.conditions[0].id == "osgood_schlatter"
     adult = run(catalogue, age=35, **shin)
-    assert all(
-        c.id != "osgood_schlatter" or c.band == "unlikely" for c in adult.conditions
-    )
+    osgood = {c.id: c.probability for c in adult.conditions}.get("osgood_schlatter", 0)
+    assert osgood < child.conditions[0].probability - 0.3
     oa = {
         "onset": "gradual",
         "where": ["inside"],
@@ -174,6 +175,17 @@ def test_age_gates(catalogue) -> None:
     assert young.conditions[0].id != "knee_osteoarthritis"
 
 
+def test_age_gated_conditions_wait_for_a_known_age(catalogue) -> None:
+    """Without an age, osteoarthritis and the growth-plate conditions are not
+    named, and their share stays with "something else"."""
+    oa = {"onset": "gradual", "where": ["whole_knee"], "morning_stiffness_min": 10}
+    listed = {c.id for c in run(catalogue, **oa).conditions}
+    assert not listed & {"knee_osteoarthritis", "osgood_schlatter"}
+    assert "knee_osteoarthritis" in {
+        c.id for c in run(catalogue, age=60, **oa).conditions
+    }
+
+
 def test_child_with_limp_is_urgent(catalogue) -> None:
     """A child with knee pain and a limp is checked for the hip the same day."""
     r = run(catalogue, age=12, where=["whole_knee"], limp=True)
@@ -183,10 +195,12 @@ def test_child_with_limp_is_urgent(catalogue) -> None:
 
 
 def test_empty_answers_are_safe(catalogue) -> None:
-    """No answers at all: self-care, no conditions, cautious verdict."""
+    """No answers at all: no conditions, so someone should see the knee; cautious
+    verdict."""
     r = run(catalogue)
     assert r.conditions == ()
-    assert r.triage.level == "self_care"
+    assert r.triage.level == "appointment"
+    assert [x.id for x in r.triage.reasons] == ["no_clear_cause"]
     assert r.run_guidance.verdict == "reduce"
     assert r.care.self_care  # general advice even with nothing to go on
 
@@ -236,3 +250,172 @@ def test_to_dict_has_contract_keys(catalogue) -> None:
         assert key in d
     assert d["schema_version"] == 1
     assert set(d["conditions"][0]) >= {"id", "name", "score", "band", "for", "against"}
+
+
+def test_probabilities_are_a_distribution(catalogue) -> None:
+    """Each probability in [0, 1], listed ones sum to at most 1, best first; the
+    contract's score is the probability; bands follow it."""
+    for answers in ({}, PFP, {"where": ["outside"]}, {"red_flags": ["fever"]}):
+        r = run(catalogue, **answers)
+        probs = [c.probability for c in r.conditions]
+        assert all(0 <= p <= 1 for p in probs)
+        assert sum(probs) <= 1 + 1e-9
+        assert probs == sorted(probs, reverse=True)
+        for c in r.conditions:
+            assert c.score == c.probability
+            model = catalogue.model
+            want = (
+                "likely"
+                if c.probability >= model.likely
+                else "possible"
+                if c.probability >= model.possible
+                else "unlikely"
+            )
+            assert c.band == want
+
+
+def test_missing_and_dont_know_change_nothing(catalogue) -> None:
+    """Keys listed as "don't know" count exactly like missing keys."""
+    keys = [q.id for q in catalogue.questions if q.id not in PFP]
+    plain = run(catalogue, **PFP).to_dict()
+    unsure = run(catalogue, **PFP, dont_know=keys).to_dict()
+    unsure["answers"].pop("dont_know")
+    assert unsure == plain
+
+
+def test_sparse_answers_are_not_reassured(catalogue) -> None:
+    """The reported case: nowhere ticked, still hurts after a week of rest,
+    limping. Not self-care, no osteoarthritis without an age, no tip for the
+    over-45s."""
+    r = run(catalogue, rested_week=True, limp=True)
+    assert r.triage.level != "self_care"
+    assert "still_hurts_after_rest" in [x.id for x in r.triage.reasons]
+    assert "knee_osteoarthritis" not in [c.id for c in r.conditions]
+    assert all("45" not in tip.text for tip in r.prevention)
+    assert r.run_guidance.verdict == "stop"
+
+
+def reasons(result) -> list[str]:
+    return [x.id for x in result.triage.reasons]
+
+
+def test_uncertainty_rules_are_never_self_care(catalogue) -> None:
+    """Each rule of issue 9, section 4, lifts self-care to at least an appointment."""
+    clear = {**PFP, "sex": "female", "feels": ["grinding"], "trend": "better"}
+    base = run(catalogue, **clear)
+    assert base.triage.level == "self_care", reasons(base)
+    cases = {
+        "still_hurts_after_rest": {"rested_week": True},
+        "long_standing_not_improving": {"duration_weeks": 9, "trend": "same"},
+        "swelling_without_injury": {"swelling": "mild"},
+        "gives_way": {"feels": ["grinding", "giving_way"]},
+        "catches_or_locks": {"feels": ["grinding", "catching"]},
+        "young_rest_or_night_pain": {"age": 15, "timing": ["at_night"]},
+        "young_limp": {"age": 17, "limp": True},
+        "rest_or_night_pain_not_easing": {"timing": ["at_rest"], "trend": "same"},
+    }
+    for rule, change in cases.items():
+        r = run(catalogue, **{**clear, **change})
+        assert r.triage.level != "self_care", rule
+        assert rule in reasons(r), (rule, reasons(r))
+
+
+def test_long_standing_but_improving_is_not_flagged(catalogue) -> None:
+    """Nine weeks and getting better: the long-standing rule stays quiet; an
+    unknown trend counts as not improving."""
+    clear = {**PFP, "sex": "female", "feels": ["grinding"]}
+    better = run(catalogue, **clear, duration_weeks=9, trend="better")
+    assert "long_standing_not_improving" not in reasons(better)
+    unknown = run(catalogue, **clear, duration_weeks=9)
+    assert "long_standing_not_improving" in reasons(unknown)
+    short = run(catalogue, **clear, duration_weeks=4, trend="same")
+    assert "long_standing_not_improving" not in reasons(short)
+
+
+def test_beyond_the_conditions_settling_time(catalogue) -> None:
+    """Longer than the top condition's own time to settle, not improving."""
+    sprain = {
+        "age": 28,
+        "onset": "sudden",
+        "injury": "blow",
+        "where": ["inside"],
+        "feels": ["pop"],
+        "trend": "same",
+    }
+    settle = catalogue.condition("ligament_sprain").settle_weeks
+    assert settle is not None and settle < 6
+    r = run(catalogue, **sprain, duration_weeks=settle + 0.5)
+    assert r.conditions[0].id == "ligament_sprain"
+    assert "beyond_usual_recovery" in reasons(r)
+    assert "beyond_usual_recovery" not in reasons(
+        run(catalogue, **sprain, duration_weeks=settle - 0.5)
+    )
+
+
+def test_no_clear_cause_means_see_someone(catalogue) -> None:
+    """When no condition reaches `likely`, someone should examine the knee."""
+    r = run(catalogue, age=30, where=["whole_knee"])
+    assert all(c.band != "likely" for c in r.conditions)
+    assert "no_clear_cause" in reasons(r)
+    assert r.triage.level == "appointment"
+
+
+def test_fever_with_a_swollen_knee_is_an_emergency(catalogue) -> None:
+    """A swollen knee and a fever: an infected joint until shown otherwise."""
+    r = run(catalogue, age=71, swelling="mild", red_flags=["fever"])
+    assert r.triage.level == "emergency"
+    assert "fever_with_swollen_knee" in reasons(r)
+
+
+def test_red_flags_are_evidence_too(catalogue) -> None:
+    """A swollen calf points to a burst Baker's cyst as well as a clot; a hot red
+    swelling on the kneecap after a fall to prepatellar bursitis; a child with a
+    limp and thigh pain to the hip."""
+    calf = run(catalogue, age=55, where=["back"], red_flags=["calf_swelling"])
+    assert calf.conditions[0].id == "bakers_cyst"
+    assert calf.triage.level == "urgent"
+    bursa = run(
+        catalogue,
+        onset="sudden",
+        injury="fall",
+        swelling="on_kneecap",
+        red_flags=["hot_red_swollen"],
+    )
+    assert bursa.conditions[0].id == "prepatellar_bursitis"
+    hip = run(catalogue, age=12, limp=True, where=["hip_groin_thigh"])
+    assert hip.conditions[0].id == "referred_hip_pain"
+
+
+def test_bone_stress_is_not_buried_by_age(catalogue) -> None:
+    """A 58-year-old after a jump in load with a tender spot on the shin top:
+    bone stress injury leads, and the verdict is stop."""
+    r = run(
+        catalogue,
+        age=58,
+        onset="gradual",
+        where=["inside_below"],
+        feels=["tender_bone_spot"],
+        worse_with=["hopping", "walking"],
+        weekly_km_change_pct=60,
+        longest_run_change_pct=70,
+        duration_weeks=3,
+    )
+    assert r.conditions[0].id == "bone_stress_injury"
+    assert r.run_guidance.verdict == "stop"
+
+
+def test_for_and_against_follow_the_likelihood_ratios(catalogue) -> None:
+    """An answer with a ratio above 1 is a reason for, below 1 against."""
+    r = run(catalogue, age=30, where=["outside"], onset="sudden")
+    itbs = next(c for c in r.conditions if c.id == "iliotibial_band_syndrome")
+    assert any("outer side" in x for x in itbs.for_)
+    assert any("Suddenly" in x or "suddenly" in x for x in itbs.against)
+
+
+def test_tips_wait_for_the_answers_they_speak_of(catalogue) -> None:
+    """A tip whose text depends on age is shown only when the age is known."""
+    needs_age = [t for t in catalogue.tips if "age" in t.requires]
+    assert needs_age
+    oa = {"onset": "gradual", "where": ["whole_knee", "inside"], "feels": ["stiffness"]}
+    shown = {t.id for t in run(catalogue, **oa).prevention}
+    assert not shown & {t.id for t in needs_age}

@@ -58,7 +58,14 @@ def type_in(child, prompt: str, text: str) -> None:
 
 
 def pick(n: int) -> str:
-    """Move down n choices and confirm."""
+    """Choose the n-th choice (0-based) and confirm. The pointer starts on
+    "Don't know", the last choice, and moving down from there wraps to the top."""
+    return DOWN * (n + 1) + ENTER
+
+
+def move(n: int) -> str:
+    """Move down n choices from the first and confirm (prompts of `log`, which
+    have no "Don't know")."""
     return DOWN * n + ENTER
 
 
@@ -71,6 +78,8 @@ def tick(*positions: int) -> str:
     return keys + ENTER
 
 
+NONE_OF_THE_FLAGS = 12  # the 12 warning signs, then "None of these"
+
 EXPECTED = {
     "red_flags": [],
     "age": 34,
@@ -78,6 +87,7 @@ EXPECTED = {
     "side": "left",
     "where": ["outside"],
     "onset": "gradual",
+    "duration_weeks": 4,
     "worse_with": ["running", "downhill"],
     "timing": ["set_distance"],
     "feels": ["sharp", "burning"],
@@ -92,11 +102,12 @@ EXPECTED = {
     "weekly_km": 40,
     "weekly_km_change_pct": 10,
     "shoe_km": 300,
+    "dont_know": ["longest_run_change_pct", "new_shoes_or_surface"],
 }
 
 
 def drive_full_questionnaire(child, columns: int = 100) -> None:
-    answer(child, "warning signs", ENTER)  # nothing ticked: no red flags
+    answer(child, "warning signs", tick(NONE_OF_THE_FLAGS))
     type_in(child, "How old are you?", "34")
     answer(child, "What is your sex?", pick(1))
     answer(child, "Which knee hurts?", pick(0))
@@ -104,6 +115,7 @@ def drive_full_questionnaire(child, columns: int = 100) -> None:
     child.expect("FRONT" if columns >= 80 else "A wider terminal shows a picture")
     answer(child, "Where does it hurt?", tick(5))
     answer(child, "How did it start?", pick(0))  # gradual: no injury question
+    answer(child, "How long has it been", pick(2))  # 2 to 6 weeks
     answer(child, "What brings the pain on", tick(0, 1))
     answer(child, "When does it hurt?", tick(1))
     answer(child, "What does it feel like?", tick(1, 2))
@@ -197,7 +209,7 @@ def test_ctrl_c_mid_way_exits_130(columns: int) -> None:
 def test_interactive_log_asks_units_once_then_the_run() -> None:
     """Bare `kneecheck log` in a terminal: units on first use, then the entry."""
     child = spawn("log")
-    answer(child, "kilometres or miles", pick(1), ready="Miles")
+    answer(child, "kilometres or miles", move(1), ready="Miles")
     answer(child, "What are you logging?", ENTER, ready="rest day")
     child.expect("Date")
     child.send(ENTER)  # today
@@ -205,8 +217,8 @@ def test_interactive_log_asks_units_once_then_the_run() -> None:
     child.send("5" + ENTER)
     child.expect("Duration in minutes")
     child.send(ENTER)
-    answer(child, "Worst pain during the run", pick(3), ready="10")
-    answer(child, "Pain in the hours after", pick(2), ready="10")
+    answer(child, "Worst pain during the run", move(3), ready="10")
+    answer(child, "Pain in the hours after", move(2), ready="10")
     child.expect("Note")
     child.send("felt fine" + ENTER)
     child.expect("Logged a run of 5.0 mi")
@@ -270,3 +282,29 @@ def test_diary_values_are_offered_and_kept_with_enter() -> None:
     doc = json.loads('{\n  "schema_version"' + screen)
     assert offered
     assert doc["answers"]["weekly_km"] == doc["from_diary"]["weekly_km"] > 0
+
+
+@pytest.mark.timeout(120)
+def test_holding_enter_answers_nothing() -> None:
+    """Enter at every question, ticking nothing: every answer is "don't know".
+    No limp, no rest, no pain score, no sex and no empty `where` is made up."""
+    child = spawn("assess", "--json", "--no-diary")
+    while True:
+        found = child.expect(["not sure", RANGE_HINT_END, '"schema_version"'])
+        if found == 2:
+            break
+        child.send(ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    screen = ANSI.sub("", child.before.replace("\r\n", "\n"))
+    doc = json.loads('{\n  "schema_version"' + screen)
+    from kneecheck.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    skipped = {"settles_by_morning", "injury"}  # asked only after other answers
+    unknown = doc["answers"].pop("dont_know")
+    assert doc["answers"] == {}
+    assert set(unknown) >= {q.id for q in catalogue.questions} - skipped
+    assert doc["triage"]["level"] == "appointment"  # not knowing is not reassurance
+    assert doc["run_guidance"]["verdict"] == "reduce"

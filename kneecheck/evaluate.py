@@ -1,0 +1,263 @@
+"""Accuracy on case files: what a change to the catalogue does, in one process.
+
+A case file is one JSON object: `id`, `answers` (contract section 1) and
+`expect` (`condition` or null, `also_acceptable`, `triage_min`, `triage_max`,
+`verdict`), as in shared/vignettes/README.md. Published cases add `source` and
+`split`; `--split` keeps one of them. Pure: no terminal, nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .answers import validate_answers
+from .catalogue import LEVELS, Catalogue
+from .engine import SCHEMA_VERSION, assess
+from .errors import AnswersError, CaseFileError
+
+VERDICTS = ("stop", "reduce", "continue")
+SPLITS = ("tune", "holdout")
+CASE_MAX_BYTES = 256 * 1024  # a case file is a few hundred bytes; refuse a dump
+CALIBRATION_BINS = 10  # equal-width bins of the top probability
+
+
+class Case(NamedTuple):
+    id: str
+    path: str
+    answers: dict[str, Any]
+    condition: str | None
+    acceptable: tuple[str, ...]  # the condition and its equally good answers
+    triage_min: str
+    triage_max: str
+    verdict: str
+    split: str | None
+
+
+class Outcome(NamedTuple):
+    case: Case
+    ranked: tuple[str, ...]
+    top_probability: float
+    level: str
+    verdict: str
+
+    @property
+    def top1(self) -> bool:
+        return bool(self.ranked) and self.ranked[0] in self.case.acceptable
+
+    @property
+    def top3(self) -> bool:
+        return any(c in self.case.acceptable for c in self.ranked[:3])
+
+    @property
+    def under_triaged(self) -> bool:  # less urgent than safe
+        return _urgency(self.level) < _urgency(self.case.triage_min)
+
+    @property
+    def over_triaged(self) -> bool:  # more urgent than reasonable
+        return _urgency(self.level) > _urgency(self.case.triage_max)
+
+    @property
+    def verdict_ok(self) -> bool:
+        return self.verdict == self.case.verdict
+
+    def misses(self) -> list[str]:
+        out = []
+        if self.case.condition and not self.top3:
+            out.append(
+                f"{self.case.condition} not in the top 3 {list(self.ranked[:3])}"
+            )
+        elif self.case.condition and not self.top1:
+            out.append(f"{self.case.condition} not first ({self.ranked[0]})")
+        if self.under_triaged:
+            out.append(f"triage {self.level}, needs at least {self.case.triage_min}")
+        if self.over_triaged:
+            out.append(f"triage {self.level}, at most {self.case.triage_max} wanted")
+        if not self.verdict_ok:
+            out.append(f"verdict {self.verdict}, expected {self.case.verdict}")
+        return out
+
+
+class Bin(NamedTuple):
+    low: float
+    high: float
+    cases: int
+    confidence: float  # mean top probability in the bin
+    accuracy: float  # share whose top condition was right
+
+
+class Report(NamedTuple):
+    outcomes: tuple[Outcome, ...]
+    folders: tuple[str, ...]
+    split: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "folders": list(self.folders),
+            "split": self.split,
+            **summary(self.outcomes),
+            "reliability": [b._asdict() for b in reliability(self.outcomes)],
+            "misses": [
+                {"id": o.case.id, "file": o.case.path, "problems": o.misses()}
+                for o in self.outcomes
+                if o.misses()
+            ],
+        }
+
+
+def _urgency(level: str) -> int:
+    return len(LEVELS) - 1 - LEVELS.index(level)  # self_care 0 ... emergency 3
+
+
+def load_cases(
+    folders: Iterable[Path], catalogue: Catalogue, split: str | None = None
+) -> list[Case]:
+    """Every *.json below the folders, in name order; any bad file stops all."""
+    out: list[Case] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise CaseFileError(f"{folder}: not a folder of case files")
+        for path in sorted(folder.rglob("*.json")):
+            case = read_case(path, catalogue)
+            if split is None or case.split == split:
+                out.append(case)
+    return out
+
+
+def read_case(path: Path, catalogue: Catalogue) -> Case:
+    """One case file, checked; CaseFileError names the file and what is wrong."""
+
+    def bad(message: str) -> CaseFileError:
+        return CaseFileError(f"{path}: {message}")
+
+    try:
+        if path.stat().st_size > CASE_MAX_BYTES:
+            raise bad(f"larger than {CASE_MAX_BYTES // 1024} KiB")
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise bad(f"cannot be read ({type(exc).__name__})") from None
+    except json.JSONDecodeError as exc:
+        raise bad(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(raw, dict):
+        raise bad("must hold a JSON object")
+    expect = raw.get("expect")
+    if not isinstance(raw.get("id"), str) or not isinstance(expect, dict):
+        raise bad("needs an 'id' string and an 'expect' object")
+    try:
+        answers = validate_answers(raw.get("answers", {}), catalogue)
+    except AnswersError as exc:
+        raise bad(f"answers: {exc.message}") from None
+    known = {c.id for c in catalogue.conditions}
+    condition = expect.get("condition")
+    also = expect.get("also_acceptable", [])
+    if condition is not None and condition not in known:
+        raise bad(f"expect.condition names unknown condition {condition!r}")
+    if not isinstance(also, list) or any(a not in known for a in also):
+        raise bad("expect.also_acceptable must list condition ids")
+    for key in ("triage_min", "triage_max"):
+        if expect.get(key) not in LEVELS:
+            raise bad(f"expect.{key} must be one of {', '.join(LEVELS)}")
+    if _urgency(expect["triage_min"]) > _urgency(expect["triage_max"]):
+        raise bad("expect.triage_min is more urgent than expect.triage_max")
+    if expect.get("verdict") not in VERDICTS:
+        raise bad(f"expect.verdict must be one of {', '.join(VERDICTS)}")
+    split = raw.get("split")
+    if split is not None and split not in SPLITS:
+        raise bad(f"split must be one of {', '.join(SPLITS)}")
+    return Case(
+        raw["id"],
+        str(path),
+        answers,
+        condition,
+        (condition, *also) if condition else (),
+        expect["triage_min"],
+        expect["triage_max"],
+        expect["verdict"],
+        split,
+    )
+
+
+def run(catalogue: Catalogue, cases: Iterable[Case]) -> list[Outcome]:
+    out = []
+    for case in cases:
+        result = assess(catalogue, case.answers)
+        out.append(
+            Outcome(
+                case,
+                tuple(c.id for c in result.conditions),
+                result.conditions[0].probability if result.conditions else 0.0,
+                result.triage.level,
+                result.run_guidance.verdict,
+            )
+        )
+    return out
+
+
+def evaluate(
+    catalogue: Catalogue, folders: list[Path], split: str | None = None
+) -> Report:
+    """The whole evaluation: load, run, and the report that renders and prints."""
+    cases = load_cases(folders, catalogue, split)
+    return Report(tuple(run(catalogue, cases)), tuple(map(str, folders)), split)
+
+
+def _share(hits: int, n: int) -> float | None:
+    return round(hits / n, 4) if n else None
+
+
+def summary(outcomes: Iterable[Outcome]) -> dict[str, Any]:
+    every = list(outcomes)
+    named = [o for o in every if o.case.condition]
+    n = len(every)
+    return {
+        "cases": n,
+        "with_condition": len(named),
+        "top1": _share(sum(o.top1 for o in named), len(named)),
+        "top3": _share(sum(o.top3 for o in named), len(named)),
+        "triage_safe": _share(sum(not o.under_triaged for o in every), n),
+        "triage_exact": _share(
+            sum(not o.under_triaged and not o.over_triaged for o in every), n
+        ),
+        "over_triage": _share(sum(o.over_triaged for o in every), n),
+        "under_triaged": sum(o.under_triaged for o in every),
+        "verdict_agreement": _share(sum(o.verdict_ok for o in every), n),
+        "calibration_error": calibration_error(every),
+    }
+
+
+def reliability(outcomes: Iterable[Outcome]) -> list[Bin]:
+    """The top probability against how often the top condition was right, by bin
+    (cases with an expected condition only: for the rest no answer is right)."""
+    named = [o for o in outcomes if o.case.condition]
+    bins = []
+    for i in range(CALIBRATION_BINS):
+        low, high = i / CALIBRATION_BINS, (i + 1) / CALIBRATION_BINS
+        inside = [
+            o
+            for o in named
+            if low <= o.top_probability < high
+            or (i == CALIBRATION_BINS - 1 and o.top_probability == 1.0)
+        ]
+        if inside:
+            bins.append(
+                Bin(
+                    low,
+                    high,
+                    len(inside),
+                    round(sum(o.top_probability for o in inside) / len(inside), 3),
+                    round(sum(o.top1 for o in inside) / len(inside), 3),
+                )
+            )
+    return bins
+
+
+def calibration_error(outcomes: Iterable[Outcome]) -> float | None:
+    """Expected calibration error of the top probability (weighted by bin size)."""
+    bins = reliability(outcomes)
+    total = sum(b.cases for b in bins)
+    if not total:
+        return None
+    return round(sum(b.cases * abs(b.accuracy - b.confidence) for b in bins) / total, 4)

@@ -1,0 +1,202 @@
+"""`kneecheck evaluate`: figures, misses, calibration, and bad case files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PUBLISHED
+from test_cli import cli
+
+from kneecheck.catalogue import Catalogue
+from kneecheck.evaluate import Case, Outcome, calibration_error, reliability, summary
+
+ITB = {
+    "age": 30,
+    "onset": "gradual",
+    "where": ["outside"],
+    "worse_with": ["downhill", "running"],
+    "timing": ["set_distance"],
+}
+EXPECT = {
+    "also_acceptable": [],
+    "triage_min": "self_care",
+    "triage_max": "appointment",
+    "verdict": "reduce",
+}
+
+
+def write(folder: Path, name: str, case: Any) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    text = case if isinstance(case, str) else json.dumps(case)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def itb_case(name: str, condition: str | None, **expect: Any) -> dict[str, Any]:
+    return {
+        "id": name,
+        "answers": ITB,
+        "expect": {**EXPECT, "condition": condition, **expect},
+    }
+
+
+def test_figures_and_misses(tmp_path: Path) -> None:
+    """One case right, one wrong: top-1 50 %, the wrong one listed as a miss."""
+    write(tmp_path, "right", itb_case("right", "iliotibial_band_syndrome"))
+    write(tmp_path, "wrong", itb_case("wrong", "bakers_cyst"))
+    done = cli("evaluate", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["schema_version"] == 1
+    assert (doc["cases"], doc["with_condition"], doc["top1"]) == (2, 2, 0.5)
+    assert doc["triage_safe"] == 1.0 and doc["verdict_agreement"] == 1.0
+    assert [m["id"] for m in doc["misses"]] == ["wrong"]
+    assert "bakers_cyst not in the top 3" in doc["misses"][0]["problems"][0]
+    assert doc["reliability"] and 0 <= doc["calibration_error"] <= 1
+    text = cli("evaluate", str(tmp_path))
+    assert text.returncode == 0
+    assert "right condition first (top-1)" in text.stdout
+    assert "50.0 %" in text.stdout
+    assert "- wrong: bakers_cyst not in the top 3" in text.stdout
+
+
+def test_triage_and_verdict_misses(tmp_path: Path) -> None:
+    """A case wanting more urgency is under-triaged; a wrong verdict is a miss."""
+    write(
+        tmp_path,
+        "urgent",
+        itb_case(None, None, triage_min="urgent", triage_max="emergency")
+        | {"id": "urgent"},
+    )
+    write(tmp_path, "stop", itb_case("stop", None, verdict="stop"))
+    doc = json.loads(cli("evaluate", str(tmp_path), "--json").stdout)
+    assert doc["under_triaged"] == 1 and doc["triage_safe"] == 0.5
+    assert doc["verdict_agreement"] == 0.5
+    assert doc["top1"] is None  # no case names a condition
+    problems = {m["id"]: m["problems"] for m in doc["misses"]}
+    assert problems["urgent"] == ["triage self_care, needs at least urgent"]
+    assert problems["stop"] == ["verdict reduce, expected stop"]
+
+
+def test_split_keeps_one_split(tmp_path: Path) -> None:
+    """--split tune scores only the cases of that split."""
+    write(tmp_path, "a", itb_case("a", "iliotibial_band_syndrome") | {"split": "tune"})
+    write(tmp_path, "b", itb_case("b", "bakers_cyst") | {"split": "holdout"})
+    doc = json.loads(cli("evaluate", str(tmp_path), "--split", "tune", "--json").stdout)
+    assert (doc["cases"], doc["split"], doc["top1"]) == (1, "tune", 1.0)
+
+
+def test_several_folders_in_one_run(tmp_path: Path) -> None:
+    """Every folder given is read; the report names them."""
+    write(tmp_path / "one", "a", itb_case("a", "iliotibial_band_syndrome"))
+    write(tmp_path / "two", "b", itb_case("b", "iliotibial_band_syndrome"))
+    doc = json.loads(
+        cli("evaluate", str(tmp_path / "one"), str(tmp_path / "two"), "--json").stdout
+    )
+    assert doc["cases"] == 2 and len(doc["folders"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON (line 1"),
+        ("[1, 2]", "must hold a JSON object"),
+        ({"id": "x", "answers": {}}, "needs an 'id' string and an 'expect' object"),
+        (
+            {
+                "id": "x",
+                "answers": {"age": 300},
+                "expect": EXPECT | {"condition": None},
+            },
+            "answers: 'age' is 300, out of range",
+        ),
+        (
+            {"id": "x", "answers": {}, "expect": EXPECT | {"condition": "gout"}},
+            "expect.condition names unknown condition 'gout'",
+        ),
+        (
+            {
+                "id": "x",
+                "answers": {},
+                "expect": EXPECT | {"condition": None, "triage_min": "soon"},
+            },
+            "expect.triage_min must be one of",
+        ),
+        (
+            {
+                "id": "x",
+                "answers": {},
+                "expect": EXPECT | {"condition": None, "triage_min": "emergency"},
+            },
+            "triage_min is more urgent than expect.triage_max",
+        ),
+        (
+            {
+                "id": "x",
+                "answers": {},
+                "expect": EXPECT | {"condition": None, "verdict": "walk"},
+            },
+            "expect.verdict must be one of",
+        ),
+        (
+            {
+                "id": "x",
+                "split": "train",
+                "answers": {},
+                "expect": EXPECT | {"condition": None},
+            },
+            "split must be one of tune, holdout",
+        ),
+        ("x" * (300 * 1024), "larger than 256 KiB"),
+    ],
+)
+def test_a_malformed_case_file_exits_1_naming_it(
+    tmp_path: Path, content: Any, message: str
+) -> None:
+    """Exit 1 and one line that names the file and what is wrong; no figures."""
+    write(tmp_path, "good", itb_case("good", "iliotibial_band_syndrome"))
+    bad = write(tmp_path, "broken", content)
+    done = cli("evaluate", str(tmp_path), "--json")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert str(bad) in done.stderr and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
+    done = cli("evaluate", str(tmp_path / "nowhere"))
+    assert done.returncode == 1
+    assert "nowhere: not a folder of case files" in done.stderr
+
+
+def test_published_cases_evaluate(catalogue: Catalogue) -> None:
+    """The published set runs through evaluate in one process, with every figure."""
+    done = cli("evaluate", str(PUBLISHED), "--split", "tune", "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    for key in ("top1", "top3", "triage_safe", "triage_exact", "over_triage"):
+        assert 0 <= doc[key] <= 1
+    assert doc["calibration_error"] is not None
+
+
+def outcome(probability: float, right: bool) -> Outcome:
+    case = Case("c", "c.json", {}, "x", ("x",), "self_care", "urgent", "reduce", None)
+    return Outcome(case, ("x" if right else "y",), probability, "self_care", "reduce")
+
+
+def test_calibration_error_by_hand() -> None:
+    """Two bins: 0.9 said, 1 of 2 right (error 0.4); 0.3 said, 0 of 2 right (0.3)."""
+    outcomes = [outcome(0.9, True), outcome(0.9, False)] + [outcome(0.3, False)] * 2
+    bins = reliability(outcomes)
+    assert [(b.low, b.cases, b.confidence, b.accuracy) for b in bins] == [
+        (0.3, 2, 0.3, 0.0),
+        (0.9, 2, 0.9, 0.5),
+    ]
+    assert calibration_error(outcomes) == pytest.approx(0.35)
+    perfect = [outcome(1.0, True)] * 3
+    assert calibration_error(perfect) == 0.0
+    assert summary([])["calibration_error"] is None

@@ -1,0 +1,114 @@
+"""Real patients from published case reports (tests/published/): the yardstick.
+
+Every file cites its source (a DOI or URL), carries the split that a fixed rule
+gave it before any weight was changed, and holds only what the patient
+reported. The figures of both splits are in the README; the suite pins the
+structure of the set and, on the tune split only, the safety of triage.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import PUBLISHED, published_split
+
+from kneecheck.catalogue import CONTRACT_CONDITIONS, Catalogue, load_catalogue
+from kneecheck.evaluate import load_cases, read_case, run, summary
+
+FILES = sorted(PUBLISHED.glob("*.json"))
+CITATION = re.compile(r"doi:\s*10\.\d{4,}/\S+|10\.\d{4,}/\S+|https?://\S+", re.I)
+URGENT = {"urgent", "emergency"}
+
+
+# Cases of the tune split that are triaged less urgently than their report
+# needs, each explained in the README. The test fails when one is added, and
+# when one is fixed (so the list and the README stay true).
+KNOWN_UNDER_TRIAGE = {
+    # septic prepatellar bursitis: the runner reported a week of worsening
+    # swelling at the front of the knee, but no fever or redness
+    "prepatellar_bursitis-chun-septic",
+}
+
+
+def problems_of(path: Path, catalogue: Catalogue) -> list[str]:
+    """What is wrong with one published case file, each naming the file."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    name = path.name
+    out = []
+    if not isinstance(raw.get("source"), str):
+        out.append(f"{name}: no 'source'")
+    elif not CITATION.search(raw["source"]):
+        out.append(f"{name}: 'source' has no DOI or URL")
+    if raw.get("split") not in ("tune", "holdout"):
+        out.append(f"{name}: no 'split' (tune or holdout)")
+    elif raw["split"] != published_split(str(raw.get("id"))):
+        out.append(f"{name}: 'split' is not the one the fixed rule gives")
+    if raw.get("id") != path.stem:
+        out.append(f"{name}: 'id' is not the file name")
+    try:
+        read_case(path, catalogue)
+    except Exception as exc:  # the message names the file
+        out.append(str(exc))
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_case_file_is_sourced_and_split(path: Path, catalogue: Catalogue) -> None:
+    """`source` names a DOI or URL, `split` follows the fixed rule, the id is the
+    file name, and the answers and expectations are valid."""
+    assert problems_of(path, catalogue) == []
+
+
+def test_the_set_covers_every_condition_and_the_urgent_cases() -> None:
+    """At least 80 cases, 3 per condition id, 12 whose safe triage is urgent or
+    emergency; the holdout is at least a third and at least 25 cases."""
+    cases = load_cases([PUBLISHED], load_catalogue())
+    assert len(cases) >= 80
+    per_condition = Counter(c.condition for c in cases)
+    for cid in CONTRACT_CONDITIONS:
+        assert per_condition[cid] >= 3, cid
+    assert sum(c.triage_min in URGENT for c in cases) >= 12
+    holdout = [c for c in cases if c.split == "holdout"]
+    assert len(holdout) >= 25 and len(holdout) * 3 >= len(cases)
+
+
+def test_published_triage_is_safe_on_the_tune_split(catalogue: Catalogue) -> None:
+    """Over-triage under 15 % and no under-triage beyond the documented case, on
+    the cases the model may be tuned on (the holdout is reported, never tuned to)."""
+    outcomes = run(catalogue, load_cases([PUBLISHED], catalogue, split="tune"))
+    assert summary(outcomes)["over_triage"] < 0.15
+    assert {o.case.id for o in outcomes if o.under_triaged} == KNOWN_UNDER_TRIAGE
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ({"id": "x", "split": "holdout"}, "x.json: no 'source'"),
+        ({"id": "x", "source": "a friend", "split": "holdout"}, "has no DOI or URL"),
+        ({"id": "x", "source": "doi:10.1136/bmj.e250"}, "x.json: no 'split'"),
+        (
+            {"id": "x", "source": "https://example.org/case", "split": "tune"},
+            "not the one the fixed rule gives",
+        ),
+    ],
+)
+def test_a_bad_case_file_is_named(
+    tmp_path: Path, catalogue: Catalogue, raw: dict[str, object], problem: str
+) -> None:
+    """A case file without a source, a split, or with the wrong split, fails the
+    structure test with its name."""
+    expect = {
+        "condition": None,
+        "also_acceptable": [],
+        "triage_min": "self_care",
+        "triage_max": "appointment",
+        "verdict": "reduce",
+    }
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({**raw, "answers": {}, "expect": expect}), "utf-8")
+    assert published_split("x") == "holdout"  # so "tune" is the wrong one
+    assert any(problem in p for p in problems_of(path, catalogue))
