@@ -953,8 +953,8 @@ class _Loader:
         )
         if not 0 < model.possible < model.likely <= 1:
             bands.problem("need 0 < possible < likely <= 1")
-        if not 0 < model.evidence_power <= 1:
-            top.problem("'evidence_power' must be above 0 and at most 1")
+        if not 0 < model.evidence_power <= 2:
+            top.problem("'evidence_power' must be above 0 and at most 2")
         raw = top.get("conditions", dict, {}) or {}
         return model, {
             cid: _Entry(self, file, f"condition '{cid}'", v) for cid, v in raw.items()

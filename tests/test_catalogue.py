@@ -201,8 +201,8 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
     (
         "evidence power",
         "scoring.json",
-        lambda d: d.update(evidence_power=2),
-        "'evidence_power' must be above 0 and at most 1",
+        lambda d: d.update(evidence_power=0),
+        "'evidence_power' must be above 0 and at most 2",
     ),
     (
         "requires unknown answer",
