@@ -8,7 +8,8 @@ Targets (from the hardening issue):
 - `assess --answers FILE --json`, `--help` and `tips --json`: at most 1.5 x the
   time of `python -c "import typer"` on the same machine;
 - the interactive questionnaire shows its first question in under 0.3 s;
-- `history --json` on ten years of daily entries: at most 2 x an empty diary.
+- `history --json` on ten years of daily entries: at most 2 x an empty diary;
+- `evaluate` on 1,000 case files: under 5 s (the real-patients issue).
 
 Bytecode caching is switched on for the child processes (as for an installed
 package) and every command runs once untimed first.
@@ -95,6 +96,19 @@ ANSWERS = (
     '"limp": false, "pain_during_run": 3, "pain_after_run": 2, '
     '"settles_by_morning": true, "trend": "same", "weekly_km": 40}'
 )
+
+
+def thousand_cases(folder: Path) -> int:
+    """1,000 case files: the published cases, copied round-robin under new ids."""
+    import json
+
+    published = sorted((Path(__file__).parent / "published").glob("*.json"))
+    folder.mkdir()
+    for n in range(1000):
+        case = json.loads(published[n % len(published)].read_text(encoding="utf-8"))
+        case["id"] = f"copy-{n:04d}"
+        (folder / f"copy-{n:04d}.json").write_text(json.dumps(case), encoding="utf-8")
+    return 1000
 
 
 def first_question(exe: list[str], env: dict[str, str], runs: int) -> float:
@@ -199,6 +213,11 @@ def main() -> None:
         results = {
             name: median_time(cmd, home, args.runs) for name, cmd in timed.items()
         }
+        cases = Path(tmp) / "cases"
+        n_cases = thousand_cases(cases)
+        t_evaluate = median_time(
+            [*exe, "evaluate", str(cases), "--json"], home, max(3, args.runs // 3)
+        )
         # a terminal answers prompt_toolkit's cursor query at once; pexpect cannot
         first = first_question(
             exe, {**home, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}, args.runs
@@ -229,6 +248,7 @@ def main() -> None:
                 f"({count / base_count:.2f} x typer)"
             )
     print(f"{'first question on screen':40} {first * 1000:7.1f} ms")
+    print(f"evaluate, {n_cases} case files:{'':17}{t_evaluate * 1000:7.1f} ms")
     print(f"history --json, almost empty diary:       {t_empty * 1000:7.1f} ms")
     print(
         f"history --json, {count} entries (10 y):   {t_full * 1000:7.1f} ms "
