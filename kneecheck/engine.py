@@ -89,7 +89,10 @@ class Assessment(NamedTuple):
 
     def plan_condition(self) -> str | None:
         """The condition a plan would be for; none while a doctor must see it first."""
-        if not self.conditions or self.triage.level in ("emergency", "urgent"):
+        if not _contender(list(self.conditions)) or self.triage.level in (
+            "emergency",
+            "urgent",
+        ):
             return None
         return self.conditions[0].id
 
@@ -166,7 +169,8 @@ def assess(
     triage, rule_stop = _triage(catalogue, answers, ranked)
     suspected_bone = scores.get(BONE_STRESS, 0.0) >= catalogue.model.suspected
     guidance = _run_guidance(catalogue, answers, triage, rule_stop, suspected_bone)
-    top = catalogue.condition(ranked[0].id) if ranked else None
+    # advice and plans follow the top condition only while it is a real contender
+    top = catalogue.condition(ranked[0].id) if _contender(ranked) else None
     care = _care(catalogue, triage.level, top)
     # Prevention waits while something urgent is going on: it would only distract.
     tips, why = (
@@ -247,6 +251,11 @@ def rank_conditions(
             )
         )
     return ranked, scores
+
+
+def _contender(ranked: list[RankedCondition]) -> bool:
+    """The top condition is worth advice and a plan: at least `possible`."""
+    return bool(ranked) and ranked[0].band != "unlikely"
 
 
 def band_of(catalogue: Catalogue, probability: float) -> str:

@@ -420,3 +420,16 @@ def test_tips_wait_for_the_answers_they_speak_of(catalogue) -> None:
     oa = {"onset": "gradual", "where": ["whole_knee", "inside"], "feels": ["stiffness"]}
     shown = {t.id for t in run(catalogue, **oa).prevention}
     assert not shown & {t.id for t in needs_age}
+
+
+def test_advice_waits_for_a_real_contender(catalogue) -> None:
+    """When the top condition is only `unlikely`, the advice is general and no
+    plan is offered; a `possible` or `likely` top condition brings its own."""
+    vague = run(catalogue, rested_week=True, limp=True)
+    assert vague.conditions and vague.conditions[0].band == "unlikely"
+    assert vague.care.condition is None and vague.care.exercises == ()
+    assert vague.care.self_care == tuple(catalogue.advice["no_condition_self_care"])
+    assert vague.plan_condition() is None
+    clear = run(catalogue, **PFP, sex="female", feels=["grinding"])
+    assert clear.conditions[0].band != "unlikely"
+    assert clear.care.condition == clear.plan_condition() == "patellofemoral_pain"
