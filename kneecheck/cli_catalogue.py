@@ -34,13 +34,13 @@ def check(
     """
 
     def body() -> None:
-        from .catalogue import _Loader
+        from .catalogue import check_catalogue
         from .errors import CatalogueError
 
         if not path.is_dir():
             raise UsageError(f"{path} is not a folder")
         try:
-            catalogue = _Loader(path.resolve()).load()
+            catalogue = check_catalogue(path)
         except CatalogueError as exc:
             if as_json:
                 print_json({"ok": False, "problems": exc.problems})

@@ -1,0 +1,99 @@
+"""The catalogue: every clinical fact kneecheck uses, as checked, typed data.
+
+`load_catalogue()` reads a folder of JSON files (data/ by default) and returns a
+`Catalogue`; anything wrong raises one `CatalogueError` listing every problem,
+each naming its file and entry. `check_catalogue()` is the same for a folder a
+clinician is editing.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from ..paths import default_catalogue_dir, packaged_dir
+from .build import load
+from .models import (
+    AGE_MAX,
+    CONTRACT_CONDITIONS,
+    DERIVED_FACTS,
+    DIARY_TEXTS,
+    EVIDENCE_GRADES,
+    HOW_COMMON,
+    LEVELS,
+    LR_BASES,
+    LR_MAX,
+    OTHER_MIN,
+    QUESTION_TYPES,
+    AgeBand,
+    Catalogue,
+    Choice,
+    Condition,
+    Exercise,
+    Feature,
+    Level,
+    Plan,
+    Question,
+    RedFlag,
+    ReturnToRun,
+    ScoringModel,
+    Stage,
+    Tip,
+    Topic,
+    Treatment,
+    TriageRule,
+    WalkRunStep,
+)
+from .reader import Loader
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """Read and validate the catalogue folder; raise CatalogueError listing problems."""
+    return _load_folder((path or default_catalogue_dir()).resolve())
+
+
+def check_catalogue(path: Path) -> Catalogue:
+    """Load a folder afresh (never from the cache), for `catalogue check`."""
+    return load(Loader(path.resolve()))
+
+
+@cache
+def _load_folder(folder: Path) -> Catalogue:
+    return load(Loader(folder))
+
+
+__all__ = [
+    "AGE_MAX",
+    "CONTRACT_CONDITIONS",
+    "DERIVED_FACTS",
+    "DIARY_TEXTS",
+    "EVIDENCE_GRADES",
+    "HOW_COMMON",
+    "LEVELS",
+    "LR_BASES",
+    "LR_MAX",
+    "OTHER_MIN",
+    "QUESTION_TYPES",
+    "AgeBand",
+    "Catalogue",
+    "Choice",
+    "Condition",
+    "Exercise",
+    "Feature",
+    "Level",
+    "Plan",
+    "Question",
+    "RedFlag",
+    "ReturnToRun",
+    "ScoringModel",
+    "Stage",
+    "Tip",
+    "Topic",
+    "Treatment",
+    "TriageRule",
+    "WalkRunStep",
+    "check_catalogue",
+    "default_catalogue_dir",
+    "load_catalogue",
+    "packaged_dir",
+]

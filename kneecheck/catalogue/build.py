@@ -1,0 +1,140 @@
+"""Load a whole catalogue folder: the manifest, every file, cross-checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import CatalogueError
+from .clinical import load_conditions, load_scoring, load_triage
+from .content import load_exercises, load_plans, load_sources, load_tips
+from .models import (
+    Catalogue,
+)
+from .questions import load_questions
+from .reader import Entry, Loader
+
+
+def load(loader: Loader) -> Catalogue:
+    """Load everything; anything malformed in a way no check foresaw is still
+    reported as a catalogue problem at the entry being read, never a crash."""
+    try:
+        return build(
+            loader,
+        )
+    except CatalogueError:
+        raise
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
+        detail = json.dumps(str(exc)[:80])
+        raise CatalogueError(
+            [
+                *loader.problems,
+                f"{loader.context}: malformed value ({type(exc).__name__}: {detail})",
+            ]
+        ) from None
+
+
+def build(loader: Loader) -> Catalogue:
+    manifest = loader.read("catalogue.json")
+    if not manifest and loader.problems:  # no manifest: nothing else to say
+        raise CatalogueError(loader.problems)
+    man = Entry(loader, "catalogue.json", "manifest", manifest)
+    name, version = man.text("name"), man.text("version")
+    files: dict[str, str] = man.get("files", dict, {}) or {}
+    for key, value in files.items():
+        if not (
+            isinstance(value, str)
+            and value.endswith(".json")
+            and Path(value).name == value
+        ):
+            man.problem(f"'files': '{key}' must name a .json file in the folder")
+            files[key] = f"{key}.json"
+    file = {
+        k: files.get(k, f"{k}.json")
+        for k in (
+            "questions",
+            "triage",
+            "conditions",
+            "scoring",
+            "exercises",
+            "tips",
+            "advice",
+            "sources",
+            "plans",
+        )
+    }
+
+    loader.file_names = file
+    missing = [name for name in file.values() if not (loader.folder / name).is_file()]
+    if missing:  # every other check would only repeat that files are missing
+        raise CatalogueError(
+            loader.problems
+            + [f"{name}: file not found in {loader.folder}" for name in missing]
+        )
+    sources = load_sources(loader, file["sources"])
+    red_flag_raw = loader.read(file["triage"])
+    questions, pictures, dont_know, diary_texts = load_questions(
+        loader, file["questions"], red_flag_raw
+    )
+    levels, red_flags, rules = load_triage(loader, file["triage"], red_flag_raw)
+    exercises = load_exercises(loader, file["exercises"])
+    model, scoring = load_scoring(loader, file["scoring"])
+    conditions = load_conditions(loader, file["conditions"], scoring, exercises, model)
+    topics, tips = load_tips(loader, file["tips"], {c.id for c in conditions})
+    plans, return_to_run = load_plans(loader, file["plans"], conditions)
+    advice = loader.read(file["advice"])
+    adv = Entry(loader, file["advice"], "advice", advice)
+    adv.text("disclaimer")
+    adv.text("intro")
+    adv.text("clinician_first_plan")
+    adv.text("condition_care")
+    scoring_texts = Entry(
+        loader, file["advice"], "scoring", adv.get("scoring", dict, {})
+    )
+    scoring_texts.text("age_for")
+    scoring_texts.text("age_against")
+    verdicts = adv.get("verdicts", dict, {}) or {}
+    for v in ("stop", "reduce", "continue"):
+        if v not in verdicts:
+            adv.problem(f"'verdicts' has no entry for '{v}'")
+    rules_raw = Entry(
+        loader, file["advice"], "run_rules", adv.get("run_rules", dict, {})
+    )
+    rules_raw.sources()
+    adv.texts("urgent_self_care")
+    adv.texts("no_condition_self_care")
+
+    for entry, ids in loader.source_refs:
+        for sid in ids:
+            if sid not in sources:
+                entry.problem(f"unknown source id '{sid}'")
+    if loader.problems:
+        raise CatalogueError(loader.problems)
+    return Catalogue(
+        name=name,
+        version=version,
+        path=loader.folder,
+        questions=questions,
+        pictures=pictures,
+        dont_know_label=dont_know,
+        diary_texts=diary_texts,
+        levels=levels,
+        red_flags=red_flags,
+        rules=rules,
+        conditions=conditions,
+        model=model,
+        exercises=exercises,
+        topics=topics,
+        tips=tips,
+        advice=advice,
+        sources=sources,
+        plans=plans,
+        return_to_run=return_to_run,
+    )

@@ -1,0 +1,292 @@
+"""The catalogue's records: every clinical fact kneecheck uses, typed.
+
+The loader (`reader`, `questions`, `clinical`, `content`) builds these from the
+JSON files in data/ and checks them, so code reads attributes, never raw keys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..predicates import Predicate
+
+# The public contract (shared/spec/contract-v1.md): these must always exist.
+CONTRACT_CONDITIONS = (
+    "patellofemoral_pain",
+    "iliotibial_band_syndrome",
+    "patellar_tendinopathy",
+    "quadriceps_tendinopathy",
+    "prepatellar_bursitis",
+    "pes_anserine_bursitis",
+    "bone_stress_injury",
+    "meniscus_tear",
+    "knee_osteoarthritis",
+    "popliteus_tendinopathy",
+    "fat_pad_impingement",
+    "bakers_cyst",
+    "ligament_sprain",
+    "osgood_schlatter",
+    "sinding_larsen_johansson",
+    "plica_syndrome",
+    "referred_hip_pain",
+)
+LEVELS = ("emergency", "urgent", "appointment", "self_care")  # most urgent first
+QUESTION_TYPES = ("single", "multi", "yes_no", "integer", "number", "scale")
+EVIDENCE_GRADES = ("strong", "moderate", "limited", "expert_opinion")
+LR_BASES = ("published", "estimate")  # where a likelihood ratio comes from
+OTHER_MIN = 5.0  # per 100: the least share left for "something else"
+LR_MAX = 50.0  # no single answer is that decisive; a larger figure is a typo
+AGE_MAX = 100  # the contract's oldest age
+# Facts the engine works out before triage, which triage rules may test like
+# answers (type, min, max). The engine computes them in engine.derived_facts.
+DERIVED_FACTS: dict[str, tuple[str, float | None, float | None]] = {
+    "no_likely_condition": ("yes_no", None, None),
+    "not_improving": ("yes_no", None, None),
+    "beyond_settling_time": ("yes_no", None, None),
+    "swelling_without_injury": ("yes_no", None, None),
+}
+HOW_COMMON = ("very_common", "common", "uncommon", "rare")
+DIARY_TEXTS = (
+    "units",
+    "km",
+    "mi",
+    "kind",
+    "run",
+    "rest",
+    "date",
+    "distance",
+    "duration",
+    "pain_during",
+    "pain_after",
+    "shoes",
+    "note",
+    "morning",
+)
+
+
+class Choice(NamedTuple):
+    value: str
+    label: str
+    mark: str = ""
+
+
+class Question(NamedTuple):
+    """One answer key of the contract, as asked interactively."""
+
+    id: str
+    section: str
+    type: str
+    text: str
+    short: str
+    help: str
+    choices: tuple[Choice, ...]
+    min: float | None
+    max: float | None
+    unit: str
+    skip_if: tuple[Predicate, ...]
+    picture: str
+    # a number asked as a choice a runner can answer, each standing for a value
+    presets: tuple[tuple[float, str], ...] = ()
+    none_label: str = ""  # a tick list's explicit "none of these", when one is real
+
+    def label(self, value: str) -> str:
+        for c in self.choices:
+            if c.value == value:
+                return c.label
+        return value
+
+
+class Level(NamedTuple):
+    id: str
+    title: str
+    action: str
+    timeframe: str
+
+
+class RedFlag(NamedTuple):
+    id: str
+    label: str
+    level: str
+    message: str
+    sources: tuple[str, ...]
+
+
+class TriageRule(NamedTuple):
+    """A combination of answers that sets a triage level (red-flag combos too)."""
+
+    id: str
+    when: tuple[Predicate, ...]
+    level: str
+    stop_running: bool
+    message: str
+    sources: tuple[str, ...]
+
+
+class Feature(NamedTuple):
+    """Answers whose likelihood ratio `lr` multiplies a condition's odds.
+
+    `basis` says where the figure comes from: "published" (a diagnostic-accuracy
+    study, named by `source`) or "estimate" (the project's own, open to challenge).
+    """
+
+    when: tuple[Predicate, ...]
+    lr: float
+    text: str
+    basis: str
+    source: str
+    note: str
+
+
+class Treatment(NamedTuple):
+    text: str
+    evidence: str
+    sources: tuple[str, ...]
+
+
+class Condition(NamedTuple):
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    area: str
+    how_common: str
+    summary: str
+    description: str
+    who: str
+    typical_signs: tuple[str, ...]
+    look_alikes: tuple[tuple[str, str], ...]
+    self_care: tuple[str, ...]
+    exercises: tuple[str, ...]
+    see_someone: tuple[str, ...]
+    recovery: str
+    treatments: tuple[Treatment, ...]
+    clinician_first: str | None
+    sources: tuple[str, ...]
+    # from scoring.json
+    prior: dict[str, float]  # per 100 runners with knee pain, by age band
+    care_level: str
+    features: tuple[Feature, ...]
+    requires: tuple[str, ...]  # answers that must be known before it is named
+    settle_weeks: float | None  # usual time to settle; None when it does not
+
+
+class Exercise(NamedTuple):
+    id: str
+    name: str
+    how: tuple[str, ...]
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    days_per_week: int
+    progression: str
+    conditions: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class Tip(NamedTuple):
+    id: str
+    topic: str
+    title: str
+    text: str
+    evidence: str
+    sources: tuple[str, ...]
+    when: tuple[Predicate, ...]
+    for_conditions: tuple[str, ...]
+    trigger: str  # the triggering answers in plain words, "" without a trigger
+    requires: tuple[str, ...] = ()  # answers its text depends on (age, sex...)
+
+
+class Topic(NamedTuple):
+    id: str
+    title: str
+
+
+class AgeBand(NamedTuple):
+    id: str
+    label: str
+    max_age: int
+
+
+class ScoringModel(NamedTuple):
+    """The Bayesian model: banded priors, likelihood ratios, a "something else"."""
+
+    age_bands: tuple[AgeBand, ...]  # youngest first; the last covers every age
+    unknown_age_mix: dict[str, float]  # band weights when the age is not known
+    evidence_power: float  # tempers every likelihood ratio (calibration)
+    likely: float
+    possible: float
+    suspected: float
+    other_features: tuple[Feature, ...]  # evidence for "something else"
+    prior_sources: tuple[str, ...]
+
+    def band_of(self, age: int) -> str:
+        return next(b.id for b in self.age_bands if age <= b.max_age)
+
+
+class WalkRunStep(NamedTuple):
+    run_min: int
+    walk_min: int
+    repeats: int
+
+
+class ReturnToRun(NamedTuple):
+    """The walk-run progression shared by every plan, gated by pain."""
+
+    title: str
+    intro: str
+    rule: str
+    sessions_per_week: int
+    sessions_to_advance: int
+    pain_limit: int
+    evidence: str
+    evidence_note: str
+    sources: tuple[str, ...]
+    steps: tuple[WalkRunStep, ...]
+
+
+class Stage(NamedTuple):
+    title: str
+    weeks: int
+    aim: str
+    exercises: tuple[str, ...]
+    move_on_when: str
+
+
+class Plan(NamedTuple):
+    """A staged exercise programme for one condition."""
+
+    condition: str
+    running: str
+    return_to_run_week: int | None
+    stages: tuple[Stage, ...]
+    sources: tuple[str, ...]
+
+
+class Catalogue(NamedTuple):
+    """Everything kneecheck knows, loaded from one folder of JSON files."""
+
+    name: str
+    version: str
+    path: Path
+    questions: tuple[Question, ...]
+    pictures: dict[str, tuple[str, ...]]
+    dont_know_label: str
+    diary_texts: dict[str, str]  # the questions of `kneecheck log`
+    levels: dict[str, Level]
+    red_flags: tuple[RedFlag, ...]
+    rules: tuple[TriageRule, ...]
+    conditions: tuple[Condition, ...]
+    model: ScoringModel
+    exercises: dict[str, Exercise]
+    topics: tuple[Topic, ...]
+    tips: tuple[Tip, ...]
+    advice: dict[str, Any]
+    sources: dict[str, str]
+    plans: dict[str, Plan]
+    return_to_run: ReturnToRun
+
+    def question(self, qid: str) -> Question:
+        return next(q for q in self.questions if q.id == qid)
+
+    def condition(self, cid: str) -> Condition:
+        return next(c for c in self.conditions if c.id == cid)

@@ -1,0 +1,223 @@
+"""Typed, problem-collecting access to the catalogue's JSON: the loader's tools.
+
+Every problem is recorded with its file and entry and raised together at the
+end, so a clinician editing the data sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..predicates import LIST_OPS, NUMBER_OPS, OPS, Predicate
+from .models import DERIVED_FACTS, Question
+
+
+class Entry:
+    """Typed access to one JSON object, recording problems under its file and entry."""
+
+    def __init__(self, loader: Loader, file: str, where: str, raw: object) -> None:
+        self.loader, self.file, self.where = loader, file, where
+        loader.context = f"{file}: {where}"  # named if something unforeseen breaks
+        self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        if not isinstance(raw, dict):
+            self.problem("must be a JSON object")
+
+    def problem(self, message: str) -> None:
+        self.loader.problems.append(f"{self.file}: {self.where}: {message}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        if key not in self.raw:
+            if default is None:
+                self.problem(f"missing field '{key}'")
+            return default
+        value = self.raw[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            self.problem(f"field '{key}' must be a number, not true/false")
+            return default
+        if not isinstance(value, kind):
+            self.problem(f"field '{key}' has the wrong type ({type(value).__name__})")
+            return default
+        return value
+
+    def text(self, key: str, optional: bool = False) -> str:
+        value = self.get(key, str, "" if optional else None)
+        if not optional and value == "":
+            self.problem(f"field '{key}' is empty")
+        return value or ""
+
+    def texts(self, key: str, optional: bool = False) -> tuple[str, ...]:
+        value = self.get(key, list, [] if optional else None) or []
+        if not all(isinstance(v, str) and v for v in value):
+            self.problem(f"field '{key}' must be a list of non-empty strings")
+            return ()
+        return tuple(value)
+
+    def number(self, key: str, default: float | None = None) -> float:
+        return float(self.get(key, (int, float), default) or 0)
+
+    def objects(self, key: str, optional: bool = False) -> list[Any]:
+        return list(self.get(key, list, [] if optional else None) or [])
+
+    def sources(self, key: str = "sources") -> tuple[str, ...]:
+        ids = self.texts(key)
+        if not ids:
+            self.problem(f"'{key}' must name at least one source")
+        self.loader.source_refs.append((self, ids))
+        return ids
+
+
+class Loader:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[str] = []
+        self.source_refs: list[tuple[Entry, tuple[str, ...]]] = []
+        self.question_index: dict[str, Question] = {}
+        self.context = "catalogue.json"
+        self.file_names: dict[str, str] = {}
+        self.allow_derived = False  # only triage rules may test derived facts
+        self.derived = {
+            key: Question(key, "", kind, key, key, "", (), lo, hi, "", (), "")
+            for key, (kind, lo, hi) in DERIVED_FACTS.items()
+        }
+
+    def read(self, name: str) -> dict[str, Any]:
+        path = self.folder / name
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problems.append(f"{name}: file not found in {self.folder}")
+            return {}
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(f"{name}: cannot be read ({exc})")
+            return {}
+        except json.JSONDecodeError as exc:
+            self.problems.append(
+                f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg})"
+            )
+            return {}
+        if not isinstance(data, dict):
+            self.problems.append(f"{name}: must hold a JSON object")
+            return {}
+        return data
+
+    def entries(
+        self, file: str, items: list[Any], label: str
+    ) -> Iterator[tuple[Entry, str]]:
+        """Each item of a list as an Entry, checking ids are present and unique."""
+        seen: set[str] = set()
+        for i, raw in enumerate(items):
+            rid = raw.get("id") if isinstance(raw, dict) else None
+            where = f"{label} '{rid}'" if isinstance(rid, str) else f"{label} #{i + 1}"
+            entry = Entry(self, file, where, raw)
+            ident = entry.text("id")
+            if ident in seen:
+                entry.problem("duplicate id")
+            seen.add(ident)
+            yield entry, ident
+
+    def predicates(self, entry: Entry, raw: object, what: str) -> tuple[Predicate, ...]:
+        """Parse a list of {key, op, value}, checking keys and ids against questions."""
+        if not isinstance(raw, list) or not raw:
+            entry.problem(f"'{what}' must be a non-empty list of conditions")
+            return ()
+        out = []
+        for item in raw:
+            pred = self.predicate(entry, item, what)
+            if pred is not None:
+                out.append(pred)
+        return tuple(out)
+
+    def predicate(self, entry: Entry, item: object, what: str) -> Predicate | None:
+        if not isinstance(item, dict) or set(item) - {"key", "op", "value"}:
+            entry.problem(f"'{what}': each condition needs exactly key, op and value")
+            return None
+        key, op, value = item.get("key"), item.get("op"), item.get("value")
+        question = self.question_index.get(key) if isinstance(key, str) else None
+        if question is None and self.allow_derived and isinstance(key, str):
+            question = self.derived.get(key)
+        if question is None:
+            entry.problem(f"'{what}' names no answer: unknown key {key!r}")
+            return None
+        if not isinstance(op, str) or op not in OPS:
+            entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
+            return None
+        values = value if isinstance(value, list) else [value]
+        if op in NUMBER_OPS:
+            if question.type not in ("integer", "number", "scale") or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+            ):
+                entry.problem(f"'{what}' on '{key}': {op} needs a numeric answer")
+                return None
+            lo, hi = question.min, question.max
+            bound = float(values[0] or 0)
+            if (
+                lo is not None
+                and hi is not None
+                and not (
+                    (op == "gt" and bound < hi)
+                    or (op == "gte" and bound <= hi)
+                    or (op == "lt" and bound > lo)
+                    or (op == "lte" and bound >= lo)
+                )
+            ):
+                entry.problem(
+                    f"'{what}' on '{key}': {op} {bound:g} can never be true "
+                    f"(answers run from {lo:g} to {hi:g})"
+                )
+                return None
+        elif (op in LIST_OPS) != (question.type == "multi"):
+            entry.problem(
+                f"'{what}' on '{key}': op {op} does not fit a {question.type}"
+            )
+            return None
+        elif question.type == "yes_no":
+            if not all(isinstance(v, bool) for v in values):
+                entry.problem(f"'{what}' on '{key}': value must be true or false")
+                return None
+        elif question.choices:
+            known = {c.value for c in question.choices}
+            for v in values:
+                if not isinstance(v, str) or v not in known:
+                    entry.problem(f"'{what}' on '{key}': unknown id {v!r}")
+                    return None
+        if op in ("in", "includes_any") and not isinstance(value, list):
+            entry.problem(f"'{what}' on '{key}': {op} needs a list value")
+            return None
+        return Predicate(
+            question.id, op, tuple(value) if isinstance(value, list) else value
+        )
+
+    def describe(self, when: tuple[Predicate, ...]) -> str:
+        """Plain words for a single-predicate feature, from the question's labels."""
+        if len(when) != 1:
+            return ""
+        p = when[0]
+        q = self.question_index[p.key]
+        if q.type == "yes_no":
+            return f"{q.short}: {'yes' if p.value else 'no'}"
+        if p.op in NUMBER_OPS:
+            word = {"gt": "over", "gte": "at least", "lt": "under", "lte": "at most"}
+            unit = f" {q.unit}" if q.unit and q.unit != "%" else q.unit
+            return f"{q.short}: {word[p.op]} {p.value:g}{unit}"
+        values = p.value if isinstance(p.value, tuple) else (p.value,)
+        labels = " or ".join(_lower_first(q.label(v)) for v in values)
+        negative = p.op in ("excludes", "ne")
+        return f"{q.short}: {'not ' if negative else ''}{labels}"
+
+    def required_keys(self, entry: Entry) -> tuple[str, ...]:
+        keys = entry.texts("requires", optional=True)
+        for key in keys:
+            if key not in self.question_index:
+                entry.problem(f"'requires' names unknown answer key '{key}'")
+        return keys
+
+
+def _lower_first(label: str) -> str:
+    """'Going up stairs' -> 'going up stairs', but 'I fell' stays as it is."""
+    if label[:2] in ("I ", "I'"):
+        return label
+    return label[:1].lower() + label[1:]

@@ -1,0 +1,21 @@
+"""Where kneecheck keeps things: the built-in catalogue and the runner's data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def default_catalogue_dir() -> Path:
+    """The packaged data/ of an installed wheel, else the checkout's data/."""
+    env = os.environ.get("KNEECHECK_CATALOGUE")
+    if env:
+        return Path(env)
+    return packaged_dir()
+
+
+def packaged_dir() -> Path:
+    """The built-in catalogue: inside an installed wheel, or the checkout's data/."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    return packaged if packaged.is_dir() else here.parent / "data"
