@@ -181,7 +181,7 @@ def assess(
     return Assessment(
         catalogue_name=catalogue.name,
         catalogue_version=catalogue.version,
-        disclaimer=catalogue.advice["disclaimer"],
+        disclaimer=catalogue.advice.disclaimer,
         triage=triage,
         conditions=tuple(ranked),
         run_guidance=guidance,
@@ -273,11 +273,11 @@ def _age_evidence(
     if age is None or band is None or mixed <= 0:
         return [], []
     label = next(b.label for b in catalogue.model.age_bands if b.id == band)
-    texts = catalogue.advice["scoring"]
+    texts = catalogue.advice.scoring
     if prior >= AGE_NOTABLE * mixed:
-        return [texts["age_for"].format(age=age, band=label)], []
+        return [texts.age_for.format(age=age, band=label)], []
     if prior <= mixed / AGE_NOTABLE:
-        return [], [texts["age_against"].format(age=age, band=label)]
+        return [], [texts.age_against.format(age=age, band=label)]
     return [], []
 
 
@@ -329,7 +329,7 @@ def _triage(
                     cond.care_level,
                     Reason(
                         f"condition:{cond.id}",
-                        catalogue.advice["condition_care"].format(
+                        catalogue.advice.condition_care.format(
                             name=cond.name, band=rc.band
                         ),
                         cond.sources,
@@ -356,26 +356,26 @@ def _run_guidance(
     rule_stops: list[Reason],
     suspected_bone: bool,
 ) -> RunGuidance:
-    rules = catalogue.advice["run_rules"]
-    msg: dict[str, str] = rules["messages"]
-    limit = rules["pain_limit"]
+    rules = catalogue.advice.run_rules
+    msg = rules.messages
+    limit = rules.pain_limit
     stop: list[str] = []
     if triage.level in ("emergency", "urgent"):
         stop.append(
-            msg["triage"].format(level=triage.title.lower(), timeframe=triage.timeframe)
+            msg.triage.format(level=triage.title.lower(), timeframe=triage.timeframe)
         )
     stop += [
-        msg["rule"].format(message=r.message)
+        msg.rule.format(message=r.message)
         for r in rule_stops
         if triage.level not in ("emergency", "urgent")
     ]
     if answers.get("limp") is True:
-        stop.append(msg["limp"])
+        stop.append(msg.limp)
     pain = answers.get("pain_during_run")
     if pain is not None and pain >= limit:
-        stop.append(msg["pain_high"].format(pain=pain))
+        stop.append(msg.pain_high.format(pain=pain))
     if suspected_bone:
-        stop.append(msg["bone_stress"])
+        stop.append(msg.bone_stress)
     if stop:
         return _verdict(catalogue, "stop", stop)
 
@@ -384,48 +384,48 @@ def _run_guidance(
     after = answers.get("pain_after_run")
     settled = answers.get("settles_by_morning")
     if pain is not None:
-        ok.append(msg["ok_pain"].format(pain=pain))
+        ok.append(msg.ok_pain.format(pain=pain))
     if after == 0 and settled is None:
-        ok.append(msg["ok_no_after_pain"])  # nothing to settle
+        ok.append(msg.ok_no_after_pain)  # nothing to settle
     elif settled is False:
-        reduce.append(msg["not_settled"])
+        reduce.append(msg.not_settled)
     elif settled is True:
-        ok.append(msg["ok_settled"])
-    if after is not None and after > rules["pain_after_limit"]:
-        reduce.append(msg["pain_after_high"].format(pain=after))
+        ok.append(msg.ok_settled)
+    if after is not None and after > rules.pain_after_limit:
+        reduce.append(msg.pain_after_high.format(pain=after))
     trend = answers.get("trend")
     if trend == "worse":
-        reduce.append(msg["worse"])
+        reduce.append(msg.worse)
     elif trend is not None:
-        ok.append(msg["ok_trend"])
+        ok.append(msg.ok_trend)
     missing = [
         k
         for k in ("pain_during_run", "settles_by_morning", "trend")
         if key_missing(answers, k) and not (k == "settles_by_morning" and after == 0)
     ]
     if missing:
-        names = rules["missing_names"]
-        reduce.append(msg["missing"].format(what=_join([names[k] for k in missing])))
+        names = rules.missing_names
+        reduce.append(msg.missing.format(what=_join([names[k] for k in missing])))
     if reduce:
         return _verdict(catalogue, "reduce", reduce)
     return _verdict(catalogue, "continue", ok)
 
 
 def _verdict(catalogue: Catalogue, verdict: str, reasons: list[str]) -> RunGuidance:
-    text = catalogue.advice["verdicts"][verdict]
-    return RunGuidance(verdict, text["title"], tuple(reasons), text["advice"])
+    text = catalogue.advice.verdicts[verdict]
+    return RunGuidance(verdict, text.title, tuple(reasons), text.advice)
 
 
 def _care(catalogue: Catalogue, level: str, top: Condition | None) -> Care:
     if level in ("emergency", "urgent"):
         return Care(
             top.id if top else None,
-            tuple(catalogue.advice["urgent_self_care"]),
+            tuple(catalogue.advice.urgent_self_care),
             (),
             top.see_someone if top else (),
         )
     if top is None:
-        return Care(None, tuple(catalogue.advice["no_condition_self_care"]), (), ())
+        return Care(None, tuple(catalogue.advice.no_condition_self_care), (), ())
     exercises = (
         tuple(
             {"id": e.id, "name": e.name}

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .catalogue import Catalogue, Condition, ReturnToRun, WalkRunStep
-from .library import exercise_dict
+from .pages import exercise_dict
 
 MAX_WEEKS = 52
 SESSION_DAYS = (0, 2, 4)  # running days within a plan week: rest days between
@@ -86,12 +86,12 @@ def build_plan(
         "catalogue_version": catalogue.version,
         "condition": {"id": cond.id, "name": cond.name},
         "clinician_first": cond.clinician_first,
-        "clinician_first_note": catalogue.advice["clinician_first_plan"]
+        "clinician_first_note": catalogue.advice.clinician_first_plan
         if cond.clinician_first
         else None,
         "see_someone": list(cond.see_someone),
         "start": start.isoformat(),
-        "disclaimer": catalogue.advice["disclaimer"],
+        "disclaimer": catalogue.advice.disclaimer,
     }
     plan = catalogue.plans.get(cond.id)
     if plan is None:  # the loader guarantees a clinician-first reason instead

@@ -16,7 +16,7 @@ from rich.text import Text
 from .answers import DONT_KNOW_KEY, Answers
 from .catalogue import Catalogue, Question
 from .predicates import all_hold
-from .ui import Panel, plain
+from .render.widgets import Panel, plain
 from .units import KM_PER_MILE
 
 DONT_KNOW = "__dont_know__"
@@ -51,7 +51,7 @@ def ask_all(
     defaults = defaults or {}
     answers: Answers = {}
     section = ""
-    console.print(Text(catalogue.advice["intro"], style="bold"))
+    console.print(Text(catalogue.advice.intro, style="bold"))
     for q in catalogue.questions:
         if q.skip_if and all_hold(q.skip_if, answers):
             continue  # this answer cannot change the result

@@ -428,7 +428,7 @@ def test_advice_waits_for_a_real_contender(catalogue) -> None:
     vague = run(catalogue, rested_week=True, limp=True)
     assert vague.conditions and vague.conditions[0].band == "unlikely"
     assert vague.care.condition is None and vague.care.exercises == ()
-    assert vague.care.self_care == tuple(catalogue.advice["no_condition_self_care"])
+    assert vague.care.self_care == tuple(catalogue.advice.no_condition_self_care)
     assert vague.plan_condition() is None
     clear = run(catalogue, **PFP, sex="female", feels=["grinding"])
     assert clear.conditions[0].band != "unlikely"

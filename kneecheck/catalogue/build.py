@@ -7,9 +7,11 @@ from pathlib import Path
 
 from ..errors import CatalogueError
 from .clinical import load_conditions, load_scoring, load_triage
-from .content import load_exercises, load_plans, load_sources, load_tips
+from .content import load_advice, load_exercises, load_plans, load_sources, load_tips
 from .models import (
+    CODE_ANSWER_KEYS,
     Catalogue,
+    Question,
 )
 from .questions import load_questions
 from .reader import Entry, Loader
@@ -88,28 +90,12 @@ def build(loader: Loader) -> Catalogue:
     model, scoring = load_scoring(loader, file["scoring"])
     conditions = load_conditions(loader, file["conditions"], scoring, exercises, model)
     topics, tips = load_tips(loader, file["tips"], {c.id for c in conditions})
-    plans, return_to_run = load_plans(loader, file["plans"], conditions)
-    advice = loader.read(file["advice"])
-    adv = Entry(loader, file["advice"], "advice", advice)
-    adv.text("disclaimer")
-    adv.text("intro")
-    adv.text("clinician_first_plan")
-    adv.text("condition_care")
-    scoring_texts = Entry(
-        loader, file["advice"], "scoring", adv.get("scoring", dict, {})
+    advice = load_advice(loader, file["advice"])
+    # the walk-run steps are gated by the one pain limit, the run rules'
+    plans, return_to_run = load_plans(
+        loader, file["plans"], conditions, advice.run_rules.pain_limit
     )
-    scoring_texts.text("age_for")
-    scoring_texts.text("age_against")
-    verdicts = adv.get("verdicts", dict, {}) or {}
-    for v in ("stop", "reduce", "continue"):
-        if v not in verdicts:
-            adv.problem(f"'verdicts' has no entry for '{v}'")
-    rules_raw = Entry(
-        loader, file["advice"], "run_rules", adv.get("run_rules", dict, {})
-    )
-    rules_raw.sources()
-    adv.texts("urgent_self_care")
-    adv.texts("no_condition_self_care")
+    check_code_keys(loader, file["questions"], questions)
 
     for entry, ids in loader.source_refs:
         for sid in ids:
@@ -138,3 +124,18 @@ def build(loader: Loader) -> Catalogue:
         plans=plans,
         return_to_run=return_to_run,
     )
+
+
+def check_code_keys(loader: Loader, file: str, questions: tuple[Question, ...]) -> None:
+    """The answer keys code reads by name must exist, with the type code expects."""
+    by_id = {q.id: q for q in questions}
+    for key, kind in CODE_ANSWER_KEYS.items():
+        q = by_id.get(key)
+        if q is None:
+            loader.problems.append(
+                f"{file}: question '{key}' is missing (code reads it)"
+            )
+        elif q.type != kind:
+            loader.problems.append(
+                f"{file}: question '{key}' must be of type '{kind}', not '{q.type}'"
+            )

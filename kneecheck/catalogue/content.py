@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .models import (
     EVIDENCE_GRADES,
+    TEMPLATE_FIELDS,
+    VERDICTS,
+    Advice,
     Condition,
     Exercise,
+    HistoryTexts,
     Plan,
     ReturnToRun,
+    RunMessages,
+    RunRules,
+    ScoringTexts,
     Stage,
     Tip,
     Topic,
+    VerdictText,
     WalkRunStep,
 )
 from .reader import Entry, Loader
@@ -86,7 +96,7 @@ def load_tips(
 
 
 def load_plans(
-    loader: Loader, file: str, conditions: tuple[Condition, ...]
+    loader: Loader, file: str, conditions: tuple[Condition, ...], pain_limit: int
 ) -> tuple[dict[str, Plan], ReturnToRun]:
     data = loader.read(file)
     top = Entry(loader, file, "file", data)
@@ -107,8 +117,7 @@ def load_plans(
     if grade not in EVIDENCE_GRADES:
         rtr.problem(f"evidence must be one of {', '.join(EVIDENCE_GRADES)}")
     whole = {
-        k: int(rtr.number(k))
-        for k in ("sessions_per_week", "sessions_to_advance", "pain_limit")
+        k: int(rtr.number(k)) for k in ("sessions_per_week", "sessions_to_advance")
     }
     if not 1 <= whole["sessions_per_week"] <= 7 or whole["sessions_to_advance"] < 1:
         rtr.problem("sessions_per_week must be 1 to 7, sessions_to_advance >= 1")
@@ -118,7 +127,7 @@ def load_plans(
         rtr.text("rule"),
         whole["sessions_per_week"],
         whole["sessions_to_advance"],
-        whole["pain_limit"],
+        pain_limit,
         grade,
         rtr.text("evidence_note"),
         rtr.sources(),
@@ -186,4 +195,102 @@ def load_sources(loader: Loader, file: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for entry, sid in loader.entries(file, data.get("sources", []), "source"):
         out[sid] = entry.text("citation")
+    return out
+
+
+def load_advice(loader: Loader, file: str) -> Advice:
+    """data/advice.json as a typed record: every text present, every template's
+    placeholders known, the pain limits sensible."""
+    top = Entry(loader, file, "advice", loader.read(file))
+    verdicts = {}
+    raw_verdicts = top.get("verdicts", dict, {}) or {}
+    for v in VERDICTS:
+        if v not in raw_verdicts:
+            top.problem(f"'verdicts' has no entry for '{v}'")
+        entry = Entry(loader, file, f"verdict '{v}'", raw_verdicts.get(v, {}))
+        verdicts[v] = VerdictText(entry.text("title"), entry.text("advice"))
+    rules = Entry(loader, file, "run_rules", top.get("run_rules", dict, {}))
+    limits = [int(rules.number(k)) for k in ("pain_limit", "pain_after_limit")]
+    if not all(1 <= n <= 10 for n in limits):
+        rules.problem("pain_limit and pain_after_limit must be 1 to 10")
+    messages = _texts(
+        loader,
+        Entry(loader, file, "run_rules messages", rules.get("messages", dict, {})),
+        RunMessages,
+    )
+    names = Entry(
+        loader, file, "run_rules missing_names", rules.get("missing_names", dict, {})
+    )
+    missing_names = {
+        k: names.text(k) for k in ("pain_during_run", "settles_by_morning", "trend")
+    }
+    history = Entry(loader, file, "history", top.get("history", dict, {}))
+    km = history.number("shoe_warning_km")
+    if km <= 0:
+        history.problem("'shoe_warning_km' must be above 0")
+    history_texts = HistoryTexts(
+        **{
+            **_texts(loader, history, HistoryTexts, skip={"shoe_warning_km"}),
+            "shoe_warning_km": km,
+        }
+    )
+    scoring = _texts(
+        loader,
+        Entry(loader, file, "scoring", top.get("scoring", dict, {})),
+        ScoringTexts,
+    )
+    plain = _texts(
+        loader,
+        top,
+        Advice,
+        skip={
+            "verdicts",
+            "run_rules",
+            "history",
+            "scoring",
+            "urgent_self_care",
+            "no_condition_self_care",
+        },
+    )
+    return Advice(
+        verdicts=verdicts,
+        run_rules=RunRules(
+            limits[0],
+            limits[1],
+            RunMessages(**messages),
+            missing_names,
+            rules.sources(),
+        ),
+        urgent_self_care=top.texts("urgent_self_care"),
+        no_condition_self_care=top.texts("no_condition_self_care"),
+        history=history_texts,
+        scoring=ScoringTexts(**scoring),
+        **plain,
+    )
+
+
+def _texts(
+    loader: Loader,
+    entry: Entry,
+    record: type,
+    skip: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, Any]:
+    """The text fields of a record, each present, non-empty and with only the
+    placeholders TEMPLATE_FIELDS allows it."""
+    allowed = TEMPLATE_FIELDS.get(record.__name__, {})
+    out: dict[str, Any] = {}
+    for name in record._fields:  # type: ignore[attr-defined]
+        if name in skip:
+            continue
+        text = entry.text(name)
+        fields = allowed.get(name, frozenset())
+        try:
+            text.format(**{f: 1 for f in fields})
+        except (KeyError, IndexError, ValueError) as exc:
+            known = ", ".join(sorted(fields)) or "none"
+            entry.problem(
+                f"'{name}' uses an unknown placeholder ({type(exc).__name__}: {exc}); "
+                f"it may use: {known}"
+            )
+        out[name] = text
     return out

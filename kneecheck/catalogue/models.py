@@ -7,7 +7,7 @@ JSON files in data/ and checks them, so code reads attributes, never raw keys.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ..predicates import Predicate
 
@@ -262,6 +262,132 @@ class Plan(NamedTuple):
     sources: tuple[str, ...]
 
 
+class VerdictText(NamedTuple):
+    """What a run verdict is called, and what it tells the runner to do."""
+
+    title: str
+    advice: str
+
+
+class RunMessages(NamedTuple):
+    """The reasons a run verdict gives; placeholders as in TEMPLATE_FIELDS."""
+
+    triage: str
+    rule: str
+    limp: str
+    pain_high: str
+    bone_stress: str
+    not_settled: str
+    worse: str
+    pain_after_high: str
+    missing: str
+    ok_pain: str
+    ok_settled: str
+    ok_no_after_pain: str
+    ok_trend: str
+
+
+class RunRules(NamedTuple):
+    """The pain-monitoring model: the one home of the pain limit."""
+
+    pain_limit: int  # pain during a run at or above this means stop
+    pain_after_limit: int  # pain after a run above this means reduce
+    messages: RunMessages
+    missing_names: dict[str, str]  # for each checked answer key, how to name it
+    sources: tuple[str, ...]
+
+
+class HistoryTexts(NamedTuple):
+    """The diary's verdict and shoe texts; placeholders as in TEMPLATE_FIELDS."""
+
+    no_recent_runs: str
+    pain_high: str
+    morning_twice: str
+    not_settled: str
+    pain_after_high: str
+    worse: str
+    trend_text: str
+    no_pain_score: str
+    no_morning_check: str
+    keep_going_week: str
+    keep_going: str
+    shoe_warning_km: float  # a pair past this distance gets the warning
+    shoe_warning: str
+    from_diary: str
+
+
+class ScoringTexts(NamedTuple):
+    """How the age reads as a reason for or against a condition."""
+
+    age_for: str
+    age_against: str
+
+
+class Advice(NamedTuple):
+    """Every text of data/advice.json, checked when the catalogue loads."""
+
+    intro: str
+    disclaimer: str
+    verdicts: dict[str, VerdictText]  # stop, reduce, continue
+    run_rules: RunRules
+    urgent_self_care: tuple[str, ...]
+    no_condition_self_care: tuple[str, ...]
+    clinician_first_plan: str
+    condition_care: str
+    history: HistoryTexts
+    scoring: ScoringTexts
+
+
+VERDICTS = ("stop", "reduce", "continue")  # most cautious first
+# The {placeholders} each template may use; the loader refuses any other, so a
+# custom text can never crash a command with a KeyError.
+TEMPLATE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    "RunMessages": {
+        "triage": frozenset({"level", "timeframe"}),
+        "rule": frozenset({"message"}),
+        "pain_high": frozenset({"pain"}),
+        "pain_after_high": frozenset({"pain"}),
+        "missing": frozenset({"what"}),
+        "ok_pain": frozenset({"pain"}),
+    },
+    "HistoryTexts": {
+        "pain_high": frozenset({"pain", "day"}),
+        "morning_twice": frozenset({"first", "second"}),
+        "not_settled": frozenset({"day"}),
+        "pain_after_high": frozenset({"day", "pain"}),
+        "worse": frozenset({"trend"}),
+        "trend_text": frozenset({"last", "this"}),
+        "no_pain_score": frozenset({"day"}),
+        "no_morning_check": frozenset({"day"}),
+        "keep_going_week": frozenset({"runs"}),
+        "shoe_warning": frozenset({"km"}),
+    },
+    "ScoringTexts": {
+        "age_for": frozenset({"age", "band"}),
+        "age_against": frozenset({"age", "band"}),
+    },
+    "Advice": {"condition_care": frozenset({"name", "band"})},
+}
+# Answer keys that code reads by name (engine, trends, the diary prefill), with
+# the question type each must have: the loader refuses a catalogue without them.
+CODE_ANSWER_KEYS: dict[str, str] = {
+    "age": "integer",
+    "injury": "single",
+    "swelling": "single",
+    "red_flags": "multi",
+    "limp": "yes_no",
+    "pain_during_run": "scale",
+    "pain_after_run": "scale",
+    "settles_by_morning": "yes_no",
+    "trend": "single",
+    "duration_weeks": "number",
+    "weekly_km": "number",
+    "weekly_km_change_pct": "number",
+    "longest_run_change_pct": "number",
+    "shoe_km": "number",
+}
+
+
 class Catalogue(NamedTuple):
     """Everything kneecheck knows, loaded from one folder of JSON files."""
 
@@ -280,7 +406,7 @@ class Catalogue(NamedTuple):
     exercises: dict[str, Exercise]
     topics: tuple[Topic, ...]
     tips: tuple[Tip, ...]
-    advice: dict[str, Any]
+    advice: Advice
     sources: dict[str, str]
     plans: dict[str, Plan]
     return_to_run: ReturnToRun

@@ -6,7 +6,7 @@ import pytest
 
 from kneecheck.catalogue import CONTRACT_CONDITIONS
 from kneecheck.errors import ExitCode, UsageError
-from kneecheck.library import condition_page, condition_rows, find_condition
+from kneecheck.pages import condition_page, condition_rows, find_condition
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from .errors import ExitCode, KneecheckError
+from ..errors import ExitCode, KneecheckError
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -47,7 +47,7 @@ def write_debug_log(exc: BaseException) -> str | None:
     import traceback
     from datetime import datetime
 
-    from .diary import home
+    from ..diary import home
 
     try:
         folder = home() / "logs"

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import __version__
+from .catalogue import HistoryTexts
 from .diary import Entry, Shoe
 
 SPIKE_RATIO = 1.10  # a run over 110 % of the longest of the 30 days before
@@ -104,7 +105,7 @@ def spikes(entries: Sequence[Entry], since: date | None = None) -> list[dict[str
 
 
 def pain_trend(
-    entries: Sequence[Entry], today: date, msg: dict[str, Any]
+    entries: Sequence[Entry], today: date, msg: HistoryTexts
 ) -> tuple[str | None, str]:
     """Mean pain during runs this week against last week: better, same or worse."""
     runs = _runs(entries)
@@ -122,7 +123,7 @@ def pain_trend(
     if not this or not last:
         return None, ""
     a, b = mean(last), mean(this)
-    text = str(msg["trend_text"]).format(last=a, this=b)
+    text = str(msg.trend_text).format(last=a, this=b)
     if b - a >= TREND_STEP:
         return "worse", text
     if a - b >= TREND_STEP:
@@ -130,9 +131,7 @@ def pain_trend(
     return "same", text
 
 
-def verdict(
-    entries: Sequence[Entry], today: date, msg: dict[str, Any]
-) -> dict[str, Any]:
+def verdict(entries: Sequence[Entry], today: date, msg: HistoryTexts) -> dict[str, Any]:
     """The pain-monitoring rule applied to the logged runs, in contract terms.
 
     `msg` holds the sentences (data/advice.json, "history").
@@ -140,43 +139,43 @@ def verdict(
     runs = [e for e in _runs(entries) if e.date <= today]
     recent = [e for e in runs if e.date > today - timedelta(days=14)]
     if not recent:
-        return {"verdict": "continue", "reasons": [msg["no_recent_runs"]]}
+        return {"verdict": "continue", "reasons": [msg.no_recent_runs]}
     latest = recent[-1]
     day = latest.date.isoformat()
     if latest.pain_during is not None and latest.pain_during >= PAIN_LIMIT:
         return {
             "verdict": "stop",
-            "reasons": [msg["pain_high"].format(pain=latest.pain_during, day=day)],
+            "reasons": [msg.pain_high.format(pain=latest.pain_during, day=day)],
         }
     reasons: list[str] = []
     checked = [e for e in recent if e.next_morning is not None]
     if len(checked) >= 2 and all(not e.settled for e in checked[-2:]):
         reasons.append(
-            msg["morning_twice"].format(
+            msg.morning_twice.format(
                 first=checked[-2].date.isoformat(), second=checked[-1].date.isoformat()
             )
         )
     elif latest.settled is False:
-        reasons.append(msg["not_settled"].format(day=day))
+        reasons.append(msg.not_settled.format(day=day))
     if latest.pain_after is not None and latest.pain_after > PAIN_LIMIT:
-        reasons.append(msg["pain_after_high"].format(day=day, pain=latest.pain_after))
+        reasons.append(msg.pain_after_high.format(day=day, pain=latest.pain_after))
     trend, text = pain_trend(entries, today, msg)
     if trend == "worse":
-        reasons.append(msg["worse"].format(trend=text))
+        reasons.append(msg.worse.format(trend=text))
     if latest.pain_during is None:
-        reasons.append(msg["no_pain_score"].format(day=day))
+        reasons.append(msg.no_pain_score.format(day=day))
     if latest.next_morning is None and latest.date < today:
-        reasons.append(msg["no_morning_check"].format(day=day))
+        reasons.append(msg.no_morning_check.format(day=day))
     if reasons:
         return {"verdict": "reduce", "reasons": reasons}
     week = [e for e in runs if e.date > today - timedelta(days=7)]
-    text = msg["keep_going_week"].format(runs=len(week)) if week else msg["keep_going"]
+    text = msg.keep_going_week.format(runs=len(week)) if week else msg.keep_going
     return {"verdict": "continue", "reasons": [text]}
 
 
-def shoe_rows(shoes: Sequence[Shoe], msg: dict[str, Any]) -> list[dict[str, Any]]:
+def shoe_rows(shoes: Sequence[Shoe], msg: HistoryTexts) -> list[dict[str, Any]]:
     """Shoes with their distance, and the honest warning past the usual range."""
-    limit = float(msg["shoe_warning_km"])
+    limit = float(msg.shoe_warning_km)
     return [
         {
             "name": s.name,
@@ -184,7 +183,7 @@ def shoe_rows(shoes: Sequence[Shoe], msg: dict[str, Any]) -> list[dict[str, Any]
             "start_km": s.start_km,
             "retired": s.retired,
             "default": s.default,
-            "warning": msg["shoe_warning"].format(km=limit)
+            "warning": msg.shoe_warning.format(km=limit)
             if not s.retired and s.distance_km >= limit
             else None,
         }
@@ -199,7 +198,7 @@ def history(
     today: date,
     n_weeks: int,
     units: str,
-    msg: dict[str, Any],
+    msg: HistoryTexts,
 ) -> dict[str, Any]:
     """The `history --json` object: the last `n_weeks` weeks and the verdict."""
     first = week_start(today) - timedelta(days=7 * (n_weeks - 1))
@@ -235,7 +234,7 @@ def history(
 
 
 def diary_answers(
-    entries: Sequence[Entry], shoes: Sequence[Shoe], today: date, msg: dict[str, Any]
+    entries: Sequence[Entry], shoes: Sequence[Shoe], today: date, msg: HistoryTexts
 ) -> dict[str, Any]:
     """Answers `assess` can take from the diary: load, spikes, shoes, pain trend.
 

@@ -116,5 +116,5 @@ def condition_page(catalogue: Catalogue, cond: Condition) -> dict[str, Any]:
         "clinician_first": cond.clinician_first,
         "recovery": cond.recovery,
         "sources": [{"id": s, "citation": catalogue.sources[s]} for s in cond.sources],
-        "disclaimer": catalogue.advice["disclaimer"],
+        "disclaimer": catalogue.advice.disclaimer,
     }

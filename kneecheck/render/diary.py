@@ -12,8 +12,8 @@ from typing import Any
 from rich.console import Console, Group
 from rich.text import Text
 
-from .ui import Panel, Table
-from .units import from_km, localise
+from ..units import from_km, localise
+from .widgets import Panel, Table
 
 BAR = 18
 DAILY_LIMIT = 42  # longer periods are drawn week by week

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .clikit import guarded, print_json
-from .errors import UsageError
+from ..errors import UsageError
+from .common import guarded, print_json
 
 catalogue_app = typer.Typer(
     rich_markup_mode=None,
@@ -34,8 +34,8 @@ def check(
     """
 
     def body() -> None:
-        from .catalogue import check_catalogue
-        from .errors import CatalogueError
+        from ..catalogue import check_catalogue
+        from ..errors import CatalogueError
 
         if not path.is_dir():
             raise UsageError(f"{path} is not a folder")
@@ -90,7 +90,7 @@ def export(
     """
 
     def body() -> None:
-        from .catalogue import packaged_dir
+        from ..catalogue import packaged_dir
 
         source = packaged_dir()
         files = sorted(source.glob("*.json"))

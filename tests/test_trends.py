@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kneecheck.catalogue import load_catalogue
 from kneecheck.diary import Entry, Shoe
-from kneecheck.history import (
+from kneecheck.trends import (
     diary_answers,
     history,
     pain_trend,
@@ -18,7 +18,7 @@ from kneecheck.history import (
     weeks,
 )
 
-MSG = load_catalogue().advice["history"]
+MSG = load_catalogue().advice.history
 TODAY = date(2026, 11, 25)  # a Wednesday
 
 

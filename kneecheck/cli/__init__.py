@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
-from .clikit import guarded, print_json
-from .errors import UsageError
+from .. import __version__
+from ..errors import UsageError
+from .common import guarded, print_json
 
 app = typer.Typer(
     name="kneecheck",
@@ -122,9 +122,9 @@ def assess(
     """
 
     def body() -> None:
-        from .answers import read_answers, validate_answers
-        from .catalogue import load_catalogue
-        from .engine import assess as run_assessment
+        from ..answers import read_answers, validate_answers
+        from ..catalogue import load_catalogue
+        from ..engine import assess as run_assessment
 
         catalogue = load_catalogue()
         stopped = False
@@ -140,8 +140,8 @@ def assess(
                     "no terminal to ask the questions on; give the answers with "
                     "--answers FILE (or --answers - to read standard input)"
                 )
-            from .prompts import ask_all
-            from .render import make_console
+            from ..prompts import ask_all
+            from ..render import make_console
 
             raw, stopped = ask_all(catalogue, make_console(), defaults, units)
             given = validate_answers(raw, catalogue)
@@ -160,7 +160,7 @@ def assess(
         if as_json:
             print_json(document)
             return
-        from .render import make_console, render_assessment, render_plan
+        from ..render import make_console, render_assessment, render_plan
 
         console = make_console()
         render_assessment(result, console, units)
@@ -169,7 +169,7 @@ def assess(
         if with_plan or plan_for is None:
             return
         if answers is None:  # interactive: offer it, as a physio would
-            from .prompts import confirm
+            from ..prompts import confirm
 
             name = catalogue.condition(plan_for).name
             if confirm(f"Show a week-by-week exercise plan for {name}?"):
@@ -209,7 +209,7 @@ def tips(
     """
 
     def body() -> None:
-        from .catalogue import load_catalogue
+        from ..catalogue import load_catalogue
 
         catalogue = load_catalogue()
         topics = list(catalogue.topics)
@@ -248,11 +248,11 @@ def tips(
                         }
                         for t in topics
                     ],
-                    "disclaimer": catalogue.advice["disclaimer"],
+                    "disclaimer": catalogue.advice.disclaimer,
                 }
             )
         else:
-            from .render import make_console, render_tips
+            from ..render import make_console, render_tips
 
             render_tips(catalogue, topics, chosen, make_console())
 
@@ -273,8 +273,8 @@ def conditions(
     """
 
     def body() -> None:
-        from .catalogue import load_catalogue
-        from .library import condition_rows
+        from ..catalogue import load_catalogue
+        from ..pages import condition_rows
 
         catalogue = load_catalogue()
         rows = condition_rows(catalogue)
@@ -288,7 +288,7 @@ def conditions(
                 }
             )
         else:
-            from .render import make_console, render_conditions
+            from ..render import make_console, render_conditions
 
             render_conditions(rows, make_console())
 
@@ -322,15 +322,15 @@ def explain(
     """
 
     def body() -> None:
-        from .catalogue import load_catalogue
-        from .library import condition_page, find_condition
+        from ..catalogue import load_catalogue
+        from ..pages import condition_page, find_condition
 
         catalogue = load_catalogue()
         page = condition_page(catalogue, find_condition(catalogue, condition))
         if as_json:
             print_json(page)
         else:
-            from .render import make_console, render_condition_page
+            from ..render import make_console, render_condition_page
 
             render_condition_page(page, make_console())
 
@@ -429,9 +429,9 @@ def plan(
     def body() -> None:
         from datetime import date
 
-        from .catalogue import load_catalogue
-        from .library import find_condition
-        from .plans import build_plan, next_step, step_text, to_markdown
+        from ..catalogue import load_catalogue
+        from ..pages import find_condition
+        from ..plans import build_plan, next_step, step_text, to_markdown
 
         catalogue = load_catalogue()
         cond = find_condition(catalogue, condition)
@@ -454,7 +454,7 @@ def plan(
                     }
                 )
             else:
-                from .render import make_console, render_gate
+                from ..render import make_console, render_gate
 
                 render_gate(decision, text, make_console())
             return
@@ -470,7 +470,7 @@ def plan(
         elif fmt is PlanFormat.md:
             sys.stdout.write(to_markdown(result))
         else:
-            from .render import make_console, render_plan
+            from ..render import make_console, render_plan
 
             render_plan(result, make_console())
 
@@ -484,8 +484,8 @@ def _diary_answers(catalogue: Any) -> tuple[dict[str, Any], str]:
     """
     from datetime import date
 
-    from .diary import DiaryError, exists, open_diary
-    from .history import diary_answers
+    from ..diary import DiaryError, exists, open_diary
+    from ..trends import diary_answers
 
     if not exists():
         return {}, "km"
@@ -495,7 +495,7 @@ def _diary_answers(catalogue: Any) -> tuple[dict[str, Any], str]:
                 diary.entries(),
                 diary.shoes(),
                 date.today(),
-                catalogue.advice["history"],
+                catalogue.advice.history,
             )
             return found, diary.units()
     except DiaryError as exc:
@@ -504,7 +504,7 @@ def _diary_answers(catalogue: Any) -> tuple[dict[str, Any], str]:
 
 
 def _store(answers: dict[str, Any], result: dict[str, Any]) -> None:
-    from .diary import DiaryError, open_diary
+    from ..diary import DiaryError, open_diary
 
     try:
         with open_diary() as diary:
@@ -520,7 +520,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _diary_line(catalogue: Any, from_diary: dict[str, Any], units: str) -> str:
-    from .units import from_km
+    from ..units import from_km
 
     parts = []
     for key, value in from_diary.items():
@@ -531,7 +531,7 @@ def _diary_line(catalogue: Any, from_diary: dict[str, Any], units: str) -> str:
             value = f"{value:+g}%"
         parts.append(f"{q.short.lower()} {value}")
     return (
-        f"{catalogue.advice['history']['from_diary']}: {'; '.join(parts)}. "
+        f"{catalogue.advice.history.from_diary}: {'; '.join(parts)}. "
         "Give an answer yourself to override it."
     )
 
@@ -539,7 +539,7 @@ def _diary_line(catalogue: Any, from_diary: dict[str, Any], units: str) -> str:
 def _plan_for(catalogue: Any, condition_id: str | None) -> dict[str, Any] | None:
     from datetime import date
 
-    from .plans import build_plan
+    from ..plans import build_plan
 
     if condition_id is None:
         return None
@@ -566,8 +566,8 @@ def schema(
     """
 
     def body() -> None:
-        from .catalogue import load_catalogue
-        from .schema import answers_schema, result_schema
+        from ..catalogue import load_catalogue
+        from ..schema import answers_schema, result_schema
 
         catalogue = load_catalogue()
         make = answers_schema if which is SchemaName.answers else result_schema
@@ -608,8 +608,8 @@ def evaluate(
     def body() -> None:
         from pathlib import Path
 
-        from .catalogue import load_catalogue
-        from .evaluate import evaluate as run_evaluation
+        from ..catalogue import load_catalogue
+        from ..evaluate import evaluate as run_evaluation
 
         report = run_evaluation(
             load_catalogue(), [Path(f) for f in folders], split.value if split else None
@@ -617,7 +617,7 @@ def evaluate(
         if as_json:
             print_json(report)
             return
-        from .render import make_console, render_evaluation
+        from ..render import make_console, render_evaluation
 
         render_evaluation(report, make_console())
 
@@ -636,10 +636,10 @@ def full_app() -> typer.Typer:
     """The app with every command, diary commands included."""
     global _full
     if not _full:
-        from . import cli_diary
-        from .cli_catalogue import catalogue_app
+        from .catalogue import catalogue_app
+        from .diary import register as register_diary
 
-        cli_diary.register(app)
+        register_diary(app)
         app.add_typer(catalogue_app, name="catalogue")
         _full = True
     return app

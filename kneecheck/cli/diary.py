@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import __version__
-from .clikit import guarded, print_json
-from .errors import UsageError
+from .. import __version__
+from ..errors import UsageError
+from .common import guarded, print_json
 
 if TYPE_CHECKING:
-    from .diary import Diary
+    from ..diary import Diary
 
 shoes_app = typer.Typer(
     rich_markup_mode=None,
@@ -73,7 +73,7 @@ def _parse_morning(text: str | None) -> int | None:
 
 
 def _fmt_distance(km: float | None, units: str) -> str:
-    from .units import from_km
+    from ..units import from_km
 
     return "-" if km is None else f"{from_km(km, units):.1f} {units}"
 
@@ -140,7 +140,7 @@ def log(
     """
 
     def body() -> None:
-        from .diary import EntryError, NewEntry, check_entry, exists, open_diary, to_km
+        from ..diary import EntryError, NewEntry, check_entry, exists, open_diary, to_km
 
         morning_pain = _parse_morning(next_morning)
         given = any(
@@ -240,19 +240,19 @@ def _ask_or_fail(option: str, ask: Any) -> Any:
 
 
 def _diary_texts() -> dict[str, str]:
-    from .catalogue import load_catalogue
+    from ..catalogue import load_catalogue
 
     return load_catalogue().diary_texts
 
 
 def _ask_morning() -> int:
-    from .prompts import ask_pain
+    from ..prompts import ask_pain
 
     return ask_pain(_diary_texts()["morning"])
 
 
 def _ask_entry(diary: "Diary", units: str) -> dict[str, Any]:
-    from .prompts import ask_log
+    from ..prompts import ask_log
 
     return ask_log(
         _diary_texts(),
@@ -268,7 +268,7 @@ def _units(diary: "Diary") -> str:
     if chosen:
         return chosen
     if sys.stdin.isatty() and sys.stdout.isatty():
-        from .prompts import ask_units
+        from ..prompts import ask_units
 
         chosen = ask_units(_diary_texts())
         diary.set_setting("units", chosen)
@@ -300,8 +300,8 @@ def history(
         if as_json:
             print_json(doc)
         else:
-            from .render import make_console
-            from .render_diary import render_history
+            from ..render import make_console
+            from ..render.diary import render_history
 
             render_history(doc, make_console())
 
@@ -311,11 +311,11 @@ def history(
 def _history_doc(weeks: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The history object, and the latest stored assessment in full (for the
     report), from one read of the diary."""
-    from .catalogue import load_catalogue
-    from .diary import open_diary
-    from .history import history as build
+    from ..catalogue import load_catalogue
+    from ..diary import open_diary
+    from ..trends import history as build
 
-    msg = load_catalogue().advice["history"]
+    msg = load_catalogue().advice.history
     with open_diary() as diary:
         stored = diary.assessments()
         doc = build(
@@ -351,7 +351,7 @@ def shoes_add(
     """Add a pair of shoes. Example: kneecheck shoes add "Blue trainers" --default"""
 
     def body() -> None:
-        from .diary import open_diary, to_km
+        from ..diary import open_diary, to_km
 
         with open_diary() as diary:
             shoe = diary.add_shoe(name, to_km(start, diary.units()), default)
@@ -375,19 +375,19 @@ def shoes_list(
     """
 
     def body() -> None:
-        from .catalogue import load_catalogue
-        from .diary import open_diary
-        from .history import shoe_rows
+        from ..catalogue import load_catalogue
+        from ..diary import open_diary
+        from ..trends import shoe_rows
 
-        msg = load_catalogue().advice["history"]
+        msg = load_catalogue().advice.history
         with open_diary() as diary:
             rows = shoe_rows(diary.shoes(), msg)
             units = diary.units()
         if as_json:
             print_json({"units": units, "shoes": rows})
             return
-        from .render import make_console
-        from .render_diary import render_shoes
+        from ..render import make_console
+        from ..render.diary import render_shoes
 
         render_shoes(rows, units, make_console())
 
@@ -401,7 +401,7 @@ def shoes_retire(
     """Retire a pair: it keeps its history. Example: kneecheck shoes retire Blue"""
 
     def body() -> None:
-        from .diary import open_diary
+        from ..diary import open_diary
 
         with open_diary() as diary:
             shoe = diary.retire_shoe(name)
@@ -418,7 +418,7 @@ def shoes_default(
     """Make a pair the default for new runs. Example: kneecheck shoes default Blue"""
 
     def body() -> None:
-        from .diary import open_diary
+        from ..diary import open_diary
 
         with open_diary() as diary:
             shoe = diary.set_default_shoe(name)
@@ -456,8 +456,8 @@ def import_(
     """
 
     def body() -> None:
-        from .diary import NewEntry, open_diary
-        from .importers import read_import
+        from ..diary import NewEntry, open_diary
+        from ..importers import read_import
 
         result = read_import(path, csv_units)
         new = [
@@ -519,9 +519,9 @@ def report(
     def body() -> None:
         from datetime import datetime
 
-        from .catalogue import load_catalogue
-        from .report import to_html, to_markdown
-        from .units import localise
+        from ..catalogue import load_catalogue
+        from ..report import to_html, to_markdown
+        from ..units import localise
 
         catalogue = load_catalogue()
         history_doc, latest = _history_doc(weeks)
@@ -533,7 +533,7 @@ def report(
             "generated": datetime.now().isoformat(timespec="seconds"),
             "kneecheck_version": __version__,
             "units": history_doc["units"],
-            "disclaimer": catalogue.advice["disclaimer"],
+            "disclaimer": catalogue.advice.disclaimer,
             "history": history_doc,
             "assessment": latest,
             "red_flags_screened": [
@@ -574,7 +574,7 @@ def config_units(
     """Choose kilometres or miles for everything. Example: kneecheck config units mi"""
 
     def body() -> None:
-        from .diary import open_diary
+        from ..diary import open_diary
 
         with open_diary() as diary:
             if units is not None:
@@ -594,8 +594,8 @@ def info(
     """Where kneecheck keeps your data, and what it holds. Example: kneecheck info"""
 
     def body() -> None:
-        from .catalogue import default_catalogue_dir
-        from .diary import diary_path, exists, home, open_diary
+        from ..catalogue import default_catalogue_dir
+        from ..diary import diary_path, exists, home, open_diary
 
         doc: dict[str, Any] = {
             "kneecheck_version": __version__,
@@ -651,7 +651,7 @@ def export(
         import io
         import json
 
-        from .diary import open_diary
+        from ..diary import open_diary
 
         with open_diary(create=False) as diary:
             entries = [e.to_dict() for e in diary.entries()]
@@ -713,7 +713,7 @@ def forget(
     forget --yes"""
 
     def body() -> None:
-        from .diary import diary_path, open_diary
+        from ..diary import diary_path, open_diary
 
         path = diary_path()
         if not path.exists():
@@ -725,7 +725,7 @@ def forget(
                 raise UsageError(
                     "no terminal to confirm on; add --yes to delete the diary"
                 )
-            from .prompts import confirm
+            from ..prompts import confirm
 
             if not confirm(f"Delete the diary at {path}? This cannot be undone."):
                 typer.echo("Nothing deleted.")

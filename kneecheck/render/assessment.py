@@ -15,13 +15,10 @@ from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .ui import Panel, Table, make_console
-from .units import localise
-
-__all__ = ["make_console", "render_assessment", "render_plan"]
-
-from .catalogue import Catalogue, Tip, Topic
-from .engine import Assessment
+from ..catalogue import Catalogue, Tip, Topic
+from ..engine import Assessment
+from ..units import localise
+from .widgets import Panel, Table
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
@@ -194,7 +191,7 @@ def render_tips(
                 title_align="left",
             )
         )
-    console.print(Text(catalogue.advice["disclaimer"], style="italic"))
+    console.print(Text(catalogue.advice.disclaimer, style="italic"))
 
 
 EVIDENCE_TEXT = {
