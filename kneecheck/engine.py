@@ -14,12 +14,11 @@ Order matters and is the safety design:
 import math
 from typing import Any, NamedTuple
 
-from . import __version__
 from .answers import Answers
 from .catalogue import LEVELS, Catalogue, Condition, Tip
+from .output import envelope
 from .predicates import all_hold, key_missing
 
-SCHEMA_VERSION = 1
 BONE_STRESS = "bone_stress_injury"
 AGE_NOTABLE = 1.5  # a band prior this many times the average makes age a reason
 INJURIES = frozenset({"twist", "blow", "fall", "landing"})
@@ -102,63 +101,64 @@ class Assessment(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         t = self.triage
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "kneecheck_version": __version__,
-            "catalogue_version": self.catalogue_version,
-            "catalogue_name": self.catalogue_name,
-            "disclaimer": self.disclaimer,
-            "triage": {
-                "level": t.level,
-                "title": t.title,
-                "action": t.action,
-                "timeframe": t.timeframe,
-                "reasons": [
-                    {"id": r.id, "message": r.message, "sources": list(r.sources)}
-                    for r in t.reasons
+        return envelope(
+            "assessment",
+            {
+                "catalogue_version": self.catalogue_version,
+                "catalogue_name": self.catalogue_name,
+                "disclaimer": self.disclaimer,
+                "triage": {
+                    "level": t.level,
+                    "title": t.title,
+                    "action": t.action,
+                    "timeframe": t.timeframe,
+                    "reasons": [
+                        {"id": r.id, "message": r.message, "sources": list(r.sources)}
+                        for r in t.reasons
+                    ],
+                    "red_flags": list(t.red_flags),
+                },
+                "conditions": [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "score": c.score,
+                        "probability": c.probability,
+                        "band": c.band,
+                        "for": list(c.for_),
+                        "against": list(c.against),
+                    }
+                    for c in self.conditions
                 ],
-                "red_flags": list(t.red_flags),
+                "run_guidance": {
+                    "verdict": self.run_guidance.verdict,
+                    "title": self.run_guidance.title,
+                    "reasons": list(self.run_guidance.reasons),
+                    "advice": self.run_guidance.advice,
+                },
+                "self_care": list(self.care.self_care),
+                "care": {
+                    "condition": self.care.condition,
+                    "exercises": [dict(e) for e in self.care.exercises],
+                    "see_someone": list(self.care.see_someone),
+                },
+                "prevention": [f"{tip.title}: {tip.text}" for tip in self.prevention],
+                "prevention_tips": [
+                    {
+                        "id": tip.id,
+                        "topic": tip.topic,
+                        "title": tip.title,
+                        "text": tip.text,
+                        "evidence": tip.evidence,
+                        "why": self.tip_reasons.get(tip.id, ""),
+                    }
+                    for tip in self.prevention
+                ],
+                "stopped_early": self.stopped_early,
+                "answers": dict(self.answers),
+                **(self.extra or {}),
             },
-            "conditions": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "score": c.score,
-                    "probability": c.probability,
-                    "band": c.band,
-                    "for": list(c.for_),
-                    "against": list(c.against),
-                }
-                for c in self.conditions
-            ],
-            "run_guidance": {
-                "verdict": self.run_guidance.verdict,
-                "title": self.run_guidance.title,
-                "reasons": list(self.run_guidance.reasons),
-                "advice": self.run_guidance.advice,
-            },
-            "self_care": list(self.care.self_care),
-            "care": {
-                "condition": self.care.condition,
-                "exercises": [dict(e) for e in self.care.exercises],
-                "see_someone": list(self.care.see_someone),
-            },
-            "prevention": [f"{tip.title}: {tip.text}" for tip in self.prevention],
-            "prevention_tips": [
-                {
-                    "id": tip.id,
-                    "topic": tip.topic,
-                    "title": tip.title,
-                    "text": tip.text,
-                    "evidence": tip.evidence,
-                    "why": self.tip_reasons.get(tip.id, ""),
-                }
-                for tip in self.prevention
-            ],
-            "stopped_early": self.stopped_early,
-            "answers": dict(self.answers),
-            **(self.extra or {}),
-        }
+        )
 
 
 def assess(

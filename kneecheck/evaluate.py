@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 
 from .answers import validate_answers
 from .catalogue import LEVELS, Catalogue
-from .engine import SCHEMA_VERSION, assess
+from .engine import assess
 from .errors import AnswersError, CaseFileError
+from .output import envelope
 
 VERDICTS = ("stop", "reduce", "continue")
 SPLITS = ("tune", "holdout")
@@ -94,18 +95,20 @@ class Report(NamedTuple):
     split: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "folders": list(self.folders),
-            "split": self.split,
-            **summary(self.outcomes),
-            "reliability": [b._asdict() for b in reliability(self.outcomes)],
-            "misses": [
-                {"id": o.case.id, "file": o.case.path, "problems": o.misses()}
-                for o in self.outcomes
-                if o.misses()
-            ],
-        }
+        return envelope(
+            "evaluation",
+            {
+                "folders": list(self.folders),
+                "split": self.split,
+                **summary(self.outcomes),
+                "reliability": [b._asdict() for b in reliability(self.outcomes)],
+                "misses": [
+                    {"id": o.case.id, "file": o.case.path, "problems": o.misses()}
+                    for o in self.outcomes
+                    if o.misses()
+                ],
+            },
+        )
 
 
 def _urgency(level: str) -> int:

@@ -6,9 +6,9 @@ import difflib
 import re
 from typing import Any
 
-from . import __version__
 from .catalogue import Catalogue, Condition, Exercise
 from .errors import UsageError
+from .output import envelope
 
 
 def _norm(text: str) -> str:
@@ -84,8 +84,7 @@ def dose_text(ex: Exercise) -> str:
 def condition_page(catalogue: Catalogue, cond: Condition) -> dict[str, Any]:
     """Everything `kneecheck explain` shows, as one JSON-ready object."""
     return {
-        "schema_version": 1,
-        "kneecheck_version": __version__,
+        **envelope("condition_page", {}),
         "catalogue_version": catalogue.version,
         "id": cond.id,
         "name": cond.name,

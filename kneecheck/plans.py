@@ -8,8 +8,8 @@ import math
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from . import __version__
 from .catalogue import Catalogue, Condition, ReturnToRun, WalkRunStep
+from .output import envelope
 from .pages import exercise_dict
 
 MAX_WEEKS = 52
@@ -81,8 +81,7 @@ def build_plan(
 ) -> dict[str, Any]:
     """The whole programme for a condition, laid out week by week from `start`."""
     base: dict[str, Any] = {
-        "schema_version": 1,
-        "kneecheck_version": __version__,
+        **envelope("plan", {}),
         "catalogue_version": catalogue.version,
         "condition": {"id": cond.id, "name": cond.name},
         "clinician_first": cond.clinician_first,

@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from . import __version__
-from .catalogue import HistoryTexts
+from .catalogue import Advice
 from .diary import Entry, Shoe
+from .output import envelope
 
 SPIKE_RATIO = 1.10  # a run over 110 % of the longest of the 30 days before
 SPIKE_WINDOW_DAYS = 30
-PAIN_LIMIT = 5
+# Up to this many entries a chart shows each day; beyond, one bar a week
+# (six weeks of daily entries: enough to see a pattern, short enough to read).
+DAY_BY_DAY_LIMIT = 42
 TREND_STEP = 1.0  # mean pain moving by a whole point week on week is a trend
 
 
@@ -105,9 +107,10 @@ def spikes(entries: Sequence[Entry], since: date | None = None) -> list[dict[str
 
 
 def pain_trend(
-    entries: Sequence[Entry], today: date, msg: HistoryTexts
+    entries: Sequence[Entry], today: date, advice: Advice
 ) -> tuple[str | None, str]:
     """Mean pain during runs this week against last week: better, same or worse."""
+    msg = advice.history
     runs = _runs(entries)
     week = timedelta(days=7)
     this = [
@@ -131,18 +134,22 @@ def pain_trend(
     return "same", text
 
 
-def verdict(entries: Sequence[Entry], today: date, msg: HistoryTexts) -> dict[str, Any]:
+def verdict(entries: Sequence[Entry], today: date, advice: Advice) -> dict[str, Any]:
     """The pain-monitoring rule applied to the logged runs, in contract terms.
 
-    `msg` holds the sentences (data/advice.json, "history").
+    The sentences and the pain limits come from the catalogue's advice.
     """
+    msg = advice.history
     runs = [e for e in _runs(entries) if e.date <= today]
     recent = [e for e in runs if e.date > today - timedelta(days=14)]
     if not recent:
         return {"verdict": "continue", "reasons": [msg.no_recent_runs]}
     latest = recent[-1]
     day = latest.date.isoformat()
-    if latest.pain_during is not None and latest.pain_during >= PAIN_LIMIT:
+    if (
+        latest.pain_during is not None
+        and latest.pain_during >= advice.run_rules.pain_limit
+    ):
         return {
             "verdict": "stop",
             "reasons": [msg.pain_high.format(pain=latest.pain_during, day=day)],
@@ -157,9 +164,12 @@ def verdict(entries: Sequence[Entry], today: date, msg: HistoryTexts) -> dict[st
         )
     elif latest.settled is False:
         reasons.append(msg.not_settled.format(day=day))
-    if latest.pain_after is not None and latest.pain_after > PAIN_LIMIT:
+    if (
+        latest.pain_after is not None
+        and latest.pain_after > advice.run_rules.pain_after_limit
+    ):
         reasons.append(msg.pain_after_high.format(day=day, pain=latest.pain_after))
-    trend, text = pain_trend(entries, today, msg)
+    trend, text = pain_trend(entries, today, advice)
     if trend == "worse":
         reasons.append(msg.worse.format(trend=text))
     if latest.pain_during is None:
@@ -173,8 +183,9 @@ def verdict(entries: Sequence[Entry], today: date, msg: HistoryTexts) -> dict[st
     return {"verdict": "continue", "reasons": [text]}
 
 
-def shoe_rows(shoes: Sequence[Shoe], msg: HistoryTexts) -> list[dict[str, Any]]:
+def shoe_rows(shoes: Sequence[Shoe], advice: Advice) -> list[dict[str, Any]]:
     """Shoes with their distance, and the honest warning past the usual range."""
+    msg = advice.history
     limit = float(msg.shoe_warning_km)
     return [
         {
@@ -198,43 +209,45 @@ def history(
     today: date,
     n_weeks: int,
     units: str,
-    msg: HistoryTexts,
+    advice: Advice,
 ) -> dict[str, Any]:
     """The `history --json` object: the last `n_weeks` weeks and the verdict."""
     first = week_start(today) - timedelta(days=7 * (n_weeks - 1))
     shown = [e for e in entries if first <= e.date <= today]
-    trend, _ = pain_trend(entries, today, msg)
-    return {
-        "schema_version": 1,
-        "kneecheck_version": __version__,
-        "units": units,
-        "from": first.isoformat(),
-        "to": today.isoformat(),
-        "entries": [e.to_dict() for e in shown],
-        "weeks": weeks(entries, first, today),
-        "spikes": spikes(entries, since=first),
-        "verdict": verdict(entries, today, msg),
-        "trend": trend,
-        "shoes": shoe_rows(shoes, msg),
-        "assessments": [
-            {
-                "id": a["id"],
-                "created_at": a["created_at"],
-                "triage_level": a["result"]["triage"]["level"],
-                "top_condition": (a["result"]["conditions"] or [{}])[0].get("id"),
-                "top_condition_name": (a["result"]["conditions"] or [{}])[0].get(
-                    "name"
-                ),
-                "verdict": a["result"]["run_guidance"]["verdict"],
-            }
-            for a in assessments
-            if a["created_at"][:10] >= first.isoformat()
-        ],
-    }
+    trend, _ = pain_trend(entries, today, advice)
+    return envelope(
+        "history",
+        {
+            "units": units,
+            "from": first.isoformat(),
+            "to": today.isoformat(),
+            "entries": [e.to_dict() for e in shown],
+            "day_by_day": len(shown) <= DAY_BY_DAY_LIMIT,
+            "weeks": weeks(entries, first, today),
+            "spikes": spikes(entries, since=first),
+            "verdict": verdict(entries, today, advice),
+            "trend": trend,
+            "shoes": shoe_rows(shoes, advice),
+            "assessments": [
+                {
+                    "id": a["id"],
+                    "created_at": a["created_at"],
+                    "triage_level": a["result"]["triage"]["level"],
+                    "top_condition": (a["result"]["conditions"] or [{}])[0].get("id"),
+                    "top_condition_name": (a["result"]["conditions"] or [{}])[0].get(
+                        "name"
+                    ),
+                    "verdict": a["result"]["run_guidance"]["verdict"],
+                }
+                for a in assessments
+                if a["created_at"][:10] >= first.isoformat()
+            ],
+        },
+    )
 
 
 def diary_answers(
-    entries: Sequence[Entry], shoes: Sequence[Shoe], today: date, msg: HistoryTexts
+    entries: Sequence[Entry], shoes: Sequence[Shoe], today: date, advice: Advice
 ) -> dict[str, Any]:
     """Answers `assess` can take from the diary: load, spikes, shoes, pain trend.
 
@@ -279,7 +292,7 @@ def diary_answers(
         shoe = next((s for s in shoes if s.name == runs[-1].shoes), None)
     if shoe is not None:
         out["shoe_km"] = round(min(shoe.distance_km, 20000), 1)
-    trend, _ = pain_trend(entries, today, msg)
+    trend, _ = pain_trend(entries, today, advice)
     if trend is not None:
         out["trend"] = trend
     return out

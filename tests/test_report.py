@@ -103,6 +103,12 @@ def data() -> dict[str, Any]:
         "kneecheck_version": "0.1.0",
         "units": "km",
         "disclaimer": DISCLAIMER,
+        "pain_limit": 5,
+        "verdict_titles": {  # the catalogue's titles, as the terminal shows them
+            "stop": "Stop running for now",
+            "reduce": "Keep running, but less",
+            "continue": "Keep running and keep checking",
+        },
         "history": {
             "from": "2026-10-28",
             "to": "2026-11-25",
@@ -257,7 +263,7 @@ def test_markdown_assessment(data: dict[str, Any]) -> None:
     assert "5. **Plica syndrome**: unlikely, score 0.03" in md
     assert "Baker's cyst" not in md
     assert "   - Points against: Start: suddenly" in md
-    assert "**Run less:** Cut back and keep checking" in md
+    assert "**Keep running, but less:** Cut back and keep checking" in md
     assert "Run shorter and flatter until runs stay under 5/10." in md
 
 
@@ -286,7 +292,7 @@ def test_markdown_history_tables(data: dict[str, Any]) -> None:
 def test_markdown_verdict_spikes_shoes_notes(data: dict[str, Any]) -> None:
     md = to_markdown(data)
     verdict = md[md.index("## Pain-monitoring verdict") : md.index("## Shoes")]
-    assert "**Run less.**" in verdict
+    assert "**Keep running, but less.**" in verdict
     assert "reached 6/10, over the 5/10 limit." in verdict
     assert "Trend in pain from week to week: getting worse." in verdict
     assert "| 22 Nov 2026 | 21.1 km | 14.0 km | 50.7% |" in verdict
@@ -473,7 +479,7 @@ def test_html_structure(data: dict[str, Any]) -> None:
     )
     assert text.count(DISCLAIMER) == 2
     assert "Book an appointment" in text
-    assert "Run less" in text  # the verdict in words, not only a colour
+    assert "Keep running, but less" in text  # the verdict in words, not a colour
 
 
 def test_html_escapes_user_text(data: dict[str, Any]) -> None:
@@ -519,6 +525,7 @@ def test_html_chart(data: dict[str, Any]) -> None:
 
 def test_long_period_uses_weekly_bars(data: dict[str, Any]) -> None:
     data["history"]["from"] = "2026-05-01"  # 208 days: too many for daily bars
+    data["history"]["day_by_day"] = False  # as trends decides for such a period
     starts = [dt.date(2026, 5, 4) + dt.timedelta(weeks=i) for i in range(29)]
     weeks = [
         week(d.isoformat(), 20.0 + i, 3, None, 2, 1.0) for i, d in enumerate(starts)

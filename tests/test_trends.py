@@ -18,7 +18,7 @@ from kneecheck.trends import (
     weeks,
 )
 
-MSG = load_catalogue().advice.history
+MSG = load_catalogue().advice
 TODAY = date(2026, 11, 25)  # a Wednesday
 
 

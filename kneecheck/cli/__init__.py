@@ -13,7 +13,8 @@ import typer
 
 from .. import __version__
 from ..errors import UsageError
-from .common import guarded, print_json
+from ..output import envelope, print_json
+from .common import guarded
 
 app = typer.Typer(
     name="kneecheck",
@@ -224,32 +225,33 @@ def tips(
         chosen = [t for t in catalogue.tips if t.topic in ids]
         if as_json:
             print_json(
-                {
-                    "schema_version": 1,
-                    "kneecheck_version": __version__,
-                    "catalogue_version": catalogue.version,
-                    "topics": [
-                        {
-                            "id": t.id,
-                            "title": t.title,
-                            "tips": [
-                                {
-                                    "id": tip.id,
-                                    "title": tip.title,
-                                    "text": tip.text,
-                                    "evidence": tip.evidence,
-                                    "sources": [
-                                        catalogue.sources[s] for s in tip.sources
-                                    ],
-                                }
-                                for tip in chosen
-                                if tip.topic == t.id
-                            ],
-                        }
-                        for t in topics
-                    ],
-                    "disclaimer": catalogue.advice.disclaimer,
-                }
+                envelope(
+                    "tips",
+                    {
+                        "catalogue_version": catalogue.version,
+                        "topics": [
+                            {
+                                "id": t.id,
+                                "title": t.title,
+                                "tips": [
+                                    {
+                                        "id": tip.id,
+                                        "title": tip.title,
+                                        "text": tip.text,
+                                        "evidence": tip.evidence,
+                                        "sources": [
+                                            catalogue.sources[s] for s in tip.sources
+                                        ],
+                                    }
+                                    for tip in chosen
+                                    if tip.topic == t.id
+                                ],
+                            }
+                            for t in topics
+                        ],
+                        "disclaimer": catalogue.advice.disclaimer,
+                    },
+                )
             )
         else:
             from ..render import make_console, render_tips
@@ -280,12 +282,10 @@ def conditions(
         rows = condition_rows(catalogue)
         if as_json:
             print_json(
-                {
-                    "schema_version": 1,
-                    "kneecheck_version": __version__,
-                    "catalogue_version": catalogue.version,
-                    "conditions": rows,
-                }
+                envelope(
+                    "conditions",
+                    {"catalogue_version": catalogue.version, "conditions": rows},
+                )
             )
         else:
             from ..render import make_console, render_conditions
@@ -445,13 +445,16 @@ def plan(
             text = step_text(rtr.steps[decision.step - 1])
             if as_json:
                 print_json(
-                    {
-                        "step": decision.step,
-                        "good_in_a_row": decision.good_in_a_row,
-                        "action": decision.action,
-                        "reason": decision.reason,
-                        "session": text,
-                    }
+                    envelope(
+                        "walk_run_step",
+                        {
+                            "step": decision.step,
+                            "good_in_a_row": decision.good_in_a_row,
+                            "action": decision.action,
+                            "reason": decision.reason,
+                            "session": text,
+                        },
+                    )
                 )
             else:
                 from ..render import make_console, render_gate
@@ -495,7 +498,7 @@ def _diary_answers(catalogue: Any) -> tuple[dict[str, Any], str]:
                 diary.entries(),
                 diary.shoes(),
                 date.today(),
-                catalogue.advice.history,
+                catalogue.advice,
             )
             return found, diary.units()
     except DiaryError as exc:

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from .common import guarded, print_json
+from ..output import envelope, print_json
+from .common import guarded
 
 catalogue_app = typer.Typer(
     rich_markup_mode=None,
@@ -43,7 +44,9 @@ def check(
             catalogue = check_catalogue(path)
         except CatalogueError as exc:
             if as_json:
-                print_json({"ok": False, "problems": exc.problems})
+                print_json(
+                    envelope("catalogue_check", {"ok": False, "problems": exc.problems})
+                )
             else:
                 typer.echo(
                     f"{len(exc.problems)} problem"
@@ -64,7 +67,7 @@ def check(
             "sources": len(catalogue.sources),
         }
         if as_json:
-            print_json(summary)
+            print_json(envelope("catalogue_check", summary))
         else:
             typer.echo(
                 f"OK: {catalogue.name} {catalogue.version}: "

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import typer
 
@@ -73,8 +72,3 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (AttributeError, OSError, ValueError):
         pass  # not a real file (tests): nothing to flush
-
-
-def print_json(document: Any) -> None:
-    # Plain stdout, never Rich: colour codes would make it invalid JSON.
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

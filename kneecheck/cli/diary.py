@@ -14,7 +14,8 @@ import typer
 
 from .. import __version__
 from ..errors import UsageError
-from .common import guarded, print_json
+from ..output import envelope, print_json, to_json
+from .common import guarded
 
 if TYPE_CHECKING:
     from ..diary import Diary
@@ -42,6 +43,7 @@ class ExportFormat(str, Enum):
 class ReportFormat(str, Enum):
     md = "md"
     html = "html"
+    json = "json"
 
 
 def _parse_date(text: str | None, option: str = "--date") -> date:
@@ -315,7 +317,7 @@ def _history_doc(weeks: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
     from ..diary import open_diary
     from ..trends import history as build
 
-    msg = load_catalogue().advice.history
+    msg = load_catalogue().advice
     with open_diary() as diary:
         stored = diary.assessments()
         doc = build(
@@ -379,12 +381,12 @@ def shoes_list(
         from ..diary import open_diary
         from ..trends import shoe_rows
 
-        msg = load_catalogue().advice.history
+        msg = load_catalogue().advice
         with open_diary() as diary:
             rows = shoe_rows(diary.shoes(), msg)
             units = diary.units()
         if as_json:
-            print_json({"units": units, "shoes": rows})
+            print_json(envelope("shoes", {"units": units, "shoes": rows}))
             return
         from ..render import make_console
         from ..render.diary import render_shoes
@@ -490,7 +492,10 @@ def import_(
 def report(
     fmt: Annotated[
         ReportFormat,
-        typer.Option("--format", help="md (Markdown) or html (a self-contained page)."),
+        typer.Option(
+            "--format",
+            help="md (Markdown), html (a self-contained page) or json (the data).",
+        ),
     ] = ReportFormat.md,
     output: Annotated[
         Path | None,
@@ -531,16 +536,23 @@ def report(
                 shoe["warning"] = localise(shoe["warning"], history_doc["units"])
         data = {
             "generated": datetime.now().isoformat(timespec="seconds"),
-            "kneecheck_version": __version__,
             "units": history_doc["units"],
             "disclaimer": catalogue.advice.disclaimer,
+            "pain_limit": catalogue.advice.run_rules.pain_limit,
+            "verdict_titles": {
+                v: t.title for v, t in catalogue.advice.verdicts.items()
+            },
             "history": history_doc,
             "assessment": latest,
             "red_flags_screened": [
                 {"id": f.id, "label": f.label} for f in catalogue.red_flags
             ],
         }
-        text = to_html(data) if fmt is ReportFormat.html else to_markdown(data)
+        data = envelope("report", data)
+        if fmt is ReportFormat.json:
+            text = to_json(data)
+        else:
+            text = to_html(data) if fmt is ReportFormat.html else to_markdown(data)
         if output is None:
             sys.stdout.write(text)
             return
@@ -598,7 +610,6 @@ def info(
         from ..diary import diary_path, exists, home, open_diary
 
         doc: dict[str, Any] = {
-            "kneecheck_version": __version__,
             "home": str(home()),
             "diary": str(diary_path()),
             "diary_exists": exists(),
@@ -614,8 +625,9 @@ def info(
                     "diary_bytes": diary_path().stat().st_size,
                 }
         if as_json:
-            print_json(doc)
+            print_json(envelope("info", doc))
             return
+        doc = {"kneecheck_version": __version__, **doc}
         for key, value in doc.items():
             typer.echo(f"{key.replace('_', ' ')}: {value}")
         typer.echo("Everything stays on this computer; `kneecheck forget` deletes it.")
@@ -655,23 +667,24 @@ def export(
 
         with open_diary(create=False) as diary:
             entries = [e.to_dict() for e in diary.entries()]
-            everything = {
-                "schema_version": 1,
-                "kneecheck_version": __version__,
-                "units": diary.units(),
-                "entries": entries,
-                "shoes": [
-                    {
-                        "name": s.name,
-                        "start_km": s.start_km,
-                        "distance_km": s.distance_km,
-                        "retired": s.retired,
-                        "default": s.default,
-                    }
-                    for s in diary.shoes()
-                ],
-                "assessments": diary.assessments(),
-            }
+            everything = envelope(
+                "backup",
+                {
+                    "units": diary.units(),
+                    "entries": entries,
+                    "shoes": [
+                        {
+                            "name": s.name,
+                            "start_km": s.start_km,
+                            "distance_km": s.distance_km,
+                            "retired": s.retired,
+                            "default": s.default,
+                        }
+                        for s in diary.shoes()
+                    ],
+                    "assessments": diary.assessments(),
+                },
+            )
         if fmt is ExportFormat.json:
             text = json.dumps(everything, indent=2, ensure_ascii=False) + "\n"
         else:

@@ -18,7 +18,8 @@ from typing import NamedTuple
 import gpxpy
 import gpxpy.gpx
 
-from kneecheck.errors import ExitCode, KneecheckError
+from ..errors import ExitCode, KneecheckError
+from ..units import KM_PER_MILE
 
 __all__ = [
     "ImportFileError",
@@ -59,7 +60,7 @@ class ImportFileError(KneecheckError):
     exit_code = ExitCode.USAGE
 
 
-_KM_PER = {"km": 1.0, "mi": 1.609344, "m": 0.001}
+_KM_PER = {"km": 1.0, "mi": KM_PER_MILE, "m": 0.001}
 
 # Strava activity types imported from activities.csv (compared lower-cased).
 _CSV_RUN_TYPES = frozenset({"run", "trail run", "virtual run"})

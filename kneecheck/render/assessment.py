@@ -18,7 +18,7 @@ from rich.text import Text
 from ..catalogue import Catalogue, Tip, Topic
 from ..engine import Assessment
 from ..units import localise
-from .widgets import Panel, Table
+from .widgets import VERDICT_STYLE, Panel, Table
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
@@ -26,7 +26,6 @@ LEVEL_STYLE = {
     "appointment": "bold yellow",
     "self_care": "bold green",
 }
-VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
 BAND_STYLE = {"likely": "bold green", "possible": "bold yellow", "unlikely": "bold"}
 MIN_SHOWN = 3
 

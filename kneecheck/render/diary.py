@@ -13,12 +13,10 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from ..units import from_km, localise
-from .widgets import Panel, Table
+from .widgets import VERDICT_STYLE, Panel, Table
 
 BAR = 18
-DAILY_LIMIT = 42  # longer periods are drawn week by week
 RECENT_ROWS = 14
-VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
 
 
 def _bar(value: float, peak: float) -> str:
@@ -41,7 +39,7 @@ def chart(doc: dict[str, Any]) -> Text:
     units = doc["units"]
     runs = [e for e in doc["entries"] if e["kind"] == "run"]
     lines = []
-    if len(doc["entries"]) <= DAILY_LIMIT:
+    if doc["day_by_day"]:
         peak = max((e["distance_km"] or 0 for e in runs), default=0)
         lines.append("date        distance" + " " * (BAR - 1) + "pain 0    5    10")
         for e in doc["entries"]:

@@ -15,6 +15,9 @@ from rich.panel import Panel as RichPanel
 from rich.table import Table as RichTable
 from rich.text import Text
 
+# One style per run verdict, for every screen that shows one.
+VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
+
 
 def plain() -> bool:
     return bool(os.environ.get("KNEECHECK_PLAIN")) or os.environ.get("TERM") == "dumb"

@@ -17,11 +17,10 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-KM_PER_MILE = 1.609344
-DAILY_ROWS = 42  # six weeks of entries: enough to see a pattern, short enough to read
+from ..trends import DAY_BY_DAY_LIMIT
+from ..units import from_km
+
 TOP_CONDITIONS = 5
-WEEKLY_AFTER_DAYS = 90  # beyond this, one bar a day is too thin to read
-PAIN_LIMIT = 5
 NOT_RECORDED = "–"
 NO_ASSESSMENT = "No assessment recorded yet. Run `kneecheck assess`."
 NO_RUNS = "No runs logged yet."
@@ -43,11 +42,6 @@ MONTHS = (
     "Dec",
 )
 UNIT_WORDS = {"km": "kilometres", "mi": "miles"}
-VERDICT_WORDS = {
-    "continue": "Keep running",
-    "reduce": "Run less",
-    "stop": "Stop running for now",
-}
 TREND_WORDS = {
     "better": "getting better",
     "same": "about the same",
@@ -71,12 +65,12 @@ def _units(data: dict[str, Any]) -> str:
 def _distance(km: Any, units: str) -> str:
     if km is None:
         return NOT_RECORDED
-    value = float(km) / KM_PER_MILE if units == "mi" else float(km)
+    value = from_km(float(km), units)
     return f"{value:.1f} {units}"
 
 
 def _convert(km: Any, units: str) -> float:
-    return float(km or 0.0) / (KM_PER_MILE if units == "mi" else 1.0)
+    return from_km(float(km or 0.0), units)
 
 
 def _parse_day(text: Any) -> dt.date | None:
@@ -148,8 +142,10 @@ def _answer(value: Any) -> str:
     return _number(value)
 
 
-def _verdict_words(verdict: Any) -> str:
-    return VERDICT_WORDS.get(str(verdict), _label(str(verdict)))
+def _verdict_words(data: dict[str, Any], verdict: Any) -> str:
+    """The catalogue's title for a run verdict, as the terminal shows it."""
+    titles = data.get("verdict_titles") or {}
+    return str(titles.get(str(verdict)) or _label(str(verdict)))
 
 
 def _trend_sentence(trend: Any) -> str:
@@ -190,7 +186,7 @@ def _period(data: dict[str, Any]) -> str:
 
 def _daily_table(data: dict[str, Any], units: str) -> tuple[Table, str]:
     entries = _entries(data)
-    shown = entries[-DAILY_ROWS:]
+    shown = entries[-DAY_BY_DAY_LIMIT:]
     rows = [
         [
             _day(e.get("date")),
@@ -393,7 +389,7 @@ def _md_assessment(data: dict[str, Any]) -> list[str]:
 
     guidance = assessment.get("run_guidance") or {}
     out += ["### Running advice", ""]
-    verdict = _md(_verdict_words(guidance.get("verdict")))
+    verdict = _md(_verdict_words(data, guidance.get("verdict")))
     out += [f"**{verdict}:** {_md(guidance.get('title') or '')}", ""]
     if guidance.get("reasons"):
         out += [*_md_bullets(_strings(guidance.get("reasons"))), ""]
@@ -420,7 +416,7 @@ def _md_verdict(data: dict[str, Any], units: str) -> list[str]:
     verdict = history.get("verdict") or {}
     out = ["## Pain-monitoring verdict", ""]
     if verdict.get("verdict"):
-        out += [f"**{_md(_verdict_words(verdict.get('verdict')))}.**", ""]
+        out += [f"**{_md(_verdict_words(data, verdict.get('verdict')))}.**", ""]
         if verdict.get("reasons"):
             out += [*_md_bullets(_strings(verdict.get("reasons"))), ""]
     else:
@@ -577,7 +573,7 @@ def _html_assessment(data: dict[str, Any]) -> str:
     vcls = f"badge verdict-{verdict}" if verdict in VERDICT_CLASSES else "badge"
     out += [
         "<h3>Running advice</h3>",
-        f'<p><span class="{vcls}">{_e(_verdict_words(verdict))}</span> '
+        f'<p><span class="{vcls}">{_e(_verdict_words(data, verdict))}</span> '
         f"{_e(guidance.get('title') or '')}</p>",
     ]
     if guidance.get("reasons"):
@@ -618,7 +614,9 @@ def _html_verdict(data: dict[str, Any], units: str) -> str:
     word = str(verdict.get("verdict") or "")
     if word:
         cls = f"badge verdict-{word}" if word in VERDICT_CLASSES else "badge"
-        out.append(f'<p><span class="{cls}">{_e(_verdict_words(word))}</span></p>')
+        out.append(
+            f'<p><span class="{cls}">{_e(_verdict_words(data, word))}</span></p>'
+        )
         if verdict.get("reasons"):
             out.append(_html_list(_strings(verdict.get("reasons"))))
     else:
@@ -727,7 +725,7 @@ def _chart_points(data: dict[str, Any], units: str) -> tuple[list[Point], bool]:
         )
 
     weeks = [w for w in history.get("weeks") or [] if isinstance(w, dict)]
-    if (end - start).days > WEEKLY_AFTER_DAYS and weeks:
+    if not history.get("day_by_day", True) and weeks:
         points = []
         for w in sorted(weeks, key=lambda w: str(w.get("week_start"))):
             first = _parse_day(w.get("week_start"))
@@ -824,7 +822,7 @@ def _chart(data: dict[str, Any], units: str) -> str:
             f"{_short_day(points[i].day)}</text>"
         )
 
-    limit_y = y_pain(PAIN_LIMIT)
+    limit_y = y_pain(int(data.get("pain_limit") or 5))
     out.append(
         f'<line x1="{LEFT}" y1="{limit_y:.1f}" x2="{LEFT + PLOT_W}" y2="{limit_y:.1f}" '
         'stroke="#555" stroke-width="2" stroke-dasharray="12 6"/>'

@@ -1,0 +1,38 @@
+"""The JSON documents kneecheck prints: one envelope, one writer.
+
+Every `--json` document starts with the same keys, so a script can check what
+it got before reading on: `schema_version` (the contract's major version),
+`kneecheck_version` and `kind` (which document this is).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from . import __version__
+
+SCHEMA_VERSION = 1  # the scripting contract's version; never bumped within 1.x
+
+
+def envelope(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON document: the envelope keys first, then the payload's own."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kneecheck_version": __version__,
+        "kind": kind,
+        **payload,
+    }
+
+
+def to_json(document: Any) -> str:
+    """The text of a document: indented, UTF-8 as is, one trailing newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def print_json(document: Any) -> None:
+    """Write a document to standard output, never through Rich: colour codes
+    would make it invalid JSON."""
+    sys.stdout.write(to_json(document))
