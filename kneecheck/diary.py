@@ -6,7 +6,6 @@ a kneecheck diary is never touched: the user gets the reason and a hint.
 """
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import ExitCode, KneecheckError
-from .units import from_km, to_km
+from .paths import diary_path, home
 
 __all__ = [
     "Diary",
@@ -24,13 +23,14 @@ __all__ = [
     "EntryError",
     "NewEntry",
     "Shoe",
-    "from_km",
+    "delete_diary",
+    "diary_path",
+    "exists",
+    "home",
     "open_diary",
-    "to_km",
 ]
 
 APP_ID = 0x4B4E4545  # "KNEE": marks the file as a kneecheck diary
-DIARY_FILE = "diary.sqlite3"
 
 # Append-only: a released migration is never edited, only followed by a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -82,22 +82,23 @@ class EntryError(KneecheckError):
     exit_code = ExitCode.USAGE
 
 
-def home() -> Path:
-    """The folder that holds everything: KNEECHECK_HOME, else the user data folder."""
-    env = os.environ.get("KNEECHECK_HOME")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("kneecheck", appauthor=False)
-
-
-def diary_path() -> Path:
-    return home() / DIARY_FILE
-
-
 def exists() -> bool:
+    """Whether a diary file is there (it is created on first use)."""
     return diary_path().is_file()
+
+
+def delete_diary() -> Path | None:
+    """Delete the diary and SQLite's side files; None when there is none.
+
+    A file that is not a kneecheck diary is refused (DiaryError), never deleted.
+    """
+    path = diary_path()
+    if not path.exists():
+        return None
+    open_diary(create=False).close()  # refuse to delete what is not ours
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
 
 
 class Entry(NamedTuple):

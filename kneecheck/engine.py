@@ -193,6 +193,12 @@ def assess(
     )
 
 
+def stops_questionnaire(key: str, value: object) -> bool:
+    """A ticked warning sign ends the questionnaire, as NHS 111 does: the rest
+    cannot make it less urgent, and the runner should act now."""
+    return key == "red_flags" and bool(value)
+
+
 def rank_conditions(
     catalogue: Catalogue, answers: Answers
 ) -> tuple[list[RankedCondition], dict[str, float]]:

@@ -1,12 +1,16 @@
-"""Condition pages: find a condition by id, name or alias, and describe it."""
+"""Pages of the catalogue: conditions, a condition's page, prevention tips.
+
+Find a condition by id, name or alias, and build what `conditions`, `explain`
+and `tips` show, as typed results whose `to_dict()` is the `--json` document.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
-from .catalogue import Catalogue, Condition, Exercise
+from .catalogue import Catalogue, Condition, Exercise, Tip, Topic
 from .errors import UsageError
 from .output import envelope
 
@@ -58,7 +62,81 @@ def condition_rows(catalogue: Catalogue) -> list[dict[str, str]]:
     ]
 
 
+class ConditionList(NamedTuple):
+    """`kneecheck conditions`: one row per condition of the catalogue."""
+
+    catalogue_version: str
+    rows: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` document."""
+        return envelope(
+            "conditions",
+            {"catalogue_version": self.catalogue_version, "conditions": self.rows},
+        )
+
+
+def condition_list(catalogue: Catalogue) -> ConditionList:
+    """The conditions kneecheck knows, in catalogue order."""
+    return ConditionList(catalogue.version, condition_rows(catalogue))
+
+
+class TipSelection(NamedTuple):
+    """`kneecheck tips`: the topics asked for and their tips."""
+
+    catalogue_version: str
+    topics: tuple[Topic, ...]
+    tips: tuple[Tip, ...]
+    citations: dict[str, str]  # source id -> citation, for the tips' sources
+    disclaimer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` document: tips grouped by topic, with their sources."""
+        return envelope(
+            "tips",
+            {
+                "catalogue_version": self.catalogue_version,
+                "topics": [
+                    {
+                        "id": t.id,
+                        "title": t.title,
+                        "tips": [
+                            {
+                                "id": tip.id,
+                                "title": tip.title,
+                                "text": tip.text,
+                                "evidence": tip.evidence,
+                                "sources": [self.citations[s] for s in tip.sources],
+                            }
+                            for tip in self.tips
+                            if tip.topic == t.id
+                        ],
+                    }
+                    for t in self.topics
+                ],
+                "disclaimer": self.disclaimer,
+            },
+        )
+
+
+def select_tips(catalogue: Catalogue, topic: str | None = None) -> TipSelection:
+    """Every tip, or those of one topic (an unknown topic is a usage error)."""
+    topics = list(catalogue.topics)
+    if topic is not None:
+        topics = [t for t in topics if t.id == topic]
+        if not topics:
+            known = ", ".join(t.id for t in catalogue.topics)
+            raise UsageError(f"unknown topic '{topic}' (one of: {known})")
+    ids = {t.id for t in topics}
+    chosen = tuple(t for t in catalogue.tips if t.topic in ids)
+    cited = {s: catalogue.sources[s] for tip in chosen for s in tip.sources}
+    return TipSelection(
+        catalogue.version, tuple(topics), chosen, cited, catalogue.advice.disclaimer
+    )
+
+
 def exercise_dict(catalogue: Catalogue, ex: Exercise) -> dict[str, Any]:
+    """An exercise as the page and the plan show it, with its dose in words."""
     return {
         "id": ex.id,
         "name": ex.name,
@@ -76,6 +154,7 @@ def exercise_dict(catalogue: Catalogue, ex: Exercise) -> dict[str, Any]:
 
 
 def dose_text(ex: Exercise) -> str:
+    """'3 sets of 15 repetitions, 3 days a week'."""
     each = f"{ex.reps} repetitions" if ex.reps else f"{ex.hold_seconds}-second holds"
     days = "every day" if ex.days_per_week == 7 else f"{ex.days_per_week} days a week"
     return f"{ex.sets} sets of {each}, {days}"

@@ -19,3 +19,21 @@ def packaged_dir() -> Path:
     here = Path(__file__).resolve().parent
     packaged = here / "data"
     return packaged if packaged.is_dir() else here.parent / "data"
+
+
+DIARY_FILE = "diary.sqlite3"
+
+
+def home() -> Path:
+    """The folder that holds everything: KNEECHECK_HOME, else the user data folder."""
+    env = os.environ.get("KNEECHECK_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("kneecheck", appauthor=False)
+
+
+def diary_path() -> Path:
+    """The diary file inside home()."""
+    return home() / DIARY_FILE

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from .catalogue import Catalogue, Condition, ReturnToRun, WalkRunStep
+from .errors import UsageError
 from .output import envelope
 from .pages import exercise_dict
 
@@ -67,7 +68,46 @@ def next_step(
     )
 
 
+class GateResult(NamedTuple):
+    """`plan --step N --pain P`: the decision and the session it leads to."""
+
+    decision: GateDecision
+    session: str  # the next session in words
+
+    def to_dict(self) -> dict[str, Any]:
+        """The payload of the `walk_run_step` document."""
+        return {
+            "step": self.decision.step,
+            "good_in_a_row": self.decision.good_in_a_row,
+            "action": self.decision.action,
+            "reason": self.decision.reason,
+            "session": self.session,
+        }
+
+
+def gate_step(
+    rtr: ReturnToRun, step: int, pain_during: int, settled: bool, good: int = 0
+) -> GateResult:
+    """The gate for a session the runner just did (`step` is 1-based and must
+    exist), and the session to do next, in words."""
+    if not 1 <= step <= len(rtr.steps):
+        raise UsageError(f"--step must be 1 to {len(rtr.steps)}")
+    decision = next_step(rtr, step, pain_during, settled, good)
+    return GateResult(decision, step_text(rtr.steps[decision.step - 1]))
+
+
+def parse_start(text: str | None) -> date:
+    """A plan's first day: YYYY-MM-DD, or today when not given."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--start '{text}' is not a date like 2026-12-01") from None
+
+
 def step_text(step: WalkRunStep) -> str:
+    """One walk-run step in words."""
     if step.walk_min == 0:
         return f"run {step.run_min} minutes without walking"
     return (

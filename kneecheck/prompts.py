@@ -15,24 +15,32 @@ from rich.text import Text
 
 from .answers import DONT_KNOW_KEY, Answers
 from .catalogue import Catalogue, Question
+from .engine import stops_questionnaire
 from .predicates import all_hold
-from .render.widgets import Panel, plain
+from .render.widgets import Panel
 from .units import KM_PER_MILE
 
 DONT_KNOW = "__dont_know__"
 NONE_OF_THESE = "__none_of_these__"
-POINTER = ">" if plain() else "»"
-
-if plain() or os.environ.get("NO_COLOR"):
-    # no colour in the prompts either, and ASCII tick boxes for screen readers
-    os.environ.setdefault("PROMPT_TOOLKIT_COLOR_DEPTH", "DEPTH_1_BIT")
-if plain():
-    import questionary.prompts.common as _common
-
-    # questionary reads these module constants when it draws a checkbox
-    setattr(_common, "INDICATOR_SELECTED", "[x]")  # noqa: B010
-    setattr(_common, "INDICATOR_UNSELECTED", "[ ]")  # noqa: B010
 _STYLE = questionary.Style([("qmark", "bold"), ("question", "bold")])
+_pointer = "»"
+
+
+def configure(plain: bool) -> None:
+    """Set up questionary for this run: called when asking starts, never at
+    import. Plain means no colour and ASCII pointer and tick boxes, for screen
+    readers; NO_COLOR means no colour."""
+    global _pointer
+    _pointer = ">" if plain else "»"
+    if plain or os.environ.get("NO_COLOR"):
+        # prompt_toolkit reads its colour depth from the environment only
+        os.environ.setdefault("PROMPT_TOOLKIT_COLOR_DEPTH", "DEPTH_1_BIT")
+    if plain:
+        import questionary.prompts.common as common
+
+        # questionary reads these module constants when it draws a checkbox
+        setattr(common, "INDICATOR_SELECTED", "[x]")  # noqa: B010
+        setattr(common, "INDICATOR_UNSELECTED", "[ ]")  # noqa: B010
 
 
 def ask_all(
@@ -67,8 +75,8 @@ def ask_all(
             answers[q.id] = value
         else:  # asked and not known: recorded, so no front end asks it again
             answers.setdefault(DONT_KNOW_KEY, []).append(q.id)
-        if q.id == "red_flags" and value:
-            return answers, True  # like NHS 111: a warning sign ends the interview
+        if stops_questionnaire(q.id, value):
+            return answers, True
     return answers, False
 
 
@@ -112,7 +120,7 @@ def _ask_one(
                 choices=[*choices, *extra, dont_know],
                 instruction="(space ticks, enter confirms)",
                 style=_STYLE,
-                pointer=POINTER,
+                pointer=_pointer,
             )
         )
         return _ticked(picked)
@@ -183,7 +191,7 @@ def _whole(value: float) -> int | float:
 def _select(text: str, choices: list[Any], default: Any = None) -> Any:
     return _run(
         questionary.select(
-            text, choices=choices, default=default, style=_STYLE, pointer=POINTER
+            text, choices=choices, default=default, style=_STYLE, pointer=_pointer
         )
     )
 

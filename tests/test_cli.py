@@ -203,12 +203,12 @@ def test_bad_answers_exit_2_one_line(content: str, message: str) -> None:
 
 def test_closed_pipe_is_not_an_error(monkeypatch, runner) -> None:
     """A reader that stops early (like `| head`) ends the run quietly, exit 0."""
-    import kneecheck.cli
+    import kneecheck.cli.check
 
     def closed(_document: object) -> None:
         raise BrokenPipeError
 
-    monkeypatch.setattr(kneecheck.cli, "print_json", closed)
+    monkeypatch.setattr(kneecheck.cli.check, "print_json", closed)
     result = runner.invoke(app, ["tips", "--json"])
     assert result.exit_code == 0
     assert "internal error" not in result.stderr

@@ -327,6 +327,25 @@ STRAVA = (
 )
 
 
+def test_import_reports_runs_dated_in_the_future(runner, tmp_path) -> None:
+    """A run dated after today (a clock gone wrong) is named as skipped, and
+    not added; the others are."""
+    from datetime import timedelta
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    _gpx(folder / "today.gpx", 5, date.today())
+    _gpx(folder / "later.gpx", 7, date.today() + timedelta(days=30))
+    result = runner.invoke(app, ["import", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 run" in result.stdout and "skipped 1" in result.stdout
+    assert "in the future" in result.stdout and "later.gpx" in result.stdout
+    doc = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
+    assert [e["distance_km"] for e in doc["entries"] if e["kind"] == "run"] == [
+        pytest.approx(5, abs=0.2)
+    ]
+
+
 def test_import_gpx_folder_and_strava(runner, tmp_path) -> None:
     """GPX files and a Strava CSV import once; gear becomes shoes; rides skipped."""
     folder = tmp_path / "runs"

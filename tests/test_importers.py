@@ -192,6 +192,7 @@ EXPECTED_STRAVA_RUNS = (
         source="strava",
         source_key="strava:1001",
         name="Morning Run",
+        where="activities.csv row 2",
     ),
     ImportedRun(
         date=datetime.date(2026, 11, 22),
@@ -201,6 +202,7 @@ EXPECTED_STRAVA_RUNS = (
         source="strava",
         source_key="strava:1004",
         name="Hills",
+        where="activities.csv row 5",
     ),
 )
 EXPECTED_STRAVA_SKIPPED = (

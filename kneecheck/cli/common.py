@@ -1,43 +1,96 @@
-"""Shared plumbing of the commands: one-line errors, exit codes, plain JSON."""
+"""Shared plumbing of the commands: one-line errors, exit codes, settings, options.
 
-from __future__ import annotations
+Kept free of `from __future__ import annotations` on purpose: Typer reads the
+annotations of the aliases below, and real ones cost it nothing at start-up.
+"""
 
+import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from pathlib import Path
+from typing import Annotated, NoReturn, ParamSpec
 
 import typer
 
-from ..errors import ExitCode, KneecheckError
+from ..errors import ExitCode, KneecheckError, UsageError
+from ..settings import Settings
+
+P = ParamSpec("P")
+
+# The --json flag every command that prints a document takes.
+JsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document instead.")
+]
 
 
 def fail(message: str, code: int) -> NoReturn:
+    """One line on standard error, then exit with `code`."""
     typer.echo(f"kneecheck: {message}", err=True)
     raise typer.Exit(code)
 
 
-def guarded(body: Callable[[], None]) -> None:
-    """Run a command body, turning expected failures into one line and an exit code."""
+def guarded(command: Callable[P, None]) -> Callable[P, None]:
+    """Run a command, turning expected failures into one line and an exit code.
+
+    Health data must never reach a traceback: anything unexpected is one line
+    naming a private debug log.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except KneecheckError as exc:
+            fail(f"error: {exc.message}", exc.exit_code)
+        except KeyboardInterrupt:
+            fail("cancelled; nothing was saved.", ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (for example `| head`): not an error of ours.
+            silence_stdout()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # one line, no traceback: answers must not leak
+            where = write_debug_log(exc)
+            detail = f"; details in {where}" if where else ""
+            fail(
+                f"internal error ({type(exc).__name__}){detail}. Please report it.",
+                ExitCode.INTERNAL,
+            )
+
+    return run
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The run's settings, made by the root callback (defaults when a command is
+    invoked on its own, as in tests)."""
+    found = ctx.find_object(Settings)
+    return found if found is not None else Settings()
+
+
+def has_terminal() -> bool:
+    """Both ends are a terminal: questions can be asked."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def require_terminal(hint: str) -> None:
+    """Refuse to ask where nobody can answer, instead of waiting forever."""
+    if not has_terminal():
+        raise UsageError(f"no terminal to ask on; {hint}")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside the target, then rename: never a half-written file."""
+    import tempfile
+
     try:
-        body()
-    except KneecheckError as exc:
-        fail(f"error: {exc.message}", exc.exit_code)
-    except KeyboardInterrupt:
-        fail("cancelled; nothing was saved.", ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # The reader went away (for example `| head`): not an error of ours.
-        silence_stdout()
-        raise typer.Exit(0) from None
-    except (typer.Exit, typer.Abort):
-        raise
-    except Exception as exc:  # one line, no traceback: answers must not leak
-        where = write_debug_log(exc)
-        detail = f"; details in {where}" if where else ""
-        fail(
-            f"internal error ({type(exc).__name__}){detail}. Please report it.",
-            ExitCode.INTERNAL,
-        )
+        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def write_debug_log(exc: BaseException) -> str | None:
@@ -46,7 +99,7 @@ def write_debug_log(exc: BaseException) -> str | None:
     import traceback
     from datetime import datetime
 
-    from ..diary import home
+    from ..paths import home
 
     try:
         folder = home() / "logs"
@@ -65,8 +118,8 @@ def write_debug_log(exc: BaseException) -> str | None:
 
 
 def silence_stdout() -> None:
-    # Python's last flush of a closed pipe would print a warning; point the
-    # descriptor at /dev/null instead (the recipe from the signal docs).
+    """Point standard output at /dev/null: Python's last flush of a closed pipe
+    would otherwise print a warning (the recipe from the signal docs)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -1,24 +1,36 @@
 """Diary commands: log, history, shoes, import, report, config, info, export, forget.
 
-Like cli.py: parse options, call the core, render. Imports stay inside the
-commands so the rest of kneecheck starts without SQLite or Rich.
+Each parses its options, calls one function of `kneecheck.actions` and renders
+the result. Imports stay inside the commands so the rest of kneecheck starts
+without SQLite or Rich.
 """
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from .. import __version__
 from ..errors import UsageError
-from ..output import envelope, print_json, to_json
-from .common import guarded
+from ..output import envelope, print_json
+from .common import (
+    JsonFlag,
+    guarded,
+    has_terminal,
+    require_terminal,
+    settings,
+    write_atomically,
+)
 
-if TYPE_CHECKING:
-    from ..diary import Diary
+T = TypeVar("T")
+
+if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
+    from ..actions import EntryFields
+    from ..diary import Shoe
 
 shoes_app = typer.Typer(
     rich_markup_mode=None,
@@ -44,6 +56,14 @@ class ReportFormat(str, Enum):
     md = "md"
     html = "html"
     json = "json"
+
+
+OutputFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", metavar="FILE", help="Write to FILE instead of the screen."
+    ),
+]
 
 
 def _parse_date(text: str | None, option: str = "--date") -> date:
@@ -74,13 +94,23 @@ def _parse_morning(text: str | None) -> int | None:
     return value
 
 
-def _fmt_distance(km: float | None, units: str) -> str:
+def _distance(km: float | None, units: str) -> str:
     from ..units import from_km
 
     return "-" if km is None else f"{from_km(km, units):.1f} {units}"
 
 
+def _write_or_print(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomically(output, text)
+    typer.echo(f"Wrote {output}")
+
+
+@guarded
 def log(
+    ctx: typer.Context,
     when: Annotated[
         str | None,
         typer.Option(
@@ -140,149 +170,87 @@ def log(
 
       kneecheck log --morning --next-morning settled
     """
+    from .. import actions
 
-    def body() -> None:
-        from ..diary import EntryError, NewEntry, check_entry, exists, open_diary, to_km
-
-        morning_pain = _parse_morning(next_morning)
-        given = any(
-            v is not None
-            for v in (
-                when,
-                distance,
-                duration,
-                pain_during,
-                pain_after,
-                next_morning,
-                shoes,
-                note,
-            )
-        )
-        # Refuse what cannot be written before the diary is opened (or created).
-        if morning and not exists():
-            raise EntryError(
-                "there is no run in the diary to add a morning check "
-                "to; log a run first"
-            )
-        if not morning and (given or rest):
-            check_entry(
-                NewEntry(
-                    date=_parse_date(when),
-                    kind="rest" if rest else "run",
-                    distance_km=distance,
-                    duration_min=duration,
-                    pain_during=pain_during,
-                    pain_after=pain_after,
-                    next_morning=morning_pain,
-                )
-            )
-            if shoes and not exists():
-                raise EntryError(
-                    f"no shoes called '{shoes}'; add them with `kneecheck shoes add`"
-                )
-        with open_diary() as diary:
-            if morning:
-                if morning_pain is None:
-                    morning_pain = _ask_or_fail(
-                        "--next-morning", lambda: _ask_morning()
-                    )
-                entry = diary.set_next_morning(morning_pain)
-                typer.echo(
-                    f"Next-morning check for the run on {entry.date}: "
-                    f"{'settled' if entry.settled else f'{morning_pain}/10'}."
-                )
-                return
-            units = _units(diary)
-            if not given and not rest:
-                fields = _ask_or_fail("--distance", lambda: _ask_entry(diary, units))
-            else:
-                fields = {
-                    "date": _parse_date(when),
-                    "distance": distance,
-                    "duration": duration,
-                    "pain_during": pain_during,
-                    "pain_after": pain_after,
-                    "next_morning": morning_pain,
-                    "shoes": shoes,
-                    "note": note,
-                    "rest": rest,
-                }
-            run = not fields["rest"]
-            shoe = fields["shoes"]
-            if run and shoe is None and diary.default_shoe() is not None:
-                shoe = diary.default_shoe().name  # type: ignore[union-attr]
-            if shoe is not None:
-                shoe = diary.shoe(shoe).name  # unknown shoes: a clear error
-            dist = fields["distance"]
-            new = NewEntry(
-                date=fields["date"],
-                kind="run" if run else "rest",
-                distance_km=None if dist is None else round(to_km(dist, units), 3),
-                duration_min=fields["duration"],
-                shoes=shoe if run else None,
-                pain_during=fields["pain_during"],
-                pain_after=fields["pain_after"],
-                next_morning=fields["next_morning"],
-                note=fields["note"],
-            )
-            diary.add_entries([new])
-        what = f"run of {_fmt_distance(new.distance_km, units)}" if run else "rest day"
-        extra = f" in {shoe}" if run and shoe else ""
-        typer.echo(f"Logged a {what} on {new.date.isoformat()}{extra}.")
-
-    guarded(body)
+    pain = _parse_morning(next_morning)
+    if morning:
+        asked = _asker(ctx, "--next-morning", _ask_morning)
+        entry = actions.record_morning(pain, asked)
+        settled = "settled" if entry.settled else f"{entry.next_morning}/10"
+        typer.echo(f"Next-morning check for the run on {entry.date}: {settled}.")
+        return
+    given = (when, distance, duration, pain_during, pain_after, next_morning, shoes)
+    fields = None
+    if rest or any(v is not None for v in (*given, note)):
+        fields = actions.EntryFields(
+            _parse_date(when), rest, distance, duration, pain_during, pain_after,
+            pain, shoes, note,
+        )  # fmt: skip
+        actions.check_entry_fields(fields)
+    units = _asker(ctx, "", _ask_units) if has_terminal() else None
+    ask = None if fields else _asker(ctx, "--distance", _ask_entry)
+    logged = actions.log_entry(fields, units, ask)
+    new = logged.entry
+    what = (
+        "rest day"
+        if new.kind == "rest"
+        else f"run of {_distance(new.distance_km, logged.units)}"
+    )
+    extra = f" in {new.shoes}" if new.shoes else ""
+    typer.echo(f"Logged a {what} on {new.date.isoformat()}{extra}.")
 
 
-def _ask_or_fail(option: str, ask: Any) -> Any:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            f"no terminal to ask on; give {option} (see kneecheck log --help)"
-        )
-    return ask()
+def _asker(
+    ctx: typer.Context, option: str, ask: "Callable[..., T]"
+) -> "Callable[..., T]":
+    """A question for actions to call when it needs one, in the catalogue's
+    words; without a terminal, a usage error naming the option that would have
+    answered it."""
+
+    def asked(*args: object) -> T:
+        require_terminal(f"give {option} (see kneecheck log --help)")
+        from ..catalogue import load_catalogue
+        from ..prompts import configure
+
+        s = settings(ctx)
+        configure(s.plain)
+        return ask(load_catalogue(s.catalogue).diary_texts, *args)
+
+    return asked
 
 
-def _diary_texts() -> dict[str, str]:
-    from ..catalogue import load_catalogue
-
-    return load_catalogue().diary_texts
-
-
-def _ask_morning() -> int:
+def _ask_morning(texts: dict[str, str]) -> int:
     from ..prompts import ask_pain
 
-    return ask_pain(_diary_texts()["morning"])
+    return ask_pain(texts["morning"])
 
 
-def _ask_entry(diary: "Diary", units: str) -> dict[str, Any]:
+def _ask_units(texts: dict[str, str]) -> str:
+    from ..prompts import ask_units
+
+    return ask_units(texts)
+
+
+def _ask_entry(
+    texts: dict[str, str], units: str, shoes: list[str], default: "Shoe | None"
+) -> "EntryFields":
+    from ..actions import EntryFields
     from ..prompts import ask_log
 
-    return ask_log(
-        _diary_texts(),
-        [s.name for s in diary.shoes(include_retired=False)],
-        units,
-        diary.default_shoe(),
-    )
+    f = ask_log(texts, shoes, units, default)
+    return EntryFields(
+        f["date"], f["rest"], f["distance"], f["duration"], f["pain_during"],
+        f["pain_after"], f["next_morning"], f["shoes"], f["note"],
+    )  # fmt: skip
 
 
-def _units(diary: "Diary") -> str:
-    """The chosen units; asked once on first interactive use, km otherwise."""
-    chosen = diary.setting("units")
-    if chosen:
-        return chosen
-    if sys.stdin.isatty() and sys.stdout.isatty():
-        from ..prompts import ask_units
-
-        chosen = ask_units(_diary_texts())
-        diary.set_setting("units", chosen)
-        return chosen
-    return "km"
-
-
+@guarded
 def history(
+    ctx: typer.Context,
     weeks: Annotated[
         int, typer.Option("--weeks", min=1, max=520, help="How many weeks to show.")
     ] = 8,
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Pain against distance, spikes, the verdict.
 
@@ -296,46 +264,21 @@ def history(
 
       kneecheck history --weeks 12 --json
     """
-
-    def body() -> None:
-        doc, _ = _history_doc(weeks)
-        if as_json:
-            print_json(doc)
-        else:
-            from ..render import make_console
-            from ..render.diary import render_history
-
-            render_history(doc, make_console())
-
-    guarded(body)
-
-
-def _history_doc(weeks: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The history object, and the latest stored assessment in full (for the
-    report), from one read of the diary."""
+    from ..actions import history_data
     from ..catalogue import load_catalogue
-    from ..diary import open_diary
-    from ..trends import history as build
 
-    msg = load_catalogue().advice
-    with open_diary() as diary:
-        stored = diary.assessments()
-        doc = build(
-            diary.entries(),
-            diary.shoes(),
-            stored,
-            date.today(),
-            weeks,
-            diary.units(),
-            msg,
-        )
-    latest = None
-    if stored:
-        latest = {**stored[-1]["result"], "created_at": stored[-1]["created_at"]}
-    return doc, latest
+    s = settings(ctx)
+    doc = history_data(load_catalogue(s.catalogue), weeks).document
+    if as_json:
+        print_json(doc)
+        return
+    from ..render import make_console, render_history
+
+    render_history(doc, make_console(s.plain))
 
 
 @shoes_app.command("add")
+@guarded
 def shoes_add(
     name: Annotated[str, typer.Argument(help="A name you will recognise.")],
     start: Annotated[
@@ -351,84 +294,60 @@ def shoes_add(
     ] = False,
 ) -> None:
     """Add a pair of shoes. Example: kneecheck shoes add "Blue trainers" --default"""
+    from ..actions import add_shoe
 
-    def body() -> None:
-        from ..diary import open_diary, to_km
-
-        with open_diary() as diary:
-            shoe = diary.add_shoe(name, to_km(start, diary.units()), default)
-            units = diary.units()
-        flag = " (default)" if shoe.default else ""
-        typer.echo(
-            f"Added {shoe.name}{flag}, starting at "
-            f"{_fmt_distance(shoe.start_km, units)}."
-        )
-
-    guarded(body)
+    shoe, units = add_shoe(name, start, default)
+    flag = " (default)" if shoe.default else ""
+    typer.echo(
+        f"Added {shoe.name}{flag}, starting at {_distance(shoe.start_km, units)}."
+    )
 
 
 @shoes_app.command("list")
-def shoes_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-) -> None:
+@guarded
+def shoes_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Every pair with its distance and a warning past the usual range.
 
     Example: kneecheck shoes list --json
     """
+    from ..actions import shoe_list
+    from ..catalogue import load_catalogue
 
-    def body() -> None:
-        from ..catalogue import load_catalogue
-        from ..diary import open_diary
-        from ..trends import shoe_rows
+    s = settings(ctx)
+    listing = shoe_list(load_catalogue(s.catalogue))
+    if as_json:
+        print_json(listing.to_dict())
+        return
+    from ..render import make_console, render_shoes
 
-        msg = load_catalogue().advice
-        with open_diary() as diary:
-            rows = shoe_rows(diary.shoes(), msg)
-            units = diary.units()
-        if as_json:
-            print_json(envelope("shoes", {"units": units, "shoes": rows}))
-            return
-        from ..render import make_console
-        from ..render.diary import render_shoes
-
-        render_shoes(rows, units, make_console())
-
-    guarded(body)
+    render_shoes(listing.rows, listing.units, make_console(s.plain))
 
 
 @shoes_app.command("retire")
+@guarded
 def shoes_retire(
     name: Annotated[str, typer.Argument(help="The pair to retire.")],
 ) -> None:
     """Retire a pair: it keeps its history. Example: kneecheck shoes retire Blue"""
+    from ..actions import retire_shoe
 
-    def body() -> None:
-        from ..diary import open_diary
-
-        with open_diary() as diary:
-            shoe = diary.retire_shoe(name)
-            units = diary.units()
-        typer.echo(f"Retired {shoe.name} at {_fmt_distance(shoe.distance_km, units)}.")
-
-    guarded(body)
+    shoe, units = retire_shoe(name)
+    typer.echo(f"Retired {shoe.name} at {_distance(shoe.distance_km, units)}.")
 
 
 @shoes_app.command("default")
+@guarded
 def shoes_default(
     name: Annotated[str, typer.Argument(help="The pair to use.")],
 ) -> None:
     """Make a pair the default for new runs. Example: kneecheck shoes default Blue"""
+    from ..actions import set_default_shoe
 
-    def body() -> None:
-        from ..diary import open_diary
-
-        with open_diary() as diary:
-            shoe = diary.set_default_shoe(name)
-        typer.echo(f"{shoe.name} is now your default pair.")
-
-    guarded(body)
+    shoe = set_default_shoe(name)
+    typer.echo(f"{shoe.name} is now your default pair.")
 
 
+@guarded
 def import_(
     path: Annotated[
         Path,
@@ -448,7 +367,7 @@ def import_(
     """Import runs from GPX files or a Strava export.
 
     A .gpx file, a folder of them, or a Strava activities.csv; nothing is
-    added twice.
+    added twice, and runs dated in the future are reported, not added.
 
     Examples:
 
@@ -456,40 +375,25 @@ def import_(
 
       kneecheck import ~/Downloads/strava_export/activities.csv
     """
+    from ..actions import import_runs
 
-    def body() -> None:
-        from ..diary import NewEntry, open_diary
-        from ..importers import read_import
-
-        result = read_import(path, csv_units)
-        new = [
-            NewEntry(
-                date=r.date,
-                distance_km=r.distance_km,
-                duration_min=r.duration_min,
-                shoes=r.shoes,
-                note=r.name,
-                source=r.source,
-                source_key=r.source_key,
-            )
-            for r in result.runs
-            if r.date <= date.today()
-        ]
-        with open_diary() as diary:
-            added, duplicates = diary.add_entries(new, create_shoes=True)
-        typer.echo(
-            f"Imported {added} run{'s' * (added != 1)} from {path}"
-            + (f"; {duplicates} already in the diary" if duplicates else "")
-            + (f"; skipped {len(result.skipped)}" if result.skipped else "")
-            + "."
-        )
-        for s in result.skipped[:10]:
-            typer.echo(f"  skipped {s.where}: {s.reason}")
-
-    guarded(body)
+    done = import_runs(path, csv_units)
+    skipped = len(done.skipped) + len(done.future)
+    typer.echo(
+        f"Imported {done.added} run{'s' * (done.added != 1)} from {path}"
+        + (f"; {done.duplicates} already in the diary" if done.duplicates else "")
+        + (f"; skipped {skipped}" if skipped else "")
+        + "."
+    )
+    for s in done.skipped[:10]:
+        typer.echo(f"  skipped {s.where}: {s.reason}")
+    for run in done.future[:10]:
+        typer.echo(f"  skipped {run.where}: dated {run.date}, in the future")
 
 
+@guarded
 def report(
+    ctx: typer.Context,
     fmt: Annotated[
         ReportFormat,
         typer.Option(
@@ -497,12 +401,7 @@ def report(
             help="md (Markdown), html (a self-contained page) or json (the data).",
         ),
     ] = ReportFormat.md,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", metavar="FILE", help="Write to FILE instead of the screen."
-        ),
-    ] = None,
+    output: OutputFile = None,
     weeks: Annotated[
         int,
         typer.Option(
@@ -520,63 +419,18 @@ def report(
 
       kneecheck report > knee-report.md
     """
+    from ..actions import report_data
+    from ..catalogue import load_catalogue
+    from ..output import to_json
+    from ..report import to_html, to_markdown
 
-    def body() -> None:
-        from datetime import datetime
-
-        from ..catalogue import load_catalogue
-        from ..report import to_html, to_markdown
-        from ..units import localise
-
-        catalogue = load_catalogue()
-        history_doc, latest = _history_doc(weeks)
-
-        for shoe in history_doc["shoes"]:  # the report shows the runner's units
-            if shoe["warning"]:
-                shoe["warning"] = localise(shoe["warning"], history_doc["units"])
-        data = {
-            "generated": datetime.now().isoformat(timespec="seconds"),
-            "units": history_doc["units"],
-            "disclaimer": catalogue.advice.disclaimer,
-            "pain_limit": catalogue.advice.run_rules.pain_limit,
-            "verdict_titles": {
-                v: t.title for v, t in catalogue.advice.verdicts.items()
-            },
-            "history": history_doc,
-            "assessment": latest,
-            "red_flags_screened": [
-                {"id": f.id, "label": f.label} for f in catalogue.red_flags
-            ],
-        }
-        data = envelope("report", data)
-        if fmt is ReportFormat.json:
-            text = to_json(data)
-        else:
-            text = to_html(data) if fmt is ReportFormat.html else to_markdown(data)
-        if output is None:
-            sys.stdout.write(text)
-            return
-        _write_atomically(output, text)
-        typer.echo(f"Wrote {output}")
-
-    guarded(body)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the target, then rename: never a half-written file."""
-    import os
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    data = report_data(load_catalogue(settings(ctx).catalogue), weeks)
+    write = {"json": to_json, "html": to_html, "md": to_markdown}[fmt.value]
+    _write_or_print(write(data), output)
 
 
 @config_app.command("units")
+@guarded
 def config_units(
     units: Annotated[
         Units | None,
@@ -584,68 +438,34 @@ def config_units(
     ] = None,
 ) -> None:
     """Choose kilometres or miles for everything. Example: kneecheck config units mi"""
+    from ..actions import units_setting
 
-    def body() -> None:
-        from ..diary import open_diary
-
-        with open_diary() as diary:
-            if units is not None:
-                diary.set_setting("units", units.value)
-            current = diary.units()
-        typer.echo(
-            f"Distances are in {'miles' if current == 'mi' else 'kilometres'} "
-            f"({current})."
-        )
-
-    guarded(body)
+    current = units_setting(units.value if units else None)
+    words = "miles" if current == "mi" else "kilometres"
+    typer.echo(f"Distances are in {words} ({current}).")
 
 
-def info(
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-) -> None:
+@guarded
+def info(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Where kneecheck keeps your data, and what it holds. Example: kneecheck info"""
+    from ..actions import info as gather
 
-    def body() -> None:
-        from ..catalogue import default_catalogue_dir
-        from ..diary import diary_path, exists, home, open_diary
-
-        doc: dict[str, Any] = {
-            "home": str(home()),
-            "diary": str(diary_path()),
-            "diary_exists": exists(),
-            "catalogue": str(default_catalogue_dir().resolve()),
-        }
-        if exists():
-            with open_diary(create=False) as diary:
-                doc |= {
-                    "entries": len(diary.entries()),
-                    "shoes": len(diary.shoes()),
-                    "assessments": len(diary.assessments()),
-                    "units": diary.units(),
-                    "diary_bytes": diary_path().stat().st_size,
-                }
-        if as_json:
-            print_json(envelope("info", doc))
-            return
-        doc = {"kneecheck_version": __version__, **doc}
-        for key, value in doc.items():
-            typer.echo(f"{key.replace('_', ' ')}: {value}")
-        typer.echo("Everything stays on this computer; `kneecheck forget` deletes it.")
-
-    guarded(body)
+    doc = gather(settings(ctx).catalogue)
+    if as_json:
+        print_json(envelope("info", doc))
+        return
+    for key, value in {"kneecheck_version": __version__, **doc}.items():
+        typer.echo(f"{key.replace('_', ' ')}: {value}")
+    typer.echo("Everything stays on this computer; `kneecheck forget` deletes it.")
 
 
+@guarded
 def export(
     fmt: Annotated[
         ExportFormat,
         typer.Option("--format", help="csv (the diary entries) or json (everything)."),
     ] = ExportFormat.json,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", metavar="FILE", help="Write to FILE instead of the screen."
-        ),
-    ] = None,
+    output: OutputFile = None,
 ) -> None:
     """Export your data as JSON or CSV.
 
@@ -657,66 +477,14 @@ def export(
 
       kneecheck export --format csv > runs.csv
     """
+    from ..actions import export_text
 
-    def body() -> None:
-        import csv
-        import io
-        import json
-
-        from ..diary import open_diary
-
-        with open_diary(create=False) as diary:
-            entries = [e.to_dict() for e in diary.entries()]
-            everything = envelope(
-                "backup",
-                {
-                    "units": diary.units(),
-                    "entries": entries,
-                    "shoes": [
-                        {
-                            "name": s.name,
-                            "start_km": s.start_km,
-                            "distance_km": s.distance_km,
-                            "retired": s.retired,
-                            "default": s.default,
-                        }
-                        for s in diary.shoes()
-                    ],
-                    "assessments": diary.assessments(),
-                },
-            )
-        if fmt is ExportFormat.json:
-            text = json.dumps(everything, indent=2, ensure_ascii=False) + "\n"
-        else:
-            buf = io.StringIO()
-            fields = [
-                "id",
-                "date",
-                "kind",
-                "distance_km",
-                "duration_min",
-                "pain_during",
-                "pain_after",
-                "next_morning",
-                "settled",
-                "shoes",
-                "note",
-                "source",
-            ]
-            writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(entries)
-            text = buf.getvalue()
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            _write_atomically(output, text)
-            typer.echo(f"Wrote {output}")
-
-    guarded(body)
+    _write_or_print(export_text(fmt.value), output)
 
 
+@guarded
 def forget(
+    ctx: typer.Context,
     yes: Annotated[
         bool,
         typer.Option("--yes", help="Do not ask: delete straight away (for scripts)."),
@@ -724,30 +492,21 @@ def forget(
 ) -> None:
     """Delete the diary: runs, shoes, assessments and settings. Example: kneecheck
     forget --yes"""
+    from ..actions import forget as delete
 
-    def body() -> None:
-        from ..diary import diary_path, open_diary
+    def confirm(path: Path) -> bool:
+        require_terminal("add --yes to delete the diary")
+        from ..prompts import configure
+        from ..prompts import confirm as ask
 
-        path = diary_path()
-        if not path.exists():
-            typer.echo("There is no diary to delete.")
-            return
-        open_diary(create=False).close()  # refuse to delete what is not ours
-        if not yes:
-            if not (sys.stdin.isatty() and sys.stdout.isatty()):
-                raise UsageError(
-                    "no terminal to confirm on; add --yes to delete the diary"
-                )
-            from ..prompts import confirm
+        configure(settings(ctx).plain)
+        return ask(f"Delete the diary at {path}? This cannot be undone.")
 
-            if not confirm(f"Delete the diary at {path}? This cannot be undone."):
-                typer.echo("Nothing deleted.")
-                return
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        typer.echo(f"Deleted {path}.")
-
-    guarded(body)
+    done = delete(None if yes else confirm)
+    if not done.existed:
+        typer.echo("There is no diary to delete.")
+    else:
+        typer.echo(f"Deleted {done.path}." if done.deleted else "Nothing deleted.")
 
 
 def register(app: typer.Typer) -> None:

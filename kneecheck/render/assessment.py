@@ -15,8 +15,9 @@ from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..catalogue import Catalogue, Tip, Topic
+from ..catalogue import Catalogue
 from ..engine import Assessment
+from ..pages import TipSelection
 from ..units import localise
 from .widgets import VERDICT_STYLE, Panel, Table
 
@@ -166,15 +167,10 @@ def render_assessment(result: Assessment, console: Console, units: str = "km") -
         render_plan(plan, console)
 
 
-def render_tips(
-    catalogue: Catalogue,
-    topics: Sequence[Topic],
-    tips: Sequence[Tip],
-    console: Console,
-) -> None:
+def render_tips(selection: TipSelection, console: Console) -> None:
     """Print prevention tips grouped by topic, each with its evidence note."""
-    for topic in topics:
-        chosen = [t for t in tips if t.topic == topic.id]
+    for topic in selection.topics:
+        chosen = [t for t in selection.tips if t.topic == topic.id]
         if not chosen:
             continue
         body: list[Text] = []
@@ -190,7 +186,7 @@ def render_tips(
                 title_align="left",
             )
         )
-    console.print(Text(catalogue.advice.disclaimer, style="italic"))
+    console.print(Text(selection.disclaimer, style="italic"))
 
 
 EVIDENCE_TEXT = {
@@ -431,3 +427,24 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
             console.print(
                 Text(f"- {miss['id']}: {'; '.join(miss['problems'])}"), highlight=False
             )
+
+
+def render_from_diary(
+    catalogue: Catalogue, from_diary: dict[str, Any], units: str, console: Console
+) -> None:
+    """Say which answers came from the diary, in the runner's units."""
+    from ..units import from_km
+
+    parts = []
+    for key, value in from_diary.items():
+        q = catalogue.question(key)
+        if q.unit == "km":
+            value = f"{from_km(value, units):.1f} {units}"
+        elif q.unit == "%":
+            value = f"{value:+g}%"
+        parts.append(f"{q.short.lower()} {value}")
+    console.print(
+        f"{catalogue.advice.history.from_diary}: {'; '.join(parts)}. "
+        "Give an answer yourself to override it.",
+        highlight=False,
+    )

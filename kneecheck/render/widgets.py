@@ -6,11 +6,10 @@ would spell out: a heading line, then the content.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel as RichPanel
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -19,14 +18,15 @@ from rich.text import Text
 VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
 
 
-def plain() -> bool:
-    return bool(os.environ.get("KNEECHECK_PLAIN")) or os.environ.get("TERM") == "dumb"
+class PlainConsole(Console):
+    """A console for --plain and TERM=dumb: the widgets below draw plainly on it."""
 
 
-def make_console(stderr: bool = False) -> Console:
+def make_console(plain: bool = False, stderr: bool = False) -> Console:
+    """A console for the terminal; plain for screen readers and dumb terminals."""
     # Rich already honours NO_COLOR, FORCE_COLOR and output that is not a terminal.
-    if plain():
-        return Console(
+    if plain:
+        return PlainConsole(
             stderr=stderr,
             highlight=False,
             no_color=True,
@@ -36,25 +36,42 @@ def make_console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False)
 
 
-def Panel(
-    body: RenderableType, title: str | None = None, **kwargs: Any
-) -> RenderableType:
-    """A rounded panel, or in plain mode the title as a line above the body."""
-    if plain():
-        label = title or ""
-        if label and label[-1] not in "?:.!)":
-            label += ":"
-        heading = Text(label, style="bold")
-        return Group(heading, body, Text(""))
-    kwargs.setdefault("title_align", "left")
-    kwargs["box"] = box.ROUNDED
-    return RichPanel(body, title=title, **kwargs)
+def is_plain(console: Console) -> bool:
+    """True on a console made for plain output."""
+    return isinstance(console, PlainConsole)
 
 
-def Table(**kwargs: Any) -> RichTable:
-    """A table with a simple rule under the header, or no lines at all when plain."""
-    if plain():
-        kwargs |= {"box": None, "show_edge": False, "show_lines": False}
-    else:
+class Panel:
+    """A rounded panel, or on a plain console the title as a line above the body."""
+
+    def __init__(
+        self, body: RenderableType, title: str | None = None, **kwargs: Any
+    ) -> None:
+        self.body, self.title, self.kwargs = body, title, kwargs
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        if is_plain(console):
+            label = self.title or ""
+            if label and label[-1] not in "?:.!)":
+                label += ":"
+            yield Group(Text(label, style="bold"), self.body, Text(""))
+            return
+        kwargs = {"title_align": "left", **self.kwargs, "box": box.ROUNDED}
+        yield RichPanel(self.body, title=self.title, **kwargs)
+
+
+class Table(RichTable):
+    """A table with a simple rule under the header, or no lines on a plain console."""
+
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("box", box.SIMPLE_HEAD)
-    return RichTable(**kwargs)
+        super().__init__(**kwargs)
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        if is_plain(console):
+            self.box, self.show_edge, self.show_lines = None, False, False
+        yield from super().__rich_console__(console, options)

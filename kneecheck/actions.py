@@ -1,0 +1,462 @@
+"""What each command does, as library functions: no options, no terminal, no printing.
+
+The CLI parses its options, calls one function here and renders the result
+(as sqlite-utils and llm do). Questions a function may need to ask arrive as
+callables, so nothing here imports questionary; failures are KneecheckErrors
+with one-line messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from . import engine
+from .answers import Answers, validate_answers
+from .catalogue import Catalogue
+from .diary import (
+    DiaryError,
+    Entry,
+    EntryError,
+    NewEntry,
+    Shoe,
+    check_entry,
+    delete_diary,
+    diary_path,
+    exists,
+    home,
+    open_diary,
+)
+from .engine import Assessment
+from .errors import UsageError
+from .output import envelope, to_json
+from .paths import default_catalogue_dir
+from .trends import diary_answers, history, shoe_rows
+from .units import localise, to_km
+
+# ---------------------------------------------------------------- assess
+
+
+class Prefill(NamedTuple):
+    """What the diary can answer before the questions, in the runner's units."""
+
+    answers: Answers
+    units: str
+    warning: str | None  # the diary could not be read (assess goes on without it)
+
+
+NO_PREFILL = Prefill({}, "km", None)  # with --no-diary
+
+
+def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefill:
+    """Answers the diary can give: load, spikes, shoes, trend. A diary that
+    cannot be read never blocks the check: it is only reported."""
+    if not exists():
+        return Prefill({}, "km", None)
+    try:
+        with open_diary(create=False) as diary:
+            found = diary_answers(
+                diary.entries(), diary.shoes(), today or date.today(), catalogue.advice
+            )
+            return Prefill(found, diary.units(), None)
+    except DiaryError as exc:
+        return Prefill({}, "km", f"diary not used: {exc.message}")
+
+
+def merge_answers(
+    catalogue: Catalogue, given: Answers, prefill: Prefill
+) -> tuple[Answers, Answers]:
+    """The runner's answers with the diary's filling the gaps; the runner's own
+    always win. Returns (answers, the ones taken from the diary)."""
+    from_diary = {
+        k: v
+        for k, v in prefill.answers.items()
+        if k not in given and k not in given.get("dont_know", ())
+    }
+    return validate_answers({**given, **from_diary}, catalogue), from_diary
+
+
+def kept_from_diary(given: Answers, prefill: Prefill) -> Answers:
+    """After the questionnaire: the diary's offers the runner kept."""
+    return {
+        k: v for k, v in prefill.answers.items() if k in given and _same(given[k], v)
+    }
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) < 0.1  # a distance shown in miles comes back rounded
+    return bool(a == b)
+
+
+class Assessed(NamedTuple):
+    """An assessment, and a warning when the diary could not keep it."""
+
+    result: Assessment
+    warning: str | None
+
+
+def assess_and_store(
+    catalogue: Catalogue,
+    answers: Answers,
+    *,
+    stopped_early: bool = False,
+    from_diary: Answers | None = None,
+    with_plan: bool = False,
+    store: bool = True,
+) -> Assessed:
+    """Assess, add what the diary gave and the plan when asked, keep it in the
+    diary (when `store`). The result is what `--json` prints."""
+    result = engine.assess(catalogue, answers, stopped_early=stopped_early)
+    if from_diary:
+        result = result.with_extra(from_diary=from_diary)
+    if with_plan:
+        result = result.with_extra(plan=plan_for(catalogue, result.plan_condition()))
+    warning = None
+    if store:
+        try:
+            with open_diary() as diary:
+                diary.add_assessment(answers, result.to_dict())
+        except DiaryError as exc:
+            warning = f"assessment not saved: {exc.message}"
+    return Assessed(result, warning)
+
+
+def plan_for(catalogue: Catalogue, condition_id: str | None) -> dict[str, Any] | None:
+    """The plan for a condition from today, or None (no contender, or a
+    clinician must see it first)."""
+    from .plans import build_plan
+
+    if condition_id is None:
+        return None
+    return build_plan(catalogue, catalogue.condition(condition_id), date.today())
+
+
+# ---------------------------------------------------------------- the diary
+
+
+class EntryFields(NamedTuple):
+    """One diary entry as the runner gives it (distance in their units)."""
+
+    date: date
+    rest: bool = False
+    distance: float | None = None
+    duration: float | None = None
+    pain_during: int | None = None
+    pain_after: int | None = None
+    next_morning: int | None = None
+    shoes: str | None = None
+    note: str | None = None
+
+    def entry(self, units: str, shoes: str | None = None) -> NewEntry:
+        """The diary entry: km, and the shoes resolved."""
+        km = None if self.distance is None else round(to_km(self.distance, units), 3)
+        return NewEntry(
+            date=self.date,
+            kind="rest" if self.rest else "run",
+            distance_km=km,
+            duration_min=self.duration,
+            shoes=None if self.rest else shoes,
+            pain_during=self.pain_during,
+            pain_after=self.pain_after,
+            next_morning=self.next_morning,
+            note=self.note,
+        )
+
+
+def check_entry_fields(fields: EntryFields) -> None:
+    """Refuse what cannot be written before the diary is opened (or created)."""
+    check_entry(fields.entry("km"))
+    if fields.shoes and not exists():
+        raise EntryError(
+            f"no shoes called '{fields.shoes}'; add them with `kneecheck shoes add`"
+        )
+
+
+class Logged(NamedTuple):
+    """What `log` wrote, and the units to show it in."""
+
+    entry: NewEntry
+    units: str
+
+
+AskUnits = Callable[[], str]
+AskEntry = Callable[[str, list[str], Shoe | None], EntryFields]
+
+
+def log_entry(
+    fields: EntryFields | None,
+    ask_units: AskUnits | None = None,
+    ask_entry: AskEntry | None = None,
+) -> Logged:
+    """Add one run or rest day. With no fields, `ask_entry` asks for them; the
+    units are asked once on first use when `ask_units` is given. A run with no
+    shoes named takes the default pair; unknown shoes are an error."""
+    with open_diary() as diary:
+        units = diary.setting("units")
+        if not units:
+            units = ask_units() if ask_units is not None else "km"
+            if ask_units is not None:
+                diary.set_setting("units", units)
+        if fields is None:
+            if ask_entry is None:
+                raise UsageError("nothing to log")
+            shoes = [s.name for s in diary.shoes(include_retired=False)]
+            fields = ask_entry(units, shoes, diary.default_shoe())
+        shoe = fields.shoes
+        default = diary.default_shoe()
+        if not fields.rest and shoe is None and default is not None:
+            shoe = default.name
+        if shoe is not None:
+            shoe = diary.shoe(shoe).name  # unknown shoes: a clear error
+        new = fields.entry(units, shoe)
+        diary.add_entries([new])
+    return Logged(new, units)
+
+
+def record_morning(pain: int | None, ask: Callable[[], int] | None = None) -> Entry:
+    """The next-morning pain for the latest run (asked when not given)."""
+    if not exists():
+        raise EntryError(
+            "there is no run in the diary to add a morning check to; log a run first"
+        )
+    if pain is None:
+        if ask is None:
+            raise UsageError("give the next-morning pain")
+        pain = ask()
+    with open_diary() as diary:
+        return diary.set_next_morning(pain)
+
+
+class HistoryData(NamedTuple):
+    """The `history --json` document and the latest stored assessment in full."""
+
+    document: dict[str, Any]
+    latest: dict[str, Any] | None
+
+
+def history_data(catalogue: Catalogue, weeks: int) -> HistoryData:
+    """The history and the latest assessment, from one read of the diary."""
+    with open_diary() as diary:
+        stored = diary.assessments()
+        doc = history(
+            diary.entries(),
+            diary.shoes(),
+            stored,
+            date.today(),
+            weeks,
+            diary.units(),
+            catalogue.advice,
+        )
+    latest = None
+    if stored:
+        latest = {**stored[-1]["result"], "created_at": stored[-1]["created_at"]}
+    return HistoryData(doc, latest)
+
+
+class ShoeList(NamedTuple):
+    """Every pair with its distance and warning, and the units to show them in."""
+
+    units: str
+    rows: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `shoes list --json` document."""
+        return envelope("shoes", {"units": self.units, "shoes": self.rows})
+
+
+def shoe_list(catalogue: Catalogue) -> ShoeList:
+    """Every pair, retired ones too."""
+    with open_diary() as diary:
+        return ShoeList(diary.units(), shoe_rows(diary.shoes(), catalogue.advice))
+
+
+class ShoeChange(NamedTuple):
+    """A pair after a change, and the units to show its distance in."""
+
+    shoe: Shoe
+    units: str
+
+
+def add_shoe(name: str, start: float, default: bool) -> ShoeChange:
+    """A new pair; `start` (already run in them) is in the runner's units."""
+    with open_diary() as diary:
+        units = diary.units()
+        return ShoeChange(diary.add_shoe(name, to_km(start, units), default), units)
+
+
+def retire_shoe(name: str) -> ShoeChange:
+    """Retire a pair: it keeps its history."""
+    with open_diary() as diary:
+        return ShoeChange(diary.retire_shoe(name), diary.units())
+
+
+def set_default_shoe(name: str) -> Shoe:
+    """The pair new runs use when none is named."""
+    with open_diary() as diary:
+        return diary.set_default_shoe(name)
+
+
+class ImportReport(NamedTuple):
+    """What an import did: added, already there, skipped while reading, and
+    runs dated in the future (refused, never silently dropped)."""
+
+    path: Path
+    added: int
+    duplicates: int
+    skipped: tuple[Any, ...]  # importers.Skipped: a file or row, and why
+    future: tuple[Any, ...]  # importers.ImportedRun dated after today
+
+
+def import_runs(
+    path: Path, csv_units: str | None, today: date | None = None
+) -> ImportReport:
+    """Read runs from a file or folder and add the new ones to the diary."""
+    from .importers import read_import
+
+    result = read_import(path, csv_units)
+    today = today or date.today()
+    future = tuple(r for r in result.runs if r.date > today)
+    new = [
+        NewEntry(
+            date=r.date,
+            distance_km=r.distance_km,
+            duration_min=r.duration_min,
+            shoes=r.shoes,
+            note=r.name,
+            source=r.source,
+            source_key=r.source_key,
+        )
+        for r in result.runs
+        if r.date <= today
+    ]
+    with open_diary() as diary:
+        added, duplicates = diary.add_entries(new, create_shoes=True)
+    return ImportReport(path, added, duplicates, tuple(result.skipped), future)
+
+
+def report_data(catalogue: Catalogue, weeks: int) -> dict[str, Any]:
+    """Everything the physio report shows, as one document (`report --format json`)."""
+    data = history_data(catalogue, weeks)
+    doc = data.document
+    for shoe in doc["shoes"]:  # the report shows the runner's units
+        if shoe["warning"]:
+            shoe["warning"] = localise(shoe["warning"], doc["units"])
+    return envelope(
+        "report",
+        {
+            "generated": datetime.now().isoformat(timespec="seconds"),
+            "units": doc["units"],
+            "disclaimer": catalogue.advice.disclaimer,
+            "pain_limit": catalogue.advice.run_rules.pain_limit,
+            "verdict_titles": {
+                v: t.title for v, t in catalogue.advice.verdicts.items()
+            },
+            "history": doc,
+            "assessment": data.latest,
+            "red_flags_screened": [
+                {"id": f.id, "label": f.label} for f in catalogue.red_flags
+            ],
+        },
+    )
+
+
+# The columns of `export --format csv`, one diary entry a row.
+CSV_FIELDS = (
+    "id",
+    "date",
+    "kind",
+    "distance_km",
+    "duration_min",
+    "pain_during",
+    "pain_after",
+    "next_morning",
+    "settled",
+    "shoes",
+    "note",
+    "source",
+)
+
+
+def export_text(fmt: str) -> str:
+    """Everything as a JSON backup (`json`), or the diary entries as CSV."""
+    with open_diary(create=False) as diary:
+        entries = [e.to_dict() for e in diary.entries()]
+        if fmt == "csv":
+            buf = io.StringIO()
+            writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(entries)
+            return buf.getvalue()
+        everything = envelope(
+            "backup",
+            {
+                "units": diary.units(),
+                "entries": entries,
+                "shoes": [
+                    {
+                        "name": s.name,
+                        "start_km": s.start_km,
+                        "distance_km": s.distance_km,
+                        "retired": s.retired,
+                        "default": s.default,
+                    }
+                    for s in diary.shoes()
+                ],
+                "assessments": diary.assessments(),
+            },
+        )
+    return to_json(everything)
+
+
+class Forgotten(NamedTuple):
+    """What `forget` did to the diary at `path`."""
+
+    path: Path
+    existed: bool
+    deleted: bool
+
+
+def forget(confirm: Callable[[Path], bool] | None = None) -> Forgotten:
+    """Delete the diary, after `confirm` says yes (None: no question). A file
+    that is not a kneecheck diary is refused before anything is asked."""
+    path = diary_path()
+    if not path.exists():
+        return Forgotten(path, False, False)
+    open_diary(create=False).close()  # refuse what is not ours, before asking
+    if confirm is not None and not confirm(path):
+        return Forgotten(path, True, False)
+    delete_diary()
+    return Forgotten(path, True, True)
+
+
+def info(catalogue_dir: Path | None) -> dict[str, Any]:
+    """Where kneecheck keeps the runner's data, and what it holds."""
+    doc: dict[str, Any] = {
+        "home": str(home()),
+        "diary": str(diary_path()),
+        "diary_exists": exists(),
+        "catalogue": str((catalogue_dir or default_catalogue_dir()).resolve()),
+    }
+    if exists():
+        with open_diary(create=False) as diary:
+            doc |= {
+                "entries": len(diary.entries()),
+                "shoes": len(diary.shoes()),
+                "assessments": len(diary.assessments()),
+                "units": diary.units(),
+                "diary_bytes": diary_path().stat().st_size,
+            }
+    return doc
+
+
+def units_setting(units: str | None) -> str:
+    """Set the distance units (km or mi) when given; return the current ones."""
+    with open_diary() as diary:
+        if units is not None:
+            diary.set_setting("units", units)
+        return diary.units()

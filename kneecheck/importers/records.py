@@ -1,0 +1,68 @@
+"""What the importers produce: runs, skipped activities, and the errors."""
+
+from __future__ import annotations
+
+import datetime
+import pathlib
+from typing import NamedTuple
+
+from ..errors import ExitCode, KneecheckError
+from ..units import KM_PER_MILE
+
+# kilometres per distance unit a file may use
+KM_PER_UNIT = {"km": 1.0, "mi": KM_PER_MILE, "m": 0.001}
+
+
+class ImportedRun(NamedTuple):
+    """One run read from a file, ready to be stored."""
+
+    date: datetime.date  # local date of the start of the activity
+    distance_km: float  # > 0, rounded to 3 decimals
+    duration_min: float | None  # elapsed (or moving) time in minutes, None if unknown
+    shoes: str | None  # gear name, stripped, None if empty
+    source: str  # "gpx" or "strava"
+    source_key: str  # "gpx:<sha256 of file bytes>" or "strava:<Activity ID>"
+    name: str | None  # activity name/title if any
+    where: str = ""  # the file, or "file.csv row 7": how to name it to the runner
+
+
+class Skipped(NamedTuple):
+    """An activity that was read but deliberately not imported."""
+
+    where: str  # "file.csv row 7" or "walk.gpx"
+    reason: str  # e.g. "not a run (Ride)"
+
+
+class ImportResult(NamedTuple):
+    runs: tuple[ImportedRun, ...]
+    skipped: tuple[Skipped, ...]
+
+
+class ImportFileError(KneecheckError):
+    """A malformed file or row: the message names the file (and the row)."""
+
+    exit_code = ExitCode.USAGE
+
+
+def read_bytes(path: pathlib.Path) -> bytes:
+    """A file's bytes, or an ImportFileError naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(
+            f"{path.name}: cannot be read ({exc.strerror or exc})"
+        ) from None
+
+
+def decode(path: pathlib.Path, data: bytes) -> str:
+    """UTF-8 text (a byte-order mark allowed), or an ImportFileError naming it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{path.name}: not UTF-8 text") from None
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an exception's message, for a one-line error."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
