@@ -4,8 +4,6 @@ The CLI builds one `Settings` in its root callback and hands it to the commands
 (Typer's `ctx.obj`); nothing writes them into `os.environ`.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -18,7 +16,7 @@ class Settings(NamedTuple):
     catalogue: Path | None = None  # another catalogue folder; None: the built-in
 
     @classmethod
-    def decide(cls, plain: bool, catalogue: str | None) -> Settings:
+    def decide(cls, plain: bool, catalogue: str | None) -> "Settings":
         """From the options; TERM=dumb means plain too."""
         dumb = os.environ.get("TERM") == "dumb"
         return cls(plain or dumb, Path(catalogue) if catalogue else None)

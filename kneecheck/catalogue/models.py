@@ -4,8 +4,6 @@ The loader (`reader`, `questions`, `clinical`, `content`) builds these from the
 JSON files in data/ and checks them, so code reads attributes, never raw keys.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple
 

@@ -78,6 +78,8 @@ class Loader:
         self.context = "catalogue.json"
         self.file_names: dict[str, str] = {}
         self.allow_derived = False  # only triage rules may test derived facts
+        self.checked: dict[tuple[object, ...], Predicate] = {}
+        self.described: dict[tuple[Predicate, ...], str] = {}
         self.derived = {
             key: Question(key, "", kind, key, key, "", (), lo, hi, "", (), "")
             for key, (kind, lo, hi) in DERIVED_FACTS.items()
@@ -132,10 +134,24 @@ class Loader:
         return tuple(out)
 
     def predicate(self, entry: Entry, item: object, what: str) -> Predicate | None:
+        """One {key, op, value} condition, checked against the questions."""
         if not isinstance(item, dict) or set(item) - {"key", "op", "value"}:
             entry.problem(f"'{what}': each condition needs exactly key, op and value")
             return None
         key, op, value = item.get("key"), item.get("op"), item.get("value")
+        # The same condition recurs across conditions, rules and tips: a good
+        # one is checked once (a bad one is checked, and reported, every time).
+        memo = (repr(item), self.allow_derived, what)  # JSON values: repr is exact
+        if memo in self.checked:
+            return self.checked[memo]
+        pred = self._predicate(entry, key, op, value, what)
+        if pred is not None:
+            self.checked[memo] = pred
+        return pred
+
+    def _predicate(
+        self, entry: Entry, key: object, op: object, value: Any, what: str
+    ) -> Predicate | None:
         question = self.question_index.get(key) if isinstance(key, str) else None
         if question is None and self.allow_derived and isinstance(key, str):
             question = self.derived.get(key)
@@ -195,7 +211,11 @@ class Loader:
         """Plain words for a single-predicate feature, from the question's labels."""
         if len(when) != 1:
             return ""
-        p = when[0]
+        if when not in self.described:
+            self.described[when] = self._describe(when[0])
+        return self.described[when]
+
+    def _describe(self, p: Predicate) -> str:
         q = self.question_index[p.key]
         if q.type == "yes_no":
             return f"{q.short}: {'yes' if p.value else 'no'}"

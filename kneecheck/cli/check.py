@@ -18,7 +18,7 @@ from .app import app
 from .common import JsonFlag, guarded, has_terminal, require_terminal, settings
 
 if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
-    from ..actions import Prefill
+    from ..actions.check import Prefill
     from ..answers import Answers
     from ..engine import Assessment
 
@@ -75,7 +75,7 @@ def assess(
 
       kneecheck assess --answers my-knee.json --json --plan
     """
-    from .. import actions
+    from ..actions import check as actions
     from ..answers import read_answers
     from ..catalogue import load_catalogue
 
@@ -124,7 +124,7 @@ def _show(
     ctx: typer.Context, result: "Assessment", units: str, interactive: bool
 ) -> None:
     """The summary; then the plan, offered as a physio would."""
-    from .. import actions
+    from ..actions import check as actions
     from ..catalogue import load_catalogue
     from ..render import make_console, render_assessment, render_from_diary, render_plan
 

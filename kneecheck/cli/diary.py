@@ -29,7 +29,7 @@ from .common import (
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
-    from ..actions import EntryFields
+    from ..actions.diary import EntryFields
     from ..diary import Shoe
 
 shoes_app = typer.Typer(
@@ -170,7 +170,7 @@ def log(
 
       kneecheck log --morning --next-morning settled
     """
-    from .. import actions
+    from ..actions import diary as actions
 
     pain = _parse_morning(next_morning)
     if morning:
@@ -234,7 +234,7 @@ def _ask_units(texts: dict[str, str]) -> str:
 def _ask_entry(
     texts: dict[str, str], units: str, shoes: list[str], default: "Shoe | None"
 ) -> "EntryFields":
-    from ..actions import EntryFields
+    from ..actions.diary import EntryFields
     from ..prompts import ask_log
 
     f = ask_log(texts, shoes, units, default)
@@ -264,7 +264,7 @@ def history(
 
       kneecheck history --weeks 12 --json
     """
-    from ..actions import history_data
+    from ..actions.diary import history_data
     from ..catalogue import load_catalogue
 
     s = settings(ctx)
@@ -294,7 +294,7 @@ def shoes_add(
     ] = False,
 ) -> None:
     """Add a pair of shoes. Example: kneecheck shoes add "Blue trainers" --default"""
-    from ..actions import add_shoe
+    from ..actions.diary import add_shoe
 
     shoe, units = add_shoe(name, start, default)
     flag = " (default)" if shoe.default else ""
@@ -310,7 +310,7 @@ def shoes_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
     Example: kneecheck shoes list --json
     """
-    from ..actions import shoe_list
+    from ..actions.diary import shoe_list
     from ..catalogue import load_catalogue
 
     s = settings(ctx)
@@ -329,7 +329,7 @@ def shoes_retire(
     name: Annotated[str, typer.Argument(help="The pair to retire.")],
 ) -> None:
     """Retire a pair: it keeps its history. Example: kneecheck shoes retire Blue"""
-    from ..actions import retire_shoe
+    from ..actions.diary import retire_shoe
 
     shoe, units = retire_shoe(name)
     typer.echo(f"Retired {shoe.name} at {_distance(shoe.distance_km, units)}.")
@@ -341,7 +341,7 @@ def shoes_default(
     name: Annotated[str, typer.Argument(help="The pair to use.")],
 ) -> None:
     """Make a pair the default for new runs. Example: kneecheck shoes default Blue"""
-    from ..actions import set_default_shoe
+    from ..actions.diary import set_default_shoe
 
     shoe = set_default_shoe(name)
     typer.echo(f"{shoe.name} is now your default pair.")
@@ -375,7 +375,7 @@ def import_(
 
       kneecheck import ~/Downloads/strava_export/activities.csv
     """
-    from ..actions import import_runs
+    from ..actions.diary import import_runs
 
     done = import_runs(path, csv_units)
     skipped = len(done.skipped) + len(done.future)
@@ -419,7 +419,7 @@ def report(
 
       kneecheck report > knee-report.md
     """
-    from ..actions import report_data
+    from ..actions.diary import report_data
     from ..catalogue import load_catalogue
     from ..output import to_json
     from ..report import to_html, to_markdown
@@ -438,7 +438,7 @@ def config_units(
     ] = None,
 ) -> None:
     """Choose kilometres or miles for everything. Example: kneecheck config units mi"""
-    from ..actions import units_setting
+    from ..actions.diary import units_setting
 
     current = units_setting(units.value if units else None)
     words = "miles" if current == "mi" else "kilometres"
@@ -448,7 +448,7 @@ def config_units(
 @guarded
 def info(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Where kneecheck keeps your data, and what it holds. Example: kneecheck info"""
-    from ..actions import info as gather
+    from ..actions.diary import info as gather
 
     doc = gather(settings(ctx).catalogue)
     if as_json:
@@ -477,7 +477,7 @@ def export(
 
       kneecheck export --format csv > runs.csv
     """
-    from ..actions import export_text
+    from ..actions.diary import export_text
 
     _write_or_print(export_text(fmt.value), output)
 
@@ -492,7 +492,7 @@ def forget(
 ) -> None:
     """Delete the diary: runs, shoes, assessments and settings. Example: kneecheck
     forget --yes"""
-    from ..actions import forget as delete
+    from ..actions.diary import forget as delete
 
     def confirm(path: Path) -> bool:
         require_terminal("add --yes to delete the diary")

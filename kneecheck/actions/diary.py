@@ -1,10 +1,5 @@
-"""What each command does, as library functions: no options, no terminal, no printing.
-
-The CLI parses its options, calls one function here and renders the result
-(as sqlite-utils and llm do). Questions a function may need to ask arrive as
-callables, so nothing here imports questionary; failures are KneecheckErrors
-with one-line messages.
-"""
+"""The diary as library functions: log, history, shoes, import, report, export,
+forget, info, units. Questions arrive as callables; nothing here prints."""
 
 from __future__ import annotations
 
@@ -15,11 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import engine
-from .answers import Answers, validate_answers
-from .catalogue import Catalogue
-from .diary import (
-    DiaryError,
+from ..catalogue import Catalogue
+from ..diary import (
     Entry,
     EntryError,
     NewEntry,
@@ -31,110 +23,11 @@ from .diary import (
     home,
     open_diary,
 )
-from .engine import Assessment
-from .errors import UsageError
-from .output import envelope, to_json
-from .paths import default_catalogue_dir
-from .trends import diary_answers, history, shoe_rows
-from .units import localise, to_km
-
-# ---------------------------------------------------------------- assess
-
-
-class Prefill(NamedTuple):
-    """What the diary can answer before the questions, in the runner's units."""
-
-    answers: Answers
-    units: str
-    warning: str | None  # the diary could not be read (assess goes on without it)
-
-
-NO_PREFILL = Prefill({}, "km", None)  # with --no-diary
-
-
-def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefill:
-    """Answers the diary can give: load, spikes, shoes, trend. A diary that
-    cannot be read never blocks the check: it is only reported."""
-    if not exists():
-        return Prefill({}, "km", None)
-    try:
-        with open_diary(create=False) as diary:
-            found = diary_answers(
-                diary.entries(), diary.shoes(), today or date.today(), catalogue.advice
-            )
-            return Prefill(found, diary.units(), None)
-    except DiaryError as exc:
-        return Prefill({}, "km", f"diary not used: {exc.message}")
-
-
-def merge_answers(
-    catalogue: Catalogue, given: Answers, prefill: Prefill
-) -> tuple[Answers, Answers]:
-    """The runner's answers with the diary's filling the gaps; the runner's own
-    always win. Returns (answers, the ones taken from the diary)."""
-    from_diary = {
-        k: v
-        for k, v in prefill.answers.items()
-        if k not in given and k not in given.get("dont_know", ())
-    }
-    return validate_answers({**given, **from_diary}, catalogue), from_diary
-
-
-def kept_from_diary(given: Answers, prefill: Prefill) -> Answers:
-    """After the questionnaire: the diary's offers the runner kept."""
-    return {
-        k: v for k, v in prefill.answers.items() if k in given and _same(given[k], v)
-    }
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return abs(a - b) < 0.1  # a distance shown in miles comes back rounded
-    return bool(a == b)
-
-
-class Assessed(NamedTuple):
-    """An assessment, and a warning when the diary could not keep it."""
-
-    result: Assessment
-    warning: str | None
-
-
-def assess_and_store(
-    catalogue: Catalogue,
-    answers: Answers,
-    *,
-    stopped_early: bool = False,
-    from_diary: Answers | None = None,
-    with_plan: bool = False,
-    store: bool = True,
-) -> Assessed:
-    """Assess, add what the diary gave and the plan when asked, keep it in the
-    diary (when `store`). The result is what `--json` prints."""
-    result = engine.assess(catalogue, answers, stopped_early=stopped_early)
-    if from_diary:
-        result = result.with_extra(from_diary=from_diary)
-    if with_plan:
-        result = result.with_extra(plan=plan_for(catalogue, result.plan_condition()))
-    warning = None
-    if store:
-        try:
-            with open_diary() as diary:
-                diary.add_assessment(answers, result.to_dict())
-        except DiaryError as exc:
-            warning = f"assessment not saved: {exc.message}"
-    return Assessed(result, warning)
-
-
-def plan_for(catalogue: Catalogue, condition_id: str | None) -> dict[str, Any] | None:
-    """The plan for a condition from today, or None (no contender, or a
-    clinician must see it first)."""
-    from .plans import build_plan
-
-    if condition_id is None:
-        return None
-    return build_plan(catalogue, catalogue.condition(condition_id), date.today())
-
+from ..errors import UsageError
+from ..output import envelope, to_json
+from ..paths import default_catalogue_dir
+from ..trends import history, shoe_rows
+from ..units import localise, to_km
 
 # ---------------------------------------------------------------- the diary
 
@@ -316,7 +209,7 @@ def import_runs(
     path: Path, csv_units: str | None, today: date | None = None
 ) -> ImportReport:
     """Read runs from a file or folder and add the new ones to the diary."""
-    from .importers import read_import
+    from ..importers import read_import
 
     result = read_import(path, csv_units)
     today = today or date.today()
