@@ -159,6 +159,15 @@ def features(
 ) -> tuple[Feature, ...]:
     out = []
     for i, raw in enumerate(entry.objects("features")):
+        quick = _plain_feature(loader, raw)
+        if quick is not None:  # the common case, already known to be sound
+            if quick.source:
+                where = f"{entry.where} feature #{i + 1}"
+                loader.source_refs.append(
+                    (Entry(loader, entry.file, where, raw), (quick.source,))
+                )
+            out.append(quick)
+            continue
         fe = Entry(loader, entry.file, f"{entry.where} feature #{i + 1}", raw)
         if "all" in fe.raw:
             when = loader.predicates(fe, fe.raw["all"], "all")
@@ -191,6 +200,35 @@ def features(
             "no feature points towards this condition, so no answer can ever reach it"
         )
     return tuple(out)
+
+
+def _plain_feature(loader: Loader, raw: object) -> Feature | None:
+    """A single-condition feature whose condition was already checked and whose
+    other fields are plainly right, built without the full checks (which run
+    for anything else, and report its problems). Hundreds of features share a
+    few dozen conditions, so this saves most of the loading time."""
+    if not isinstance(raw, dict) or "all" in raw:
+        return None
+    lr: Any = raw.get("lr")
+    basis = raw.get("basis")
+    source, text, note = raw.get("source", ""), raw.get("text", ""), raw.get("note", "")
+    if (
+        type(lr) not in (int, float)
+        or not 0 < lr <= LR_MAX
+        or lr == 1
+        or basis not in LR_BASES
+        or not (isinstance(source, str) and isinstance(text, str))
+        or not isinstance(note, str)
+        or (basis == "published" and not source)
+    ):
+        return None
+    item = {k: raw.get(k) for k in ("key", "op", "value")}
+    pred = loader.checked.get((repr(item), loader.allow_derived, "feature"))
+    if pred is None:
+        return None
+    return Feature(
+        (pred,), float(lr), text or loader.describe((pred,)), basis, source, note
+    )
 
 
 def settle_weeks(loader: Loader, entry: Entry) -> float | None:
