@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kneecheck.catalogue import load_catalogue
-from kneecheck.plans import build_plan, next_step, to_markdown
+from kneecheck.plans import build_plan, next_step
+from kneecheck.render.markdown import plan_to_markdown as to_markdown
 
 CATALOGUE = load_catalogue()
 RTR = CATALOGUE.return_to_run

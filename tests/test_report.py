@@ -258,9 +258,9 @@ def test_markdown_assessment(data: dict[str, Any]) -> None:
     assert md_row(md, "Limp") == ["Limp", "no"]
     assert md_row(md, "Settles by morning") == ["Settles by morning", "yes"]
     assert md_row(md, "Red flags") == ["Red flags", "none"]
-    # The top five only, ranked, with band and score.
-    assert "1. **Patellofemoral pain (runner's knee)**: likely, score 0.71" in md
-    assert "5. **Plica syndrome**: unlikely, score 0.03" in md
+    # The top five only, ranked, with band and chance.
+    assert "1. **Patellofemoral pain (runner's knee)**: likely, about 71 % chance" in md
+    assert "5. **Plica syndrome**: unlikely, about 3 % chance" in md
     assert "Baker's cyst" not in md
     assert "   - Points against: Start: suddenly" in md
     assert "**Keep running, but less:** Cut back and keep checking" in md

@@ -338,8 +338,9 @@ def plan(
     """
     from ..catalogue import load_catalogue
     from ..pages import find_condition
-    from ..plans import build_plan, gate_step, parse_start, to_markdown
+    from ..plans import build_plan, gate_step, parse_start
     from ..render import make_console, render_gate, render_plan
+    from ..render.markdown import plan_to_markdown
 
     s = settings(ctx)
     catalogue = load_catalogue(s.catalogue)
@@ -357,7 +358,7 @@ def plan(
     if as_json:
         print_json(result)
     elif fmt is PlanFormat.md:
-        sys.stdout.write(to_markdown(result))
+        sys.stdout.write(plan_to_markdown(result))
     else:
         render_plan(result, make_console(s.plain))
 
