@@ -8,12 +8,12 @@ answers lose duplicates and follow the catalogue's order.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
 
-from .catalogue import Catalogue, Question
+from .catalogue import Catalogue
+from .catalogue.types import QUESTION_TYPES, json_type, quote
 from .errors import AnswersError
 
 Answers = dict[str, Any]
@@ -52,18 +52,18 @@ def read_answers(source: str, catalogue: Catalogue) -> Answers:
 def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
     """Check a decoded answers object against the questions; return it normalised."""
     if not isinstance(raw, dict):
-        raise AnswersError(f"answers must be a JSON object, not {_json_type(raw)}")
+        raise AnswersError(f"answers must be a JSON object, not {json_type(raw)}")
     questions = {q.id: q for q in catalogue.questions}
     unknown = sorted(k for k in raw if k not in questions and k != DONT_KNOW_KEY)
     if unknown:
         raise AnswersError(
-            f"unknown answer key {_quote(unknown[0])} "
+            f"unknown answer key {quote(unknown[0])} "
             f"(known keys: {', '.join([*questions, DONT_KNOW_KEY])})"
         )
     out: Answers = {}
     for q in catalogue.questions:  # catalogue order keeps output stable
         if q.id in raw and raw[q.id] is not None:
-            out[q.id] = _check(q, raw[q.id])
+            out[q.id] = QUESTION_TYPES[q.type].check(q, raw[q.id])
     unsure = _dont_know(raw.get(DONT_KNOW_KEY), list(questions), out)
     if unsure:
         out[DONT_KNOW_KEY] = unsure
@@ -77,92 +77,16 @@ def _dont_know(value: object, keys: list[str], answered: Answers) -> list[str]:
     key = DONT_KNOW_KEY
     if not isinstance(value, list):
         raise AnswersError(
-            f"'{key}' must be a list of answer keys, not {_json_type(value)}"
+            f"'{key}' must be a list of answer keys, not {json_type(value)}"
         )
     for item in value:
         if not isinstance(item, str):
-            raise AnswersError(f"'{key}' must list strings, found {_json_type(item)}")
+            raise AnswersError(f"'{key}' must list strings, found {json_type(item)}")
         if item not in keys:
-            raise AnswersError(f"'{key}' names unknown answer key {_quote(item)}")
+            raise AnswersError(f"'{key}' names unknown answer key {quote(item)}")
         if item in answered:
             raise AnswersError(
-                f"'{key}' lists {_quote(item)}, which is also answered; "
+                f"'{key}' lists {quote(item)}, which is also answered; "
                 "give one or the other"
             )
     return [k for k in keys if k in value]
-
-
-def _check(q: Question, value: object) -> Any:
-    key = q.id
-    if q.type in ("integer", "scale"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswersError(
-                f"'{key}' must be a whole number, not {_json_type(value)}"
-            )
-        return _in_range(q, value)
-    if q.type == "number":
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (isinstance(value, float) and not math.isfinite(value))
-        ):
-            raise AnswersError(f"'{key}' must be a number, not {_json_type(value)}")
-        return _in_range(q, value)
-    if q.type == "yes_no":
-        if not isinstance(value, bool):
-            raise AnswersError(
-                f"'{key}' must be true or false, not {_json_type(value)}"
-            )
-        return value
-    known = [c.value for c in q.choices]
-    if q.type == "single":
-        if not isinstance(value, str):
-            raise AnswersError(f"'{key}' must be a string, not {_json_type(value)}")
-        if value not in known:
-            raise AnswersError(
-                f"'{key}' has unknown value {_quote(value)} "
-                f"(one of: {', '.join(known)})"
-            )
-        return value
-    if not isinstance(value, list):
-        raise AnswersError(
-            f"'{key}' must be a list of strings, not {_json_type(value)}"
-        )
-    for item in value:
-        if not isinstance(item, str):
-            raise AnswersError(f"'{key}' must list strings, found {_json_type(item)}")
-        if item not in known:
-            raise AnswersError(
-                f"'{key}' has unknown id {_quote(item)} (known: {', '.join(known)})"
-            )
-    return [v for v in known if v in value]
-
-
-def _in_range(q: Question, value: float) -> float:
-    assert q.min is not None and q.max is not None  # the loader requires both
-    if not q.min <= value <= q.max:
-        raise AnswersError(
-            f"'{q.id}' is {value:g}, out of range ({q.min:g} to {q.max:g})"
-        )
-    return value
-
-
-def _quote(text: str) -> str:
-    """User text in an error, on one line: control characters escaped, long
-    text cut, so a message can never break the terminal or the log."""
-    inner = json.dumps(text[:40])[1:-1]
-    return f"'{inner}{'...' if len(text) > 40 else ''}'"
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the string {json.dumps(value)[:40]}"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"

@@ -10,6 +10,7 @@ from typing import Any
 
 from .answers import DONT_KNOW_KEY
 from .catalogue import LEVELS, Catalogue
+from .catalogue.types import QUESTION_TYPES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
@@ -18,21 +19,7 @@ _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for q in catalogue.questions:
-        prop: dict[str, Any]
-        if q.type in ("integer", "scale"):
-            prop = {"type": "integer", "minimum": q.min, "maximum": q.max}
-        elif q.type == "number":
-            prop = {"type": "number", "minimum": q.min, "maximum": q.max}
-        elif q.type == "yes_no":
-            prop = {"type": "boolean"}
-        elif q.type == "single":
-            prop = {"enum": [c.value for c in q.choices]}
-        else:
-            prop = {
-                "type": "array",
-                "uniqueItems": False,
-                "items": {"enum": [c.value for c in q.choices]},
-            }
+        prop = QUESTION_TYPES[q.type].schema(q)
         # null is accepted and means "don't know", like a missing key
         prop = {"anyOf": [prop, {"type": "null"}], "description": q.text}
         props[q.id] = prop

@@ -30,7 +30,6 @@ CONTRACT_CONDITIONS = (
     "referred_hip_pain",
 )
 LEVELS = ("emergency", "urgent", "appointment", "self_care")  # most urgent first
-QUESTION_TYPES = ("single", "multi", "yes_no", "integer", "number", "scale")
 EVIDENCE_GRADES = ("strong", "moderate", "limited", "expert_opinion")
 LR_BASES = ("published", "estimate")  # where a likelihood ratio comes from
 OTHER_MIN = 5.0  # per 100: the least share left for "something else"

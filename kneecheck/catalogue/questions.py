@@ -6,11 +6,11 @@ from typing import Any
 
 from .models import (
     DIARY_TEXTS,
-    QUESTION_TYPES,
     Choice,
     Question,
 )
 from .reader import Entry, Loader
+from .types import QUESTION_TYPES
 
 
 def load_questions(
@@ -47,17 +47,19 @@ def load_questions(
                     ce.text("mark", optional=True),
                 )
             )
-        if qtype in ("single", "multi") and not choices:
+        kind = QUESTION_TYPES.get(qtype)
+        numeric = kind is not None and kind.numeric
+        if kind is not None and kind.choices and not choices:
             entry.problem("a choice question needs choices")
         lo = entry.get(
             "min",
             (int, float),
-            0 if qtype not in ("integer", "number", "scale") else None,
+            None if numeric else 0,
         )
         hi = entry.get(
             "max",
             (int, float),
-            0 if qtype not in ("integer", "number", "scale") else None,
+            None if numeric else 0,
         )
         picture = entry.text("picture", optional=True)
         if picture and picture not in pictures:
@@ -74,7 +76,7 @@ def load_questions(
                 pe.problem("a preset needs a number question and a value in range")
             presets.append((value, pe.text("label")))
         none_label = entry.text("none_label", optional=True)
-        if none_label and qtype != "multi":
+        if none_label and not (kind and kind.many):
             entry.problem("'none_label' only fits a tick list (multi)")
         q = Question(
             id=qid,
@@ -84,8 +86,8 @@ def load_questions(
             short=entry.text("short"),
             help=entry.text("help", optional=True),
             choices=tuple(choices),
-            min=lo if qtype in ("integer", "number", "scale") else None,
-            max=hi if qtype in ("integer", "number", "scale") else None,
+            min=lo if numeric else None,
+            max=hi if numeric else None,
             unit=entry.text("unit", optional=True),
             skip_if=(),
             picture=picture,

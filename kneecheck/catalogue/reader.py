@@ -13,6 +13,7 @@ from typing import Any
 
 from ..predicates import LIST_OPS, NUMBER_OPS, OPS, Predicate
 from .models import DERIVED_FACTS, Question
+from .types import QUESTION_TYPES
 
 
 class Entry:
@@ -158,12 +159,15 @@ class Loader:
         if question is None:
             entry.problem(f"'{what}' names no answer: unknown key {key!r}")
             return None
+        kind = QUESTION_TYPES.get(question.type)
+        if kind is None:  # its unknown type is reported with the question
+            return None
         if not isinstance(op, str) or op not in OPS:
             entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
             return None
         values = value if isinstance(value, list) else [value]
         if op in NUMBER_OPS:
-            if question.type not in ("integer", "number", "scale") or not all(
+            if not kind.numeric or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
             ):
                 entry.problem(f"'{what}' on '{key}': {op} needs a numeric answer")
@@ -185,7 +189,7 @@ class Loader:
                     f"(answers run from {lo:g} to {hi:g})"
                 )
                 return None
-        elif (op in LIST_OPS) != (question.type == "multi"):
+        elif (op in LIST_OPS) != kind.many:
             entry.problem(
                 f"'{what}' on '{key}': op {op} does not fit a {question.type}"
             )
