@@ -102,6 +102,8 @@ def delete_diary() -> Path | None:
 
 
 class Entry(NamedTuple):
+    """One stored diary entry: a run or a rest day, with its pain scores."""
+
     id: int
     date: date
     kind: str
@@ -120,6 +122,7 @@ class Entry(NamedTuple):
         return None if self.next_morning is None else self.next_morning == 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready values (dates as ISO text)."""
         return {
             "id": self.id,
             "date": self.date.isoformat(),
@@ -137,6 +140,8 @@ class Entry(NamedTuple):
 
 
 class Shoe(NamedTuple):
+    """A pair of shoes and the distance it started with and has run."""
+
     id: int
     name: str
     start_km: float
@@ -146,6 +151,7 @@ class Shoe(NamedTuple):
 
     @property
     def distance_km(self) -> float:
+        """Distance on the shoes: what they started with plus every run in them."""
         return round(self.start_km + self.run_km, 3)
 
 
@@ -179,6 +185,7 @@ class Diary:
         self.close()
 
     def close(self) -> None:
+        """Close the database."""
         self.conn.close()
 
     @contextmanager
@@ -196,12 +203,14 @@ class Diary:
     # ---- settings --------------------------------------------------------
 
     def setting(self, key: str) -> str | None:
+        """A stored setting, or None."""
         row = self.conn.execute(
             "SELECT value FROM settings WHERE key = ?", (key,)
         ).fetchone()
         return None if row is None else str(row[0])
 
     def set_setting(self, key: str, value: str) -> None:
+        """Store a setting."""
         with self.write() as db:
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT "
@@ -210,11 +219,13 @@ class Diary:
             )
 
     def units(self) -> str:
+        """The runner's distance units, km unless chosen."""
         return self.setting("units") or "km"
 
     # ---- shoes -----------------------------------------------------------
 
     def shoes(self, include_retired: bool = True) -> list[Shoe]:
+        """Every pair, oldest first; retired ones only when asked."""
         rows = self.conn.execute(
             "SELECT s.id, s.name, s.start_km, s.retired, s.is_default, "
             "COALESCE(SUM(e.distance_km), 0) FROM shoes s LEFT JOIN entries e "
@@ -224,6 +235,7 @@ class Diary:
         return [s for s in out if include_retired or not s.retired]
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
+        """Add a pair (names are unique, case aside); optionally the default."""
         name = name.strip()
         if not name:
             raise EntryError("a pair of shoes needs a name")
@@ -246,6 +258,8 @@ class Diary:
         return self.shoe(name)
 
     def shoe(self, name: str) -> Shoe:
+        """The pair with this name (case aside), or an EntryError naming the known
+        ones."""
         for s in self.shoes():
             if s.name.lower() == name.strip().lower():
                 return s
@@ -256,6 +270,7 @@ class Diary:
         )
 
     def retire_shoe(self, name: str) -> Shoe:
+        """Retire a pair: it keeps its history and leaves the default."""
         shoe = self.shoe(name)
         with self.write() as db:
             db.execute(
@@ -264,6 +279,7 @@ class Diary:
         return self.shoe(name)
 
     def set_default_shoe(self, name: str) -> Shoe:
+        """Make a pair the default for new runs."""
         shoe = self.shoe(name)
         if shoe.retired:
             raise EntryError(f"'{shoe.name}' is retired and cannot be the default")
@@ -272,6 +288,7 @@ class Diary:
         return self.shoe(name)
 
     def default_shoe(self) -> Shoe | None:
+        """The default pair, if any."""
         return next((s for s in self.shoes() if s.default), None)
 
     # ---- entries ---------------------------------------------------------
@@ -339,6 +356,7 @@ class Diary:
         return added, duplicates
 
     def entries(self, since: date | None = None) -> list[Entry]:
+        """Every entry, oldest first."""
         sql = (
             "SELECT e.id, e.date, e.kind, e.distance_km, e.duration_min, s.name, "
             "e.pain_during, e.pain_after, e.next_morning, e.note, e.source "
@@ -373,6 +391,7 @@ class Diary:
     # ---- assessments -----------------------------------------------------
 
     def add_assessment(self, answers: dict[str, Any], result: dict[str, Any]) -> int:
+        """Keep an assessment and its answers; returns its id."""
         with self.write() as db:
             cur = db.execute(
                 "INSERT INTO assessments (created_at, answers, result) "
@@ -382,6 +401,7 @@ class Diary:
             return int(cur.lastrowid or 0)
 
     def assessments(self) -> list[dict[str, Any]]:
+        """Every stored assessment, oldest first, with its answers and result."""
         rows = self.conn.execute(
             "SELECT id, created_at, answers, result FROM assessments ORDER BY id"
         ).fetchall()

@@ -27,12 +27,16 @@ SWELLING_OF_THE_JOINT = frozenset({"mild", "on_kneecap", "back_of_knee"})
 
 
 class Reason(NamedTuple):
+    """Why the triage is at its level: a red flag, a rule or a condition."""
+
     id: str
     message: str
     sources: tuple[str, ...] = ()
 
 
 class Triage(NamedTuple):
+    """How urgent it is, what to do, and every reason, most urgent first."""
+
     level: str
     title: str
     action: str
@@ -42,6 +46,8 @@ class Triage(NamedTuple):
 
 
 class RankedCondition(NamedTuple):
+    """A listed condition: its probability, band, and the answers for and against."""
+
     id: str
     name: str
     probability: float  # also the contract's `score`
@@ -51,10 +57,13 @@ class RankedCondition(NamedTuple):
 
     @property
     def score(self) -> float:
+        """The contract's `score`: the same number as the probability."""
         return self.probability
 
 
 class RunGuidance(NamedTuple):
+    """The run verdict (stop, reduce, continue), its reasons and advice."""
+
     verdict: str
     title: str
     reasons: tuple[str, ...]
@@ -100,6 +109,7 @@ class Assessment(NamedTuple):
         return self._replace(extra={**(self.extra or {}), **keys})
 
     def to_dict(self) -> dict[str, Any]:
+        """The contract's result document (section 2), as `--json` prints it."""
         t = self.triage
         return envelope(
             "assessment",

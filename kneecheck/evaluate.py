@@ -26,6 +26,8 @@ CALIBRATION_BINS = 10  # equal-width bins of the top probability
 
 
 class Case(NamedTuple):
+    """One case file, checked: answers and what a right result looks like."""
+
     id: str
     path: str
     answers: dict[str, Any]
@@ -38,6 +40,8 @@ class Case(NamedTuple):
 
 
 class Outcome(NamedTuple):
+    """What kneecheck gave for one case."""
+
     case: Case
     ranked: tuple[str, ...]
     top_probability: float
@@ -46,25 +50,31 @@ class Outcome(NamedTuple):
 
     @property
     def top1(self) -> bool:
+        """The right condition (or an equally acceptable one) came first."""
         return bool(self.ranked) and self.ranked[0] in self.case.acceptable
 
     @property
     def top3(self) -> bool:
+        """The right condition was among the first three."""
         return any(c in self.case.acceptable for c in self.ranked[:3])
 
     @property
     def under_triaged(self) -> bool:  # less urgent than safe
+        """Less urgent than the least urgent safe level."""
         return _urgency(self.level) < _urgency(self.case.triage_min)
 
     @property
     def over_triaged(self) -> bool:  # more urgent than reasonable
+        """More urgent than the most urgent reasonable level."""
         return _urgency(self.level) > _urgency(self.case.triage_max)
 
     @property
     def verdict_ok(self) -> bool:
+        """The run verdict is the expected one."""
         return self.verdict == self.case.verdict
 
     def misses(self) -> list[str]:
+        """What went wrong for this case, in words (empty when nothing did)."""
         out = []
         if self.case.condition and not self.top3:
             out.append(
@@ -82,6 +92,8 @@ class Outcome(NamedTuple):
 
 
 class Bin(NamedTuple):
+    """One row of the reliability table."""
+
     low: float
     high: float
     cases: int
@@ -90,11 +102,14 @@ class Bin(NamedTuple):
 
 
 class Report(NamedTuple):
+    """The whole evaluation: every outcome, and the folders and split it covers."""
+
     outcomes: tuple[Outcome, ...]
     folders: tuple[str, ...]
     split: str | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The `evaluate --json` document."""
         return envelope(
             "evaluation",
             {
@@ -184,6 +199,7 @@ def read_case(path: Path, catalogue: Catalogue) -> Case:
 
 
 def run(catalogue: Catalogue, cases: Iterable[Case]) -> list[Outcome]:
+    """Assess every case."""
     out = []
     for case in cases:
         result = assess(catalogue, case.answers)
@@ -212,6 +228,7 @@ def _share(hits: int, n: int) -> float | None:
 
 
 def summary(outcomes: Iterable[Outcome]) -> dict[str, Any]:
+    """The figures: top-1, top-3, triage, verdict and calibration."""
     every = list(outcomes)
     named = [o for o in every if o.case.condition]
     n = len(every)

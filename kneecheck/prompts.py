@@ -250,6 +250,7 @@ def ask_units(texts: dict[str, str]) -> str:
 
 
 def ask_pain(text: str) -> int:
+    """A pain score from 0 to 10."""
     return int(
         _select(text, choices=[questionary.Choice(str(n), value=n) for n in range(11)])
     )

@@ -17,6 +17,7 @@ _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 
 
 def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
+    """The JSON Schema of the answers object, from the questions themselves."""
     props: dict[str, Any] = {}
     for q in catalogue.questions:
         prop = QUESTION_TYPES[q.type].schema(q)
@@ -42,6 +43,7 @@ def answers_schema(catalogue: Catalogue) -> dict[str, Any]:
 
 
 def result_schema(catalogue: Catalogue) -> dict[str, Any]:
+    """The JSON Schema of the `assess --json` result."""
     condition_ids = [c.id for c in catalogue.conditions]
     reason = {
         "type": "object",

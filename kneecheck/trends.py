@@ -29,10 +29,12 @@ def _runs(entries: Sequence[Entry]) -> list[Entry]:
 
 def mean(values: Sequence[float]) -> float:
     # statistics.mean would cost more to import than this whole module
+    """The mean, 0 for no values."""
     return sum(values) / len(values)
 
 
 def week_start(day: date) -> date:
+    """The Monday of a day's week."""
     return day - timedelta(days=day.weekday())  # Monday
 
 

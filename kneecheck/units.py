@@ -6,10 +6,12 @@ KM_PER_MILE = 1.609344
 
 
 def to_km(value: float, units: str) -> float:
+    """A distance in the runner's units, in km."""
     return value * KM_PER_MILE if units == "mi" else value
 
 
 def from_km(value: float, units: str) -> float:
+    """A distance in km, in the runner's units."""
     return value / KM_PER_MILE if units == "mi" else value
 
 

@@ -44,6 +44,8 @@ def load(loader: Loader) -> Catalogue:
 
 
 def build(loader: Loader) -> Catalogue:
+    """Read every file the manifest names, check each and the links between them; raise
+    CatalogueError listing every problem."""
     manifest = loader.read("catalogue.json")
     if not manifest and loader.problems:  # no manifest: nothing else to say
         raise CatalogueError(loader.problems)

@@ -30,6 +30,7 @@ from .reader import Entry, Loader
 def load_triage(
     loader: Loader, file: str, data: dict[str, Any]
 ) -> tuple[dict[str, Level], tuple[RedFlag, ...], tuple[TriageRule, ...]]:
+    """The urgency levels, red flags, their combinations and the triage rules."""
     top = Entry(loader, file, "file", data)
     levels: dict[str, Level] = {}
     for entry, lid in loader.entries(file, top.objects("levels"), "level"):
@@ -41,6 +42,7 @@ def load_triage(
             top.problem(f"triage level '{lid}' is not described")
 
     def level_of(entry: Entry) -> str:
+        """An entry's triage level, checked."""
         level = entry.text("level")
         if level not in LEVELS:
             entry.problem(f"unknown triage level '{level}'")
@@ -96,6 +98,8 @@ def load_triage(
 
 
 def load_scoring(loader: Loader, file: str) -> tuple[ScoringModel, dict[str, Entry]]:
+    """The scoring model (age bands, evidence power, bands, something else) and each
+    condition's raw entry, for load_conditions."""
     data = loader.read(file)
     top = Entry(loader, file, "file", data)
     bands = Entry(loader, file, "bands", top.get("bands", dict, {}))
@@ -139,6 +143,7 @@ def load_scoring(loader: Loader, file: str) -> tuple[ScoringModel, dict[str, Ent
 
 
 def prior(loader: Loader, entry: Entry, model: ScoringModel) -> dict[str, float]:
+    """A condition's prior for each age band, per 100 runners with knee pain."""
     raw = entry.get("prior", dict, {}) or {}
     out: dict[str, float] = {}
     for band in model.age_bands:
@@ -157,6 +162,8 @@ def prior(loader: Loader, entry: Entry, model: ScoringModel) -> dict[str, float]
 def features(
     loader: Loader, entry: Entry, needs_positive: bool = True
 ) -> tuple[Feature, ...]:
+    """A condition's (or something else's) features: a condition on the answers and its
+    likelihood ratio."""
     out = []
     for i, raw in enumerate(entry.objects("features")):
         quick = _plain_feature(loader, raw)
@@ -232,6 +239,7 @@ def _plain_feature(loader: Loader, raw: object) -> Feature | None:
 
 
 def settle_weeks(loader: Loader, entry: Entry) -> float | None:
+    """The usual time for a condition to settle, in weeks; None when it has none."""
     if "settle_weeks" not in entry.raw:
         return None
     weeks = entry.number("settle_weeks")
@@ -247,6 +255,8 @@ def load_conditions(
     exercises: dict[str, Exercise],
     scoring_model: ScoringModel,
 ) -> tuple[Condition, ...]:
+    """The conditions, each joined with its scoring entry, checked against the
+    exercises and the contract."""
     data = loader.read(file)
     top = Entry(loader, file, "file", data)
     out = []

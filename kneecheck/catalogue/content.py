@@ -27,6 +27,7 @@ from .reader import Entry, Loader
 
 
 def load_exercises(loader: Loader, file: str) -> dict[str, Exercise]:
+    """The exercises with their dose, how-to and the conditions that use them."""
     data = loader.read(file)
     out: dict[str, Exercise] = {}
     top = Entry(loader, file, "file", data)
@@ -61,6 +62,7 @@ def load_exercises(loader: Loader, file: str) -> dict[str, Exercise]:
 def load_tips(
     loader: Loader, file: str, condition_ids: set[str]
 ) -> tuple[tuple[Topic, ...], tuple[Tip, ...]]:
+    """The prevention topics and tips, with what triggers each."""
     data = loader.read(file)
     top = Entry(loader, file, "file", data)
     topics = tuple(
@@ -98,6 +100,8 @@ def load_tips(
 def load_plans(
     loader: Loader, file: str, conditions: tuple[Condition, ...], pain_limit: int
 ) -> tuple[dict[str, Plan], ReturnToRun]:
+    """Each condition's staged plan, and the walk-run return to running gated by
+    `pain_limit`."""
     data = loader.read(file)
     top = Entry(loader, file, "file", data)
     rtr = Entry(loader, file, "return_to_run", top.get("return_to_run", dict, {}))
@@ -191,6 +195,7 @@ def load_plans(
 
 
 def load_sources(loader: Loader, file: str) -> dict[str, str]:
+    """Every source id and its citation."""
     data = loader.read(file)
     out: dict[str, str] = {}
     for entry, sid in loader.entries(file, data.get("sources", []), "source"):

@@ -63,6 +63,8 @@ DIARY_TEXTS = (
 
 
 class Choice(NamedTuple):
+    """One answer a question offers: its id, its label and an optional letter mark."""
+
     value: str
     label: str
     mark: str = ""
@@ -88,6 +90,7 @@ class Question(NamedTuple):
     none_label: str = ""  # a tick list's explicit "none of these", when one is real
 
     def label(self, value: str) -> str:
+        """The label of one of this question's choices (the value itself if unknown)."""
         for c in self.choices:
             if c.value == value:
                 return c.label
@@ -95,6 +98,8 @@ class Question(NamedTuple):
 
 
 class Level(NamedTuple):
+    """An urgency level and what it tells the runner to do, and by when."""
+
     id: str
     title: str
     action: str
@@ -102,6 +107,8 @@ class Level(NamedTuple):
 
 
 class RedFlag(NamedTuple):
+    """A warning sign: the level it sets and why, with its sources."""
+
     id: str
     label: str
     level: str
@@ -136,12 +143,16 @@ class Feature(NamedTuple):
 
 
 class Treatment(NamedTuple):
+    """Something that helps a condition, with how strong the evidence is."""
+
     text: str
     evidence: str
     sources: tuple[str, ...]
 
 
 class Condition(NamedTuple):
+    """A knee condition: its page, its advice and its scoring (prior, features)."""
+
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -168,6 +179,8 @@ class Condition(NamedTuple):
 
 
 class Exercise(NamedTuple):
+    """An exercise with its how-to, dose and progression."""
+
     id: str
     name: str
     how: tuple[str, ...]
@@ -181,6 +194,8 @@ class Exercise(NamedTuple):
 
 
 class Tip(NamedTuple):
+    """A prevention tip, the answers that trigger it and the conditions it helps."""
+
     id: str
     topic: str
     title: str
@@ -194,11 +209,15 @@ class Tip(NamedTuple):
 
 
 class Topic(NamedTuple):
+    """A group of prevention tips (form, footwear, load...)."""
+
     id: str
     title: str
 
 
 class AgeBand(NamedTuple):
+    """An age band of the priors, up to and including `max_age`."""
+
     id: str
     label: str
     max_age: int
@@ -217,10 +236,13 @@ class ScoringModel(NamedTuple):
     prior_sources: tuple[str, ...]
 
     def band_of(self, age: int) -> str:
+        """The id of the age band an age falls in."""
         return next(b.id for b in self.age_bands if age <= b.max_age)
 
 
 class WalkRunStep(NamedTuple):
+    """One step of the walk-run return: minutes of running and walking, repeated."""
+
     run_min: int
     walk_min: int
     repeats: int
@@ -242,6 +264,8 @@ class ReturnToRun(NamedTuple):
 
 
 class Stage(NamedTuple):
+    """A stage of a condition's plan: weeks, aim, exercises, when to move on."""
+
     title: str
     weeks: int
     aim: str
@@ -409,7 +433,9 @@ class Catalogue(NamedTuple):
     return_to_run: ReturnToRun
 
     def question(self, qid: str) -> Question:
+        """The question of an answer key."""
         return next(q for q in self.questions if q.id == qid)
 
     def condition(self, cid: str) -> Condition:
+        """The condition with this id."""
         return next(c for c in self.conditions if c.id == cid)

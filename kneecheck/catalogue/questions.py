@@ -16,6 +16,7 @@ from .types import QUESTION_TYPES
 def load_questions(
     loader: Loader, file: str, triage: dict[str, Any]
 ) -> tuple[tuple[Question, ...], dict[str, tuple[str, ...]], str, dict[str, str]]:
+    """The questions, the pictures, the don't-know label and the diary's questions."""
     data = loader.read(file)
     top = Entry(loader, file, "file", data)
     pictures = {

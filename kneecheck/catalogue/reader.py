@@ -27,9 +27,11 @@ class Entry:
             self.problem("must be a JSON object")
 
     def problem(self, message: str) -> None:
+        """Record a problem, named by file and entry."""
         self.loader.problems.append(f"{self.file}: {self.where}: {message}")
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        """A field of the given type, or `default` with a problem recorded."""
         if key not in self.raw:
             if default is None:
                 self.problem(f"missing field '{key}'")
@@ -44,12 +46,14 @@ class Entry:
         return value
 
     def text(self, key: str, optional: bool = False) -> str:
+        """A text field; empty is a problem unless it is optional."""
         value = self.get(key, str, "" if optional else None)
         if not optional and value == "":
             self.problem(f"field '{key}' is empty")
         return value or ""
 
     def texts(self, key: str, optional: bool = False) -> tuple[str, ...]:
+        """A list of non-empty texts."""
         value = self.get(key, list, [] if optional else None) or []
         if not all(isinstance(v, str) and v for v in value):
             self.problem(f"field '{key}' must be a list of non-empty strings")
@@ -57,12 +61,15 @@ class Entry:
         return tuple(value)
 
     def number(self, key: str, default: float | None = None) -> float:
+        """A number field (true/false is refused)."""
         return float(self.get(key, (int, float), default) or 0)
 
     def objects(self, key: str, optional: bool = False) -> list[Any]:
+        """A list field, of objects to read further."""
         return list(self.get(key, list, [] if optional else None) or [])
 
     def sources(self, key: str = "sources") -> tuple[str, ...]:
+        """Source ids, at least one; checked against sources.json at the end."""
         ids = self.texts(key)
         if not ids:
             self.problem(f"'{key}' must name at least one source")
@@ -71,6 +78,8 @@ class Entry:
 
 
 class Loader:
+    """Reads the files of one catalogue folder and collects every problem found."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[str] = []
@@ -87,6 +96,8 @@ class Loader:
         }
 
     def read(self, name: str) -> dict[str, Any]:
+        """One file of the folder as a JSON object; a problem (and {}) when it cannot
+        be."""
         path = self.folder / name
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -233,6 +244,7 @@ class Loader:
         return f"{q.short}: {'not ' if negative else ''}{labels}"
 
     def required_keys(self, entry: Entry) -> tuple[str, ...]:
+        """The `requires` answer keys of an entry, each a known question."""
         keys = entry.texts("requires", optional=True)
         for key in keys:
             if key not in self.question_index:

@@ -249,6 +249,8 @@ def explain(
 
 
 class PlanFormat(str, Enum):
+    """How `plan` prints: for the terminal or as Markdown."""
+
     text = "text"
     md = "md"
 
@@ -364,6 +366,8 @@ def plan(
 
 
 class SchemaName(str, Enum):
+    """Which object `schema` describes."""
+
     answers = "answers"
     result = "result"
 
@@ -392,6 +396,8 @@ def schema(
 
 
 class SplitName(str, Enum):
+    """Which split of the published cases `evaluate` keeps."""
+
     tune = "tune"
     holdout = "holdout"
 

@@ -43,16 +43,22 @@ config_app = typer.Typer(
 
 
 class Units(str, Enum):
+    """Distance units a runner can choose."""
+
     km = "km"
     mi = "mi"
 
 
 class ExportFormat(str, Enum):
+    """What `export` writes."""
+
     csv = "csv"
     json = "json"
 
 
 class ReportFormat(str, Enum):
+    """What `report` writes."""
+
     md = "md"
     html = "html"
     json = "json"

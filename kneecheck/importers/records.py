@@ -34,6 +34,8 @@ class Skipped(NamedTuple):
 
 
 class ImportResult(NamedTuple):
+    """Everything one import read: the runs and what was skipped."""
+
     runs: tuple[ImportedRun, ...]
     skipped: tuple[Skipped, ...]
 

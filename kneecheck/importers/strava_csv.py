@@ -43,6 +43,7 @@ _REQUIRED_COLUMNS = ("Activity ID", "Activity Date", "Activity Type", "Distance"
 def read_strava_csv(
     path: pathlib.Path, km_per_unit: float | None
 ) -> tuple[list[ImportedRun], list[Skipped]]:
+    """A Strava activities.csv: its runs, and the other activities skipped."""
     text = decode(path, read_bytes(path))
     rows = csv.reader(io.StringIO(text, newline=""))
     header = _next_row(path.name, 1, rows)
@@ -97,6 +98,7 @@ class _Columns:
         self.distance_is_metres = len(positions["Distance"]) > 1
 
     def get(self, row: Sequence[str], name: str) -> str:
+        """The value of a named column in a row, stripped."""
         i = self._at.get(name)
         return row[i].strip() if i is not None else ""
 

@@ -71,6 +71,7 @@ def chart(doc: dict[str, Any]) -> Text:
 
 
 def render_history(doc: dict[str, Any], console: Console) -> None:
+    """The history: verdict, chart, weeks, spikes, shoes and the latest entries."""
     units = doc["units"]
     v = doc["verdict"]
     head = Text(f" {v['verdict'].upper()} ", style=VERDICT_STYLE[v["verdict"]])
@@ -149,6 +150,7 @@ def render_history(doc: dict[str, Any], console: Console) -> None:
 
 
 def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -> None:
+    """Every pair with its distance and warning."""
     if not rows:
         console.print(Text("No shoes yet: kneecheck shoes add NAME", style="italic"))
         return

@@ -23,6 +23,8 @@ from .sections import (
 
 
 class Point(NamedTuple):
+    """One bar of the chart: a day or a week, its distance and worst pain scores."""
+
     day: dt.date
     distance: float | None  # in the report's units
     during: float | None
@@ -31,6 +33,8 @@ class Point(NamedTuple):
 
 
 class Series(NamedTuple):
+    """One pain series of the chart and how it is drawn."""
+
     key: str
     label: str
     colour: str

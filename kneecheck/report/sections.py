@@ -156,6 +156,8 @@ def _strings(items: Any) -> list[str]:
 
 
 class Table(NamedTuple):
+    """A table of the report: a caption, its header and its rows of text."""
+
     headers: list[str]
     rows: list[list[str]]
     numeric: frozenset[int] = frozenset()  # columns to right-align in HTML
