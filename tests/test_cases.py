@@ -7,7 +7,7 @@ same figures and every miss.
 from __future__ import annotations
 
 import pytest
-from conftest import CASES, HOLDOUT, VIGNETTES
+from helpers import CASES, HOLDOUT, VIGNETTES
 
 from kneecheck.catalogue import CONTRACT_CONDITIONS, Catalogue, load_catalogue
 from kneecheck.evaluate import Case, load_cases, run, summary

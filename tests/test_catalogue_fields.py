@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import app
 from typer.testing import CliRunner
 
 from kneecheck.catalogue import check_catalogue, packaged_dir
-from kneecheck.cli import full_app
 from kneecheck.errors import CatalogueError, ExitCode
 
 Step = str | int
@@ -154,7 +154,6 @@ def test_a_deleted_field_is_refused_or_harmless(
         return
     fill_diary()
     runner = CliRunner()
-    app = full_app()
     inputs = [json.dumps(a) for a in ANSWERS]
     for args in commands(tmp_path):
         stdin = inputs.pop(0) if args[0] == "assess" else None

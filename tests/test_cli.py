@@ -10,14 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import VIGNETTES, kneecheck_env
+from helpers import VIGNETTES, app
+from helpers import run_kneecheck as cli
 from jsonschema import Draft202012Validator
 
 from kneecheck import __version__
-from kneecheck.cli import full_app
 from kneecheck.schema import result_schema
-
-app = full_app()
 
 ITB = {
     "age": 34,
@@ -40,21 +38,6 @@ def write(tmp_path: Path, answers: object, name: str = "answers.json") -> str:
     path = tmp_path / name
     path.write_text(json.dumps(answers), encoding="utf-8")
     return str(path)
-
-
-def cli(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed command in a real process (no terminal attached)."""
-    return subprocess.run(
-        [sys.executable, "-m", "kneecheck", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env={**kneecheck_env(), **(env or {})},
-        timeout=60,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-    )
 
 
 def test_version(runner) -> None:

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import kneecheck_env
+from helpers import app
+from helpers import run_kneecheck as kneecheck
 
-from kneecheck.cli import full_app, hoist_catalogue
-
-app = full_app()
-
-
-def kneecheck(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kneecheck", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=kneecheck_env(),
-        timeout=60,
-    )
+from kneecheck.cli import hoist_catalogue
 
 
 def test_export_then_check(runner, tmp_path: Path) -> None:

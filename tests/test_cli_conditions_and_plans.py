@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from kneecheck.cli import full_app
-
-app = full_app()
+from helpers import app
 
 ITB = {
     "age": 34,

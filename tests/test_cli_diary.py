@@ -9,11 +9,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from helpers import app
 
-from kneecheck.cli import full_app
 from kneecheck.diary import diary_path
-
-app = full_app()
 
 TODAY = date.today()
 D = [(TODAY - timedelta(days=n)).isoformat() for n in range(40)]

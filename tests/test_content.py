@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import TESTS
+from helpers import TESTS
 
 from kneecheck.catalogue import CONTRACT_CONDITIONS, default_catalogue_dir
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import kneecheck_env
+from helpers import kneecheck_env
 
 from kneecheck.diary import (
     APP_ID,

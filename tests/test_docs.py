@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import TESTS
+from helpers import TESTS, app
 from typer.testing import CliRunner
-
-from kneecheck.cli import full_app
-
-app = full_app()
 
 README = (TESTS.parent / "README.md").read_text(encoding="utf-8")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PUBLISHED
-from test_cli import cli
+from helpers import PUBLISHED
+from helpers import run_kneecheck as cli
 
 from kneecheck.catalogue import Catalogue
 from kneecheck.evaluate import Case, Outcome, calibration_error, reliability, summary

@@ -15,18 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kneecheck.answers import validate_answers
 from kneecheck.catalogue import default_catalogue_dir, load_catalogue
-from kneecheck.cli import full_app
 from kneecheck.engine import assess
 from kneecheck.errors import AnswersError, CatalogueError
 from kneecheck.importers import ImportFileError, read_import
 
-app = full_app()
 CATALOGUE = load_catalogue()
 KEYS = [q.id for q in CATALOGUE.questions]
 # FUZZ_EXAMPLES=1000 pytest tests/test_fuzz.py digs deeper than the default run.

@@ -8,7 +8,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-from conftest import kneecheck_env
+from helpers import kneecheck_env
 
 from kneecheck.diary import NewEntry
 

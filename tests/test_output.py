@@ -7,13 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import app
 from typer.testing import CliRunner
 
 from kneecheck import __version__
-from kneecheck.cli import full_app
 from kneecheck.output import SCHEMA_VERSION, envelope
 
-app = full_app()
 CASE = {
     "id": "itb",
     "answers": {"where": ["outside"]},

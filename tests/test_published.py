@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import PUBLISHED, published_split
+from helpers import PUBLISHED, published_split
 
 from kneecheck.catalogue import CONTRACT_CONDITIONS, Catalogue, load_catalogue
 from kneecheck.evaluate import load_cases, read_case, run, summary
