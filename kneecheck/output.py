@@ -27,6 +27,15 @@ def envelope(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def document(kind: str, record: Any) -> dict[str, Any]:
+    """A typed result (a NamedTuple) as its JSON document: the envelope, then its
+    fields in order, tuples as lists."""
+    fields = record._asdict()
+    return envelope(
+        kind, {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+    )
+
+
 def to_json(document: Any) -> str:
     """The text of a document: indented, UTF-8 as is, one trailing newline."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from .catalogue import Catalogue, Condition, Exercise, Tip, Topic
 from .errors import UsageError
-from .output import envelope
+from .output import document, envelope
 
 
 def _norm(text: str) -> str:
@@ -160,39 +160,68 @@ def dose_text(ex: Exercise) -> str:
     return f"{ex.sets} sets of {each}, {days}"
 
 
-def condition_page(catalogue: Catalogue, cond: Condition) -> dict[str, Any]:
-    """Everything `kneecheck explain` shows, as one JSON-ready object."""
-    return {
-        **envelope("condition_page", {}),
-        "catalogue_version": catalogue.version,
-        "id": cond.id,
-        "name": cond.name,
-        "aliases": list(cond.aliases),
-        "area": cond.area,
-        "how_common": cond.how_common,
-        "summary": cond.summary,
-        "description": cond.description,
-        "who": cond.who,
-        "typical_signs": list(cond.typical_signs),
-        "look_alikes": [
+class ConditionPage(NamedTuple):
+    """Everything `kneecheck explain` shows about one condition."""
+
+    catalogue_version: str
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    area: str
+    how_common: str
+    summary: str
+    description: str
+    who: str
+    typical_signs: tuple[str, ...]
+    look_alikes: tuple[dict[str, str], ...]  # id, name, how_to_tell
+    what_helps: tuple[dict[str, Any], ...]  # text, evidence, sources
+    self_care: tuple[str, ...]
+    exercises: tuple[dict[str, Any], ...]  # as exercise_dict
+    see_someone: tuple[str, ...]
+    clinician_first: str | None
+    recovery: str
+    sources: tuple[dict[str, str], ...]  # id, citation
+    disclaimer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `explain --json` document."""
+        return document("condition_page", self)
+
+
+def condition_page(catalogue: Catalogue, cond: Condition) -> ConditionPage:
+    """Everything `kneecheck explain` shows, from the catalogue."""
+    return ConditionPage(
+        catalogue_version=catalogue.version,
+        id=cond.id,
+        name=cond.name,
+        aliases=cond.aliases,
+        area=cond.area,
+        how_common=cond.how_common,
+        summary=cond.summary,
+        description=cond.description,
+        who=cond.who,
+        typical_signs=cond.typical_signs,
+        look_alikes=tuple(
             {"id": other, "name": catalogue.condition(other).name, "how_to_tell": how}
             for other, how in cond.look_alikes
-        ],
-        "what_helps": [
+        ),
+        what_helps=tuple(
             {
                 "text": t.text,
                 "evidence": t.evidence,
                 "sources": [catalogue.sources[s] for s in t.sources],
             }
             for t in cond.treatments
-        ],
-        "self_care": list(cond.self_care),
-        "exercises": [
+        ),
+        self_care=cond.self_care,
+        exercises=tuple(
             exercise_dict(catalogue, catalogue.exercises[e]) for e in cond.exercises
-        ],
-        "see_someone": list(cond.see_someone),
-        "clinician_first": cond.clinician_first,
-        "recovery": cond.recovery,
-        "sources": [{"id": s, "citation": catalogue.sources[s]} for s in cond.sources],
-        "disclaimer": catalogue.advice.disclaimer,
-    }
+        ),
+        see_someone=cond.see_someone,
+        clinician_first=cond.clinician_first,
+        recovery=cond.recovery,
+        sources=tuple(
+            {"id": s, "citation": catalogue.sources[s]} for s in cond.sources
+        ),
+        disclaimer=catalogue.advice.disclaimer,
+    )

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from .catalogue import Catalogue, Condition, ReturnToRun, WalkRunStep
 from .errors import UsageError
-from .output import envelope
+from .output import document
 from .pages import exercise_dict
 
 MAX_WEEKS = 52
@@ -116,12 +116,33 @@ def step_text(step: WalkRunStep) -> str:
     )
 
 
+class PlanResult(NamedTuple):
+    """A condition's whole programme, laid out week by week (`plan --json`)."""
+
+    catalogue_version: str
+    condition: dict[str, str]  # id, name
+    clinician_first: str | None  # why a clinician must see it first, if so
+    clinician_first_note: str | None
+    see_someone: list[str]
+    start: str  # ISO date
+    disclaimer: str
+    weeks: int
+    stages: list[dict[str, Any]]
+    running: str | None
+    return_to_run: dict[str, Any] | None
+    calendar: list[dict[str, Any]]
+    sources: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `plan --json` document."""
+        return document("plan", self)
+
+
 def build_plan(
     catalogue: Catalogue, cond: Condition, start: date, weeks: int | None = None
-) -> dict[str, Any]:
+) -> PlanResult:
     """The whole programme for a condition, laid out week by week from `start`."""
     base: dict[str, Any] = {
-        **envelope("plan", {}),
         "catalogue_version": catalogue.version,
         "condition": {"id": cond.id, "name": cond.name},
         "clinician_first": cond.clinician_first,
@@ -134,16 +155,15 @@ def build_plan(
     }
     plan = catalogue.plans.get(cond.id)
     if plan is None:  # the loader guarantees a clinician-first reason instead
-        return base | {
-            "weeks": 0,
-            "stages": [],
-            "running": None,
-            "return_to_run": None,
-            "calendar": [],
-            "sources": [
-                {"id": s, "citation": catalogue.sources[s]} for s in cond.sources
-            ],
-        }
+        return PlanResult(
+            **base,
+            weeks=0,
+            stages=[],
+            running=None,
+            return_to_run=None,
+            calendar=[],
+            sources=[{"id": s, "citation": catalogue.sources[s]} for s in cond.sources],
+        )
     rtr = catalogue.return_to_run
     stage_weeks = sum(s.weeks for s in plan.stages)
     run_weeks = 0
@@ -174,11 +194,12 @@ def build_plan(
             }
         )
         first += s.weeks
-    return base | {
-        "weeks": total,
-        "stages": stages,
-        "running": plan.running,
-        "return_to_run": None
+    return PlanResult(
+        **base,
+        weeks=total,
+        stages=stages,
+        running=plan.running,
+        return_to_run=None
         if plan.return_to_run_week is None
         else {
             "title": rtr.title,
@@ -202,14 +223,14 @@ def build_plan(
             ],
             "sources": [catalogue.sources[s] for s in rtr.sources],
         },
-        "calendar": _calendar(
+        calendar=_calendar(
             catalogue, plan.stages, plan.return_to_run_week, rtr, start, total
         ),
-        "sources": [
+        sources=[
             {"id": s, "citation": catalogue.sources[s]}
             for s in dict.fromkeys((*plan.sources, *cond.sources))
         ],
-    }
+    )
 
 
 def _calendar(

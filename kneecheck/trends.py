@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .catalogue import Advice
 from .diary import Entry, Shoe
-from .output import envelope
+from .output import document
 
 SPIKE_RATIO = 1.10  # a run over 110 % of the longest of the 30 days before
 SPIKE_WINDOW_DAYS = 30
@@ -204,6 +204,27 @@ def shoe_rows(shoes: Sequence[Shoe], advice: Advice) -> list[dict[str, Any]]:
     ]
 
 
+class History(NamedTuple):
+    """The diary over the last weeks, as `history --json` prints it."""
+
+    units: str
+    from_: str  # ISO date of the first day shown ("from" in the document)
+    to: str
+    entries: list[dict[str, Any]]
+    day_by_day: bool  # few enough entries to draw each day
+    weeks: list[dict[str, Any]]
+    spikes: list[dict[str, Any]]
+    verdict: dict[str, Any]
+    trend: str | None
+    shoes: list[dict[str, Any]]
+    assessments: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `history --json` document."""
+        doc = document("history", self)
+        return {("from" if k == "from_" else k): v for k, v in doc.items()}
+
+
 def history(
     entries: Sequence[Entry],
     shoes: Sequence[Shoe],
@@ -212,39 +233,36 @@ def history(
     n_weeks: int,
     units: str,
     advice: Advice,
-) -> dict[str, Any]:
+) -> History:
     """The `history --json` object: the last `n_weeks` weeks and the verdict."""
     first = week_start(today) - timedelta(days=7 * (n_weeks - 1))
     shown = [e for e in entries if first <= e.date <= today]
     trend, _ = pain_trend(entries, today, advice)
-    return envelope(
-        "history",
-        {
-            "units": units,
-            "from": first.isoformat(),
-            "to": today.isoformat(),
-            "entries": [e.to_dict() for e in shown],
-            "day_by_day": len(shown) <= DAY_BY_DAY_LIMIT,
-            "weeks": weeks(entries, first, today),
-            "spikes": spikes(entries, since=first),
-            "verdict": verdict(entries, today, advice),
-            "trend": trend,
-            "shoes": shoe_rows(shoes, advice),
-            "assessments": [
-                {
-                    "id": a["id"],
-                    "created_at": a["created_at"],
-                    "triage_level": a["result"]["triage"]["level"],
-                    "top_condition": (a["result"]["conditions"] or [{}])[0].get("id"),
-                    "top_condition_name": (a["result"]["conditions"] or [{}])[0].get(
-                        "name"
-                    ),
-                    "verdict": a["result"]["run_guidance"]["verdict"],
-                }
-                for a in assessments
-                if a["created_at"][:10] >= first.isoformat()
-            ],
-        },
+    return History(
+        units=units,
+        from_=first.isoformat(),
+        to=today.isoformat(),
+        entries=[e.to_dict() for e in shown],
+        day_by_day=len(shown) <= DAY_BY_DAY_LIMIT,
+        weeks=weeks(entries, first, today),
+        spikes=spikes(entries, since=first),
+        verdict=verdict(entries, today, advice),
+        trend=trend,
+        shoes=shoe_rows(shoes, advice),
+        assessments=[
+            {
+                "id": a["id"],
+                "created_at": a["created_at"],
+                "triage_level": a["result"]["triage"]["level"],
+                "top_condition": (a["result"]["conditions"] or [{}])[0].get("id"),
+                "top_condition_name": (a["result"]["conditions"] or [{}])[0].get(
+                    "name"
+                ),
+                "verdict": a["result"]["run_guidance"]["verdict"],
+            }
+            for a in assessments
+            if a["created_at"][:10] >= first.isoformat()
+        ],
     )
 
 

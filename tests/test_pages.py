@@ -59,7 +59,7 @@ def test_far_miss_points_to_the_list(catalogue) -> None:
 def test_every_condition_has_a_complete_page(catalogue) -> None:
     """Every contract condition has a page with every section filled and sourced."""
     for cid in CONTRACT_CONDITIONS:
-        page = condition_page(catalogue, catalogue.condition(cid))
+        page = condition_page(catalogue, catalogue.condition(cid)).to_dict()
         for key in (
             "summary",
             "description",

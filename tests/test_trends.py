@@ -155,7 +155,7 @@ def test_history_document_shape() -> None:
     shoes = [Shoe(1, "Blue", 450.0, False, True, 100.0)]
     doc = history(
         [run(3, 10), run(1, 12, shoes="Blue")], shoes, [], TODAY, 4, "km", MSG
-    )
+    ).to_dict()
     assert set(doc) >= {
         "entries",
         "weeks",

@@ -11,6 +11,7 @@ from .. import engine
 from ..answers import Answers, validate_answers
 from ..catalogue import Catalogue
 from ..engine import Assessment
+from ..plans import PlanResult
 
 # ---------------------------------------------------------------- assess
 
@@ -92,7 +93,8 @@ def assess_and_store(
     if from_diary:
         result = result.with_extra(from_diary=from_diary)
     if with_plan:
-        result = result.with_extra(plan=plan_for(catalogue, result.plan_condition()))
+        plan = plan_for(catalogue, result.plan_condition())
+        result = result.with_extra(plan=plan.to_dict() if plan else None)
     warning = None
     if store:
         from ..diary import DiaryError, open_diary
@@ -105,7 +107,7 @@ def assess_and_store(
     return Assessed(result, warning)
 
 
-def plan_for(catalogue: Catalogue, condition_id: str | None) -> dict[str, Any] | None:
+def plan_for(catalogue: Catalogue, condition_id: str | None) -> "PlanResult | None":
     """The plan for a condition from today, or None (no contender, or a
     clinician must see it first)."""
     from ..plans import build_plan

@@ -26,7 +26,7 @@ from ..diary import (
 from ..errors import UsageError
 from ..output import envelope, to_json
 from ..paths import default_catalogue_dir
-from ..trends import history, shoe_rows
+from ..trends import History, history, shoe_rows
 from ..units import localise, to_km
 
 # ---------------------------------------------------------------- the diary
@@ -126,9 +126,9 @@ def record_morning(pain: int | None, ask: Callable[[], int] | None = None) -> En
 
 
 class HistoryData(NamedTuple):
-    """The `history --json` document and the latest stored assessment in full."""
+    """The history and the latest stored assessment in full."""
 
-    document: dict[str, Any]
+    history: History
     latest: dict[str, Any] | None
 
 
@@ -235,7 +235,7 @@ def import_runs(
 def report_data(catalogue: Catalogue, weeks: int) -> dict[str, Any]:
     """Everything the physio report shows, as one document (`report --format json`)."""
     data = history_data(catalogue, weeks)
-    doc = data.document
+    doc = data.history.to_dict()
     for shoe in doc["shoes"]:  # the report shows the runner's units
         if shoe["warning"]:
             shoe["warning"] = localise(shoe["warning"], doc["units"])

@@ -241,7 +241,7 @@ def explain(
     catalogue = load_catalogue(s.catalogue)
     page = condition_page(catalogue, find_condition(catalogue, condition))
     if as_json:
-        print_json(page)
+        print_json(page.to_dict())
         return
     from ..render import make_console, render_condition_page
 
@@ -358,7 +358,7 @@ def plan(
         return
     result = build_plan(catalogue, cond, parse_start(start), weeks)
     if as_json:
-        print_json(result)
+        print_json(result.to_dict())
     elif fmt is PlanFormat.md:
         sys.stdout.write(plan_to_markdown(result))
     else:

@@ -274,9 +274,9 @@ def history(
     from ..catalogue import load_catalogue
 
     s = settings(ctx)
-    doc = history_data(load_catalogue(s.catalogue), weeks).document
+    doc = history_data(load_catalogue(s.catalogue), weeks).history
     if as_json:
-        print_json(doc)
+        print_json(doc.to_dict())
         return
     from ..render import make_console, render_history
 

@@ -17,7 +17,8 @@ from rich.text import Text
 
 from ..catalogue import Catalogue
 from ..engine import Assessment
-from ..pages import TipSelection
+from ..pages import ConditionPage, TipSelection
+from ..plans import PlanResult
 from ..units import localise
 from .widgets import VERDICT_STYLE, Panel, Table
 
@@ -164,7 +165,7 @@ def render_assessment(result: Assessment, console: Console, units: str = "km") -
     plan = (result.extra or {}).get("plan")
     if plan:
         console.print()
-        render_plan(plan, console)
+        _draw_plan(plan, console)
 
 
 def render_tips(selection: TipSelection, console: Console) -> None:
@@ -243,8 +244,9 @@ def _exercise_table(
     return table
 
 
-def render_condition_page(page: dict[str, Any], console: Console) -> None:
+def render_condition_page(result: ConditionPage, console: Console) -> None:
     """`kneecheck explain`: what it is, how to tell, what helps, what to expect."""
+    page = result.to_dict()
     console.print(Text(page["name"], style="bold underline"))
     if page["aliases"]:
         console.print(Text("Also called: " + ", ".join(page["aliases"]), style="dim"))
@@ -293,8 +295,13 @@ def render_condition_page(page: dict[str, Any], console: Console) -> None:
     console.print(Text(page["disclaimer"], style="italic"))
 
 
-def render_plan(plan: dict[str, Any], console: Console) -> None:
+def render_plan(result: PlanResult, console: Console) -> None:
     """`kneecheck plan`: stages with exercises, the gated walk-run steps, a calendar."""
+    _draw_plan(result.to_dict(), console)
+
+
+def _draw_plan(plan: dict[str, Any], console: Console) -> None:
+    """A plan document (as `plan --json` prints it; also inside `assess --plan`)."""
     console.print(
         Text(
             f"Plan for {plan['condition']['name']}, starting {plan['start']}",

@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console, Group
 from rich.text import Text
 
+from ..trends import History
 from ..units import from_km, localise
 from .widgets import VERDICT_STYLE, Panel, Table
 
@@ -70,8 +71,9 @@ def chart(doc: dict[str, Any]) -> Text:
     return Text("\n".join(lines))
 
 
-def render_history(doc: dict[str, Any], console: Console) -> None:
+def render_history(history: History, console: Console) -> None:
     """The history: verdict, chart, weeks, spikes, shoes and the latest entries."""
+    doc = history.to_dict()
     units = doc["units"]
     v = doc["verdict"]
     head = Text(f" {v['verdict'].upper()} ", style=VERDICT_STYLE[v["verdict"]])

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..plans import PlanResult
 from ..report.sections import md_escape
 
 
-def plan_to_markdown(plan: dict[str, Any]) -> str:
+def plan_to_markdown(result: PlanResult) -> str:
     """A printable plan to take to a physio, from the same object as --json."""
+    plan = result.to_dict()
     name = plan["condition"]["name"]
     lines = [
         f"# Exercise and return-to-run plan: {name}",
