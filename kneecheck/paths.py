@@ -37,3 +37,8 @@ def home() -> Path:
 def diary_path() -> Path:
     """The diary file inside home()."""
     return home() / DIARY_FILE
+
+
+def cache_dir() -> Path:
+    """Where kneecheck keeps what it can rebuild (the checked catalogue)."""
+    return home() / "cache"

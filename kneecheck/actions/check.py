@@ -5,13 +5,15 @@ starts quickly.
 """
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import engine
 from ..answers import Answers, validate_answers
 from ..catalogue import Catalogue
 from ..engine import Assessment
-from ..plans import PlanResult
+
+if TYPE_CHECKING:
+    from ..plans import PlanResult
 
 # ---------------------------------------------------------------- assess
 

@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path
 
 from ..paths import default_catalogue_dir, packaged_dir
-from .build import load
 from .models import (
     AGE_MAX,
     CODE_ANSWER_KEYS,
@@ -52,7 +51,6 @@ from .models import (
     VerdictText,
     WalkRunStep,
 )
-from .reader import Loader
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
@@ -62,12 +60,18 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
 
 def check_catalogue(path: Path) -> Catalogue:
     """Load a folder afresh (never from the cache), for `catalogue check`."""
+    from .build import load
+    from .reader import Loader
+
     return load(Loader(path.resolve()))
 
 
 @cache
 def _load_folder(folder: Path) -> Catalogue:
-    return load(Loader(folder))
+    from .cache import cached
+
+    # the loader is imported only when the cache cannot serve the catalogue
+    return cached(folder, lambda: check_catalogue(folder))
 
 
 __all__ = [
