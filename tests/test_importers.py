@@ -390,19 +390,24 @@ def test_folder_collapses_duplicate_keys(tmp_path: Path) -> None:
     assert [r.name for r in result.runs] == ["First"]
 
 
-def test_folder_with_one_bad_file_returns_nothing(tmp_path: Path) -> None:
-    """One broken file fails the whole import, so nothing is half stored."""
+def test_folder_with_one_bad_file_skips_it(tmp_path: Path) -> None:
+    """A broken file in a folder is named with its reason and skipped; the rest
+    imports. (A broken file given on its own is an error: see above.)"""
     write(tmp_path / "a.gpx", make_gpx())
     write(tmp_path / "b.gpx", "<gpx><trk>")
 
-    assert import_error(tmp_path).startswith("b.gpx: not a valid GPX file")
+    result = read_import(tmp_path)
+    assert [r.where for r in result.runs] == ["a.gpx"]
+    (bad,) = result.skipped
+    assert bad.where == "b.gpx" and bad.unreadable
+    assert bad.reason.startswith("not a valid GPX file")
 
 
 def test_folder_with_nothing_to_import_is_an_error(tmp_path: Path) -> None:
     """An empty folder is a mistake worth saying, not a silent zero-run import."""
     write(tmp_path / "notes.txt", "nothing here")
 
-    assert "no .gpx or .csv files" in import_error(tmp_path)
+    assert "no activity files to import" in import_error(tmp_path)
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
@@ -413,10 +418,10 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
 
 
 def test_other_file_types_are_refused(tmp_path: Path) -> None:
-    """A .fit or .txt file is refused rather than guessed at."""
-    path = write(tmp_path / "run.fit", "binary")
+    """A .txt file is refused rather than guessed at."""
+    path = write(tmp_path / "run.txt", "text")
 
-    assert import_error(path) == f"{path}: not a .gpx or .csv file"
+    assert import_error(path) == f"{path}: not a .gpx, .fit, .tcx or .csv file"
 
 
 # --- Strava activities.csv ---------------------------------------------------

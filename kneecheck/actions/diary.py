@@ -203,6 +203,7 @@ class ImportReport(NamedTuple):
     duplicates: int
     skipped: tuple[Any, ...]  # importers.Skipped: a file or row, and why
     future: tuple[Any, ...]  # importers.ImportedRun dated after today
+    dates: tuple[date, date] | None  # the first and last day of the runs read
 
 
 def import_runs(
@@ -229,7 +230,9 @@ def import_runs(
     ]
     with open_diary() as diary:
         added, duplicates = diary.add_entries(new, create_shoes=True)
-    return ImportReport(path, added, duplicates, tuple(result.skipped), future)
+    days = sorted(e.date for e in new)
+    span = (days[0], days[-1]) if days else None
+    return ImportReport(path, added, duplicates, tuple(result.skipped), future, span)
 
 
 def report_data(catalogue: Catalogue, weeks: int) -> dict[str, Any]:

@@ -358,7 +358,8 @@ def import_(
     path: Annotated[
         Path,
         typer.Argument(
-            help="A .gpx file, a folder of them, or a Strava activities.csv."
+            help="A .gpx, .fit or .tcx file (gzipped or not), a folder of them, "
+            "or a Strava activities.csv."
         ),
     ],
     csv_units: Annotated[
@@ -370,10 +371,11 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    """Import runs from GPX files or a Strava export.
+    """Import runs from GPX, FIT or TCX files or a Strava export.
 
-    A .gpx file, a folder of them, or a Strava activities.csv; nothing is
-    added twice, and runs dated in the future are reported, not added.
+    A .gpx, .fit or .tcx file (or .gz of one), a folder of them, or a Strava
+    activities.csv; nothing is added twice, runs dated in the future are
+    reported, not added, and a damaged file in a folder is named and skipped.
 
     Examples:
 
@@ -384,17 +386,23 @@ def import_(
     from ..actions.diary import import_runs
 
     done = import_runs(path, csv_units)
-    skipped = len(done.skipped) + len(done.future)
+    unreadable = [s for s in done.skipped if s.unreadable]
+    passed = [s for s in done.skipped if not s.unreadable]
+    skipped = len(passed) + len(done.future)
     typer.echo(
         f"Imported {done.added} run{'s' * (done.added != 1)} from {path}"
+        + (f" ({done.dates[0]} to {done.dates[1]})" if done.dates else "")
         + (f"; {done.duplicates} already in the diary" if done.duplicates else "")
         + (f"; skipped {skipped}" if skipped else "")
+        + (f"; {len(unreadable)} unreadable" if unreadable else "")
         + "."
     )
-    for s in done.skipped[:10]:
+    for s in passed[:10]:
         typer.echo(f"  skipped {s.where}: {s.reason}")
     for run in done.future[:10]:
         typer.echo(f"  skipped {run.where}: dated {run.date}, in the future")
+    for s in unreadable:  # every one: the runner may want to fix or re-export it
+        typer.echo(f"kneecheck: warning: {s.where}: {s.reason}", err=True)
 
 
 @guarded

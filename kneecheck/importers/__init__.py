@@ -43,6 +43,22 @@ def _gpx(
     return read_gpx(path, unit)
 
 
+def _fit(
+    path: pathlib.Path, unit: float | None
+) -> tuple[list[ImportedRun], list[Skipped]]:
+    from .fit import read_fit  # the FIT SDK is imported only when a FIT file is read
+
+    return read_fit(path, unit)
+
+
+def _tcx(
+    path: pathlib.Path, unit: float | None
+) -> tuple[list[ImportedRun], list[Skipped]]:
+    from .tcx import read_tcx
+
+    return read_tcx(path, unit)
+
+
 def _strava(
     path: pathlib.Path, unit: float | None
 ) -> tuple[list[ImportedRun], list[Skipped]]:
@@ -52,11 +68,22 @@ def _strava(
     return list(runs), list(skipped)
 
 
-# file suffix -> reader; a folder is read for the files each reader claims
+# file type -> reader; a folder is read for the files each reader claims. A
+# file type may also come gzipped (name.fit.gz): see kind_of.
 READERS: dict[str, Reader] = {
     ".gpx": Reader(_gpx, lambda p: True),
+    ".fit": Reader(_fit, lambda p: True),
+    ".tcx": Reader(_tcx, lambda p: True),
     ".csv": Reader(_strava, lambda p: p.name.lower() == "activities.csv"),
 }
+
+
+def kind_of(path: pathlib.Path) -> str:
+    """A file's type for READERS: its suffix, looking through a final .gz."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return pathlib.PurePath(name).suffix
 
 
 def read_import(
@@ -69,11 +96,24 @@ def read_import(
         raise ImportFileError(f"{path} not found")
     runs: list[ImportedRun] = []
     skipped: list[Skipped] = []
-    for file in _files_to_read(path):
-        got, passed = READERS[file.suffix.lower()].read(file, km_per_unit)
+    files = _files_to_read(path)
+    for file in files:
+        try:
+            got, passed = READERS[kind_of(file)].read(file, km_per_unit)
+        except ImportFileError as exc:
+            if len(files) == 1 and file == path:
+                raise  # the one file asked for: nothing else can import
+            skipped.append(Skipped(file.name, _reason(file, exc), unreadable=True))
+            continue
         runs += got
         skipped += passed
     return ImportResult(runs=_first_of_each_key(runs), skipped=tuple(skipped))
+
+
+def _reason(file: pathlib.Path, exc: ImportFileError) -> str:
+    """The message without the file name it starts with (the row names it)."""
+    prefix = f"{file.name}: "
+    return exc.message[len(prefix) :] if exc.message.startswith(prefix) else exc.message
 
 
 def _unit_factor(unit: str | None) -> float | None:
@@ -93,16 +133,16 @@ def _files_to_read(path: pathlib.Path) -> list[pathlib.Path]:
             p
             for suffix, reader in READERS.items()
             for p in files
-            if p.suffix.lower() == suffix and reader.in_folder(p)
+            if kind_of(p) == suffix and reader.in_folder(p)
         ]
         if not found:
             raise ImportFileError(
-                f"{path}: no .gpx or .csv files to import"
-                " (looked for *.gpx and activities.csv)"
+                f"{path}: no activity files to import (looked for *.gpx, *.fit, "
+                "*.tcx, gzipped or not, and activities.csv)"
             )
         return found
-    if path.suffix.lower() not in READERS:
-        raise ImportFileError(f"{path}: not a .gpx or .csv file")
+    if kind_of(path) not in READERS:
+        raise ImportFileError(f"{path}: not a .gpx, .fit, .tcx or .csv file")
     return [path]
 
 

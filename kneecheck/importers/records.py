@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import io
 import pathlib
 from typing import NamedTuple
 
 from ..errors import ExitCode, KneecheckError
 from ..units import KM_PER_MILE
 
+MAX_FILE_BYTES = 64 << 20  # one activity file; a day-long ultra is a few MiB
 # kilometres per distance unit a file may use
 KM_PER_UNIT = {"km": 1.0, "mi": KM_PER_MILE, "m": 0.001}
 
@@ -31,6 +33,7 @@ class Skipped(NamedTuple):
 
     where: str  # "file.csv row 7" or "walk.gpx"
     reason: str  # e.g. "not a run (Ride)"
+    unreadable: bool = False  # a damaged or mislabelled file, not a choice
 
 
 class ImportResult(NamedTuple):
@@ -47,13 +50,38 @@ class ImportFileError(KneecheckError):
 
 
 def read_bytes(path: pathlib.Path) -> bytes:
-    """A file's bytes, or an ImportFileError naming it."""
+    """A file's bytes (unzipped when it ends in .gz), or an ImportFileError
+    naming it. The size is capped: no activity file comes near it."""
     try:
-        return path.read_bytes()
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImportFileError(
+                f"{path.name}: larger than {MAX_FILE_BYTES >> 20} MiB"
+            )
+        data = path.read_bytes()
     except OSError as exc:
         raise ImportFileError(
             f"{path.name}: cannot be read ({exc.strerror or exc})"
         ) from None
+    return gunzip(path.name, data) if path.name.lower().endswith(".gz") else data
+
+
+def gunzip(name: str, data: bytes) -> bytes:
+    """The content of a .gz file, capped; an ImportFileError when it is not gzip."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+            out = f.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ImportFileError(
+            f"{name}: not a valid gzip file ({one_line(exc)})"
+        ) from None
+    if len(out) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"{name}: unpacks to more than {MAX_FILE_BYTES >> 20} MiB"
+        )
+    return out
 
 
 def decode(path: pathlib.Path, data: bytes) -> str:

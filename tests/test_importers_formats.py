@@ -1,0 +1,180 @@
+"""FIT and TCX files, gzipped or not, alone or in folders; damaged ones skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from pathlib import Path
+
+import pytest
+
+from kneecheck.importers import ImportFileError, kind_of, read_import
+
+START = dt.datetime(2026, 11, 20, 7, 30, tzinfo=dt.timezone.utc)
+
+
+def make_fit(
+    path: Path, km: float = 5.0, minutes: int = 2, sport: str = "RUNNING"
+) -> Path:
+    """A real FIT activity written with fit-tool: records, a session, an activity."""
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.activity_message import ActivityMessage
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.messages.record_message import RecordMessage
+    from fit_tool.profile.messages.session_message import SessionMessage
+    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport
+
+    builder = FitFileBuilder(auto_define=True, min_string_size=50)
+    file_id = FileIdMessage()
+    file_id.type = FileType.ACTIVITY
+    file_id.manufacturer = Manufacturer.GARMIN.value
+    file_id.product = 0
+    file_id.serial_number = 1
+    file_id.time_created = round(START.timestamp() * 1000)
+    builder.add(file_id)
+    seconds = minutes * 60
+    for i in range(0, seconds, 10):
+        record = RecordMessage()
+        record.timestamp = round((START.timestamp() + i) * 1000)
+        record.distance = km * 1000 * i / seconds
+        builder.add(record)
+    session = SessionMessage()
+    session.timestamp = round((START.timestamp() + seconds) * 1000)
+    session.start_time = round(START.timestamp() * 1000)
+    session.sport = getattr(Sport, sport)
+    session.total_elapsed_time = seconds
+    session.total_timer_time = seconds
+    session.total_distance = km * 1000
+    session.total_ascent = 12
+    session.total_descent = 11
+    builder.add(session)
+    activity = ActivityMessage()
+    activity.timestamp = session.timestamp
+    activity.num_sessions = 1
+    builder.add(activity)
+    builder.build().to_file(str(path))
+    return path
+
+
+def tcx(
+    sport: str = "Running",
+    laps: tuple[tuple[float, float], ...] = ((1000, 300), (1500, 420)),
+) -> str:
+    """A TCX document with one activity of the given laps (metres, seconds)."""
+    body = "".join(
+        f'<Lap StartTime="2026-11-20T07:{30 + n:02d}:00Z">'
+        f"<TotalTimeSeconds>{secs}</TotalTimeSeconds>"
+        f"<DistanceMeters>{metres}</DistanceMeters></Lap>"
+        for n, (metres, secs) in enumerate(laps)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        'TrainingCenterDatabase/v2"><Activities>'
+        f'<Activity Sport="{sport}"><Id>2026-11-20T07:30:00Z</Id>{body}</Activity>'
+        "</Activities></TrainingCenterDatabase>"
+    )
+
+
+def gz(path: Path) -> Path:
+    """A gzipped copy beside the file: name.ext.gz."""
+    target = path.with_name(path.name + ".gz")
+    target.write_bytes(gzip.compress(path.read_bytes()))
+    return target
+
+
+def test_fit_session_gives_the_run(tmp_path: Path) -> None:
+    """Distance, duration and the local date come from the session message."""
+    (run,) = read_import(make_fit(tmp_path / "run.fit", km=5.0, minutes=2)).runs
+    assert run.distance_km == 5.0 and run.duration_min == 2.0
+    assert run.date == START.astimezone().date()
+    assert run.source == "fit" and run.where == "run.fit"
+
+
+def test_fit_that_is_not_a_run_is_skipped(tmp_path: Path) -> None:
+    result = read_import(make_fit(tmp_path / "ride.fit", sport="CYCLING"))
+    assert result.runs == ()
+    assert result.skipped[0].reason == "not a run (cycling)"
+    assert not result.skipped[0].unreadable
+
+
+def test_gzipped_fit_is_the_same_run(tmp_path: Path) -> None:
+    """A .fit.gz holds the same run: same content, same key, imported once."""
+    plain = make_fit(tmp_path / "run.fit")
+    packed = gz(plain)
+    assert kind_of(packed) == ".fit"
+    (a,), (b,) = read_import(packed).runs, read_import(plain).runs
+    assert a._replace(where="") == b._replace(where="")
+    assert len(read_import(tmp_path).runs) == 1  # both in one folder: once
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("cut.fit", None, "FIT file"),
+        ("text.fit", b"hello, this is not FIT", "not a FIT file"),
+        ("bad.fit.gz", b"not gzip at all", "not a valid gzip file"),
+        ("bad.tcx", b"<notxml", "not valid XML"),
+        ("other.tcx", b"<gpx></gpx>", "XML, but not a TCX file"),
+    ],
+)
+def test_a_damaged_file_is_named_and_skipped(
+    tmp_path: Path, name: str, content: bytes | None, reason: str
+) -> None:
+    """In a folder the damaged file is skipped with its reason and the rest
+    imports; alone, it is an error naming the file."""
+    make_fit(tmp_path / "good.fit")
+    bad = tmp_path / name
+    if content is None:  # a FIT file cut short: its CRC cannot match
+        bad.write_bytes((tmp_path / "good.fit").read_bytes()[:200])
+    else:
+        bad.write_bytes(content)
+    result = read_import(tmp_path)
+    assert [r.where for r in result.runs] == ["good.fit"]
+    (skipped,) = result.skipped
+    assert skipped.where == name and skipped.unreadable and reason in skipped.reason
+    with pytest.raises(ImportFileError, match=rf"^{name}: .*{reason}"):
+        read_import(bad)
+
+
+def test_tcx_laps_add_up(tmp_path: Path) -> None:
+    path = tmp_path / "run.tcx"
+    path.write_text(tcx(), encoding="utf-8")
+    (run,) = read_import(path).runs
+    assert run.distance_km == 2.5 and run.duration_min == 12.0
+    assert run.source == "tcx"
+    (again,) = read_import(gz(path)).runs
+    assert again.distance_km == 2.5
+
+
+def test_tcx_of_another_sport_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "ride.tcx"
+    path.write_text(tcx(sport="Biking"), encoding="utf-8")
+    result = read_import(path)
+    assert result.runs == () and result.skipped[0].reason == "not a run (Biking)"
+
+
+def test_mixed_folder(tmp_path: Path) -> None:
+    """FIT, TCX and their gzipped forms together: each run once."""
+    make_fit(tmp_path / "a.fit", km=5.0)
+    (tmp_path / "b.tcx").write_text(tcx(), encoding="utf-8")
+    gz(tmp_path / "b.tcx").rename(tmp_path / "c.tcx.gz")  # the same content
+    make_fit(tmp_path / "d.fit", km=7.0, minutes=3)
+    gz(tmp_path / "d.fit")
+    (tmp_path / "d.fit").unlink()
+    runs = read_import(tmp_path).runs
+    assert sorted(r.distance_km for r in runs) == [2.5, 5.0, 7.0]
+
+
+def test_import_command_names_unreadable_files(tmp_path: Path) -> None:
+    """The summary counts them; each is named with its reason on standard error."""
+    from helpers import run_kneecheck
+
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    make_fit(folder / "good.fit")
+    (folder / "broken.fit").write_bytes(b"\x0e\x10garbage")
+    done = run_kneecheck("import", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1 run" in done.stdout and "1 unreadable" in done.stdout
+    assert "kneecheck: warning: broken.fit: " in done.stderr
