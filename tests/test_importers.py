@@ -208,7 +208,7 @@ EXPECTED_STRAVA_RUNS = (
 EXPECTED_STRAVA_SKIPPED = (
     Skipped("activities.csv row 3", "not a run (Ride)"),
     Skipped("activities.csv row 4", "not a run (Walk)"),
-    Skipped("activities.csv row 6", "no distance"),
+    Skipped("activities.csv row 6", "no distance", file="activities/1005.gpx"),
 )
 
 
@@ -421,7 +421,7 @@ def test_other_file_types_are_refused(tmp_path: Path) -> None:
     """A .txt file is refused rather than guessed at."""
     path = write(tmp_path / "run.txt", "text")
 
-    assert import_error(path) == f"{path}: not a .gpx, .fit, .tcx or .csv file"
+    assert import_error(path) == f"{path}: not a .gpx, .fit, .tcx, .csv or .zip file"
 
 
 # --- Strava activities.csv ---------------------------------------------------

@@ -178,3 +178,75 @@ def test_import_command_names_unreadable_files(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Imported 1 run" in done.stdout and "1 unreadable" in done.stdout
     assert "kneecheck: warning: broken.fit: " in done.stderr
+
+
+# --- the Strava export ZIP ---------------------------------------------------
+
+EXPORT_CSV = (
+    "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,"
+    "Activity Gear,Filename,Distance\n"
+    '1,"Nov 2, 2026, 6:30:00 AM","Easy, then hills",Run,3000,10.0,'
+    '"Pegasus, blue",activities/1.fit.gz,10000.0\n'
+    '2,"Nov 3, 2026, 6:30:00 AM",Commute,Ride,1800,8.0,,activities/2.gpx,8000.0\n'
+    '3,"Nov 4, 2026, 6:30:00 AM",Watch only,Run,600,,,activities/3.fit.gz,\n'
+    '4,"Nov 5, 2026, 6:30:00 AM",Sneaky,Run,600,,,../../etc/passwd,\n'
+)
+
+
+def export_zip(tmp_path: Path, members: dict[str, bytes] | None = None) -> Path:
+    """A Strava export as downloaded: the CSV, activity files, and other things."""
+    import zipfile
+
+    fit = make_fit(tmp_path / "own.fit", km=3.0, minutes=2).read_bytes()
+    path = tmp_path / "export_12345.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("activities.csv", EXPORT_CSV)
+        z.writestr("activities/1.fit.gz", gzip.compress(fit))
+        z.writestr("activities/3.fit.gz", gzip.compress(fit))
+        z.writestr("profile.csv", "Athlete ID,Email\n1,x@example.org\n")
+        z.writestr("media/photo.jpg", b"\xff\xd8\xff")
+        for name, data in (members or {}).items():
+            z.writestr(name, data)
+    return path
+
+
+def test_export_zip_reads_the_summary_first(tmp_path: Path) -> None:
+    """Runs come from activities.csv (names with commas, gear as shoes); a ride is
+    skipped; a run without a distance is completed from its own FIT file; a
+    path that climbs out of the archive is never read."""
+    result = read_import(export_zip(tmp_path))
+    by_key = {r.source_key: r for r in result.runs}
+    first = by_key["strava:1"]
+    assert (first.distance_km, first.shoes, first.name) == (
+        10.0,
+        "Pegasus, blue",
+        "Easy, then hills",
+    )
+    completed = next(r for r in result.runs if r.source == "fit")
+    assert completed.distance_km == 3.0 and "row 4" in completed.where
+    reasons = {s.where.rsplit(" ", 1)[-1]: s.reason for s in result.skipped}
+    assert reasons["3"] == "not a run (Ride)"
+    assert "is not in the export" in reasons["5"]  # ../../etc/passwd
+
+
+def test_a_zip_that_is_not_an_export_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "photos.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("a.jpg", b"\xff\xd8")
+    with pytest.raises(ImportFileError, match="not a Strava export"):
+        read_import(path)
+    (tmp_path / "fake.zip").write_bytes(b"PK not really")
+    with pytest.raises(ImportFileError, match="not a valid ZIP file"):
+        read_import(tmp_path / "fake.zip")
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.fit.gz", "/abs/evil.fit.gz", "C:/evil.fit.gz", "a\\..\\b.fit"]
+)
+def test_hostile_member_names_are_never_read(name: str) -> None:
+    from kneecheck.importers.strava_zip import safe_member_name
+
+    assert safe_member_name(name) is None
+    assert safe_member_name("activities/./1.fit.gz") == "activities/1.fit.gz"

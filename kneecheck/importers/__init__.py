@@ -59,6 +59,14 @@ def _tcx(
     return read_tcx(path, unit)
 
 
+def _zip(
+    path: pathlib.Path, unit: float | None
+) -> tuple[list[ImportedRun], list[Skipped]]:
+    from .strava_zip import read_strava_zip
+
+    return read_strava_zip(path, unit)
+
+
 def _strava(
     path: pathlib.Path, unit: float | None
 ) -> tuple[list[ImportedRun], list[Skipped]]:
@@ -75,6 +83,7 @@ READERS: dict[str, Reader] = {
     ".fit": Reader(_fit, lambda p: True),
     ".tcx": Reader(_tcx, lambda p: True),
     ".csv": Reader(_strava, lambda p: p.name.lower() == "activities.csv"),
+    ".zip": Reader(_zip, lambda p: False),  # a Strava export, given by name
 }
 
 
@@ -142,7 +151,7 @@ def _files_to_read(path: pathlib.Path) -> list[pathlib.Path]:
             )
         return found
     if kind_of(path) not in READERS:
-        raise ImportFileError(f"{path}: not a .gpx, .fit, .tcx or .csv file")
+        raise ImportFileError(f"{path}: not a .gpx, .fit, .tcx, .csv or .zip file")
     return [path]
 
 

@@ -44,8 +44,18 @@ def read_gpx(
 
 
 def _read_one(path: pathlib.Path) -> ImportedRun | Skipped:
-    data = read_bytes(path)
-    text = decode(path, data)
+    return gpx_run(path.name, read_bytes(path))
+
+
+def gpx_run(name: str, data: bytes) -> ImportedRun | Skipped:
+    """The run a GPX document records (all its tracks together)."""
+
+    class _Named:  # decode() names the file as a path would
+        def __init__(self, n: str) -> None:
+            self.name = n
+
+    path = _Named(name)
+    text = decode(path, data)  # type: ignore[arg-type]
     try:
         gpx = gpxpy.parse(text)
     except (gpxpy.gpx.GPXException, ValueError) as exc:

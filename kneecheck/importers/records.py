@@ -34,6 +34,7 @@ class Skipped(NamedTuple):
     where: str  # "file.csv row 7" or "walk.gpx"
     reason: str  # e.g. "not a run (Ride)"
     unreadable: bool = False  # a damaged or mislabelled file, not a choice
+    file: str = ""  # a summary row's own activity file, which may hold what it lacks
 
 
 class ImportResult(NamedTuple):

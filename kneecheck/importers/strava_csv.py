@@ -44,7 +44,20 @@ def read_strava_csv(
     path: pathlib.Path, km_per_unit: float | None
 ) -> tuple[list[ImportedRun], list[Skipped]]:
     """A Strava activities.csv: its runs, and the other activities skipped."""
-    text = decode(path, read_bytes(path))
+    return strava_rows(path.name, decode(path, read_bytes(path)), km_per_unit)
+
+
+def strava_rows(
+    name: str, text: str, km_per_unit: float | None
+) -> tuple[list[ImportedRun], list[Skipped]]:
+    """The rows of an activities.csv: runs, and the rest with why they were
+    skipped (a run without a distance names its own activity file, if any)."""
+
+    class _Path:  # the row helpers name the file as a path would
+        def __init__(self, n: str) -> None:
+            self.name = n
+
+    path = _Path(name)
     rows = csv.reader(io.StringIO(text, newline=""))
     header = _next_row(path.name, 1, rows)
     if header is None:
@@ -121,12 +134,13 @@ def _strava_row(
     date = _strava_local_date(where, columns.get(row, "Activity Date"))
 
     raw_distance = columns.get(row, "Distance")
+    own_file = columns.get(row, "Filename")
     if not raw_distance:
-        return Skipped(where, "no distance")
+        return Skipped(where, "no distance", file=own_file)
     distance = _number(where, "Distance", raw_distance)
     distance_km = round(distance * km_per, 3)
     if distance_km == 0:
-        return Skipped(where, "no distance")
+        return Skipped(where, "no distance", file=own_file)
 
     # Elapsed time, else moving time; 0 or empty means unknown.
     times = [
