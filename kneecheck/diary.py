@@ -9,7 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -67,7 +67,20 @@ MIGRATIONS: tuple[str, ...] = (
         result TEXT NOT NULL
     );
     """,
+    # 2: when a run started (UTC), so the same run from two sources is one
+    """
+    ALTER TABLE entries ADD COLUMN started_at TEXT;
+    CREATE INDEX entries_by_start ON entries (started_at);
+    CREATE TABLE merged_keys (
+        source_key TEXT PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE
+    );
+    """,
 )
+# The same run recorded twice (watch and phone, or an export and the watch's
+# own file): starts this close together, distances this close.
+SAME_START_SECONDS = 120
+SAME_DISTANCE_SHARE = 0.03
 
 
 class DiaryError(KneecheckError):
@@ -169,6 +182,16 @@ class NewEntry(NamedTuple):
     note: str | None = None
     source: str = "manual"
     source_key: str | None = None
+    started_at: datetime | None = None  # aware; imports know it, `log` does not
+
+
+class Added(NamedTuple):
+    """What `add_entries` did: added, already there (same source), and merged
+    into the same run from another source."""
+
+    added: int
+    duplicates: int
+    merged: int = 0
 
 
 class Diary:
@@ -293,18 +316,19 @@ class Diary:
 
     # ---- entries ---------------------------------------------------------
 
-    def add_entries(
-        self, new: Sequence[NewEntry], create_shoes: bool = False
-    ) -> tuple[int, int]:
-        """Add entries in one transaction; (added, already there).
+    def add_entries(self, new: Sequence[NewEntry], create_shoes: bool = False) -> Added:
+        """Add entries in one transaction.
 
         Entries whose source_key is already in the diary are left out, so a
-        second import of the same file adds nothing. Unknown shoes are an
+        second import of the same file adds nothing. A run that started within
+        two minutes of one already there, with a distance within 3 %, is the
+        same run from another source: it fills in what the stored one lacks
+        (duration, shoes, name) and is counted as merged. Unknown shoes are an
         error unless `create_shoes` (imports name gear that may be new).
         """
         for e in new:
             check_entry(e)
-        added = duplicates = 0
+        added = duplicates = merged = 0
         with self.write() as db:
             shoe_ids = {
                 r[1].lower(): r[0] for r in db.execute("SELECT id, name FROM shoes")
@@ -313,7 +337,9 @@ class Diary:
                 if (
                     e.source_key
                     and db.execute(
-                        "SELECT 1 FROM entries WHERE source_key = ?", (e.source_key,)
+                        "SELECT 1 FROM entries WHERE source_key = ? "
+                        "UNION ALL SELECT 1 FROM merged_keys WHERE source_key = ?",
+                        (e.source_key, e.source_key),
                     ).fetchone()
                 ):
                     duplicates += 1
@@ -333,10 +359,14 @@ class Diary:
                         )
                         shoe_id = int(cur.lastrowid or 0)
                         shoe_ids[e.shoes.strip().lower()] = shoe_id
+                if _merge_same_run(db, e, shoe_id):
+                    merged += 1
+                    continue
                 db.execute(
                     "INSERT INTO entries (date, kind, distance_km, duration_min, "
                     "shoe_id, pain_during, pain_after, next_morning, note, source, "
-                    "source_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "source_key, created_at, started_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         e.date.isoformat(),
                         e.kind,
@@ -350,10 +380,11 @@ class Diary:
                         e.source,
                         e.source_key,
                         _now(),
+                        _utc(e.started_at),
                     ),
                 )
                 added += 1
-        return added, duplicates
+        return Added(added, duplicates, merged)
 
     def entries(self, since: date | None = None) -> list[Entry]:
         """Every entry, oldest first."""
@@ -508,6 +539,45 @@ def _migrate(diary: Diary, version: int) -> None:
             version += 1
             db.execute(f"PRAGMA user_version = {version}")
             db.execute(f"PRAGMA application_id = {APP_ID}")
+
+
+def _utc(moment: datetime | None) -> str | None:
+    """An aware moment as sortable UTC text, 2026-11-20T07:30:00Z."""
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _merge_same_run(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> bool:
+    """Fold `e` into a stored run it duplicates (see add_entries); True if it did."""
+    if e.kind != "run" or e.started_at is None or not e.distance_km:
+        return False
+    start = e.started_at.astimezone(timezone.utc)
+    window = timedelta(seconds=SAME_START_SECONDS)
+    rows = db.execute(
+        "SELECT id, distance_km FROM entries "
+        "WHERE kind = 'run' AND started_at BETWEEN ? AND ?",
+        (_utc(start - window), _utc(start + window)),
+    ).fetchall()
+    for rid, km in rows:
+        if km and abs(km - e.distance_km) <= SAME_DISTANCE_SHARE * max(
+            km, e.distance_km
+        ):
+            # keep the richer record: fill in only what the stored one lacks
+            db.execute(
+                "UPDATE entries SET duration_min = COALESCE(duration_min, ?), "
+                "shoe_id = COALESCE(shoe_id, ?), note = COALESCE(note, ?) "
+                "WHERE id = ?",
+                (e.duration_min, shoe_id, e.note, rid),
+            )
+            if e.source_key:  # a later import of this copy is "already there"
+                db.execute(
+                    "INSERT OR IGNORE INTO merged_keys (source_key, entry_id) "
+                    "VALUES (?, ?)",
+                    (e.source_key, rid),
+                )
+            return True
+    return False
 
 
 def _now() -> str:

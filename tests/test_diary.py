@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -80,6 +80,33 @@ def test_foreign_database_is_refused() -> None:
     assert path.read_bytes() == before
 
 
+def test_a_version_1_diary_is_migrated_with_its_entries() -> None:
+    """A diary from kneecheck 0.1 (one migration) gains the start-time column
+    and the merged-keys table; its entries and shoes stay as they were."""
+    from kneecheck.diary import APP_ID
+
+    diary_path().parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(diary_path())
+    conn.executescript(MIGRATIONS[0])
+    conn.execute(
+        "INSERT INTO entries (date, kind, distance_km, source, created_at) "
+        "VALUES ('2026-11-01', 'run', 8.5, 'manual', '2026-11-01T08:00:00')"
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {APP_ID}")
+    conn.commit()
+    conn.close()
+    with open_diary() as d:
+        (entry,) = d.entries()
+        assert (entry.date, entry.distance_km) == (date(2026, 11, 1), 8.5)
+    conn = sqlite3.connect(diary_path())
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(entries)")}
+    assert "started_at" in columns
+    assert conn.execute("SELECT COUNT(*) FROM merged_keys").fetchone()[0] == 0
+    conn.close()
+
+
 def test_newer_diary_is_refused() -> None:
     """A diary from a newer kneecheck is refused and left alone."""
     open_diary().close()
@@ -124,8 +151,8 @@ def test_import_keys_are_added_once() -> None:
     """Entries with a source key are added once, however often they come."""
     batch = [NewEntry(TODAY, distance_km=5, source="gpx", source_key="gpx:abc")]
     with open_diary() as d:
-        assert d.add_entries(batch) == (1, 0)
-        assert d.add_entries(batch) == (0, 1)
+        assert d.add_entries(batch) == (1, 0, 0)
+        assert d.add_entries(batch) == (0, 1, 0)
         assert len(d.entries()) == 1
 
 
@@ -261,8 +288,10 @@ def test_real_import_killed_at_any_moment(tmp_path: Path, delay: float) -> None:
         "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
         "Distance,Moving Time,Distance,Activity Gear"
     ]
-    lines += [
-        f'{i},"Nov 1, 2025, 7:15:32 AM",Run {i},Run,1800,5.0,1700,5000.0,Blue'
+    first = datetime(2020, 1, 1, 7, 15, 32)
+    lines += [  # one run every 3 hours: distinct runs, never merged as duplicates
+        f'{i},"{(first + timedelta(hours=3 * i)).strftime("%b %d, %Y, %I:%M:%S %p")}",'
+        f"Run {i},Run,1800,5.0,1700,5000.0,Blue"
         for i in range(rows)
     ]
     big = tmp_path / "activities.csv"

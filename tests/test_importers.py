@@ -193,6 +193,7 @@ EXPECTED_STRAVA_RUNS = (
         source_key="strava:1001",
         name="Morning Run",
         where="activities.csv row 2",
+        start=datetime.datetime(2026, 11, 20, 3, 15, 32, tzinfo=datetime.timezone.utc),
     ),
     ImportedRun(
         date=datetime.date(2026, 11, 22),
@@ -203,6 +204,7 @@ EXPECTED_STRAVA_RUNS = (
         source_key="strava:1004",
         name="Hills",
         where="activities.csv row 5",
+        start=datetime.datetime(2026, 11, 22, 14, 5, tzinfo=datetime.timezone.utc),
     ),
 )
 EXPECTED_STRAVA_SKIPPED = (

@@ -250,3 +250,34 @@ def test_hostile_member_names_are_never_read(name: str) -> None:
 
     assert safe_member_name(name) is None
     assert safe_member_name("activities/./1.fit.gz") == "activities/1.fit.gz"
+
+
+def test_the_same_run_from_two_sources_is_one(tmp_path: Path) -> None:
+    """A run in the Strava export and again in the watch's folder (its FIT file
+    starts within two minutes, distance within 3 %): stored once, the copy
+    merged and counted; importing both again adds nothing."""
+    import zipfile
+
+    from kneecheck.actions.diary import import_runs
+    from kneecheck.diary import open_diary
+
+    fit = make_fit(tmp_path / "watch.fit", km=10.1, minutes=50)  # 07:30 UTC
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as z:
+        z.writestr(
+            "activities.csv",
+            "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
+            "Distance,Activity Gear,Filename\n"
+            '9,"Nov 20, 2026, 7:31:00 AM",Tempo,Run,3000,10.0,Blue,\n',
+        )
+    watch = tmp_path / "GARMIN"
+    watch.mkdir()
+    fit.rename(watch / "watch.fit")
+    first = import_runs(export, None)
+    second = import_runs(watch, None)
+    assert (first.added, second.added, second.merged) == (1, 0, 1)
+    with open_diary() as d:
+        (entry,) = d.entries()
+        assert entry.shoes == "Blue" and entry.distance_km == 10.0
+    again = [import_runs(p, None) for p in (export, watch)]
+    assert [(r.added, r.merged) for r in again] == [(0, 0), (0, 0)]

@@ -200,7 +200,8 @@ class ImportReport(NamedTuple):
 
     path: Path
     added: int
-    duplicates: int
+    duplicates: int  # the same file or activity, imported before
+    merged: int  # the same run from another source (watch and export...)
     skipped: tuple[Any, ...]  # importers.Skipped: a file or row, and why
     future: tuple[Any, ...]  # importers.ImportedRun dated after today
     dates: tuple[date, date] | None  # the first and last day of the runs read
@@ -224,15 +225,24 @@ def import_runs(
             note=r.name,
             source=r.source,
             source_key=r.source_key,
+            started_at=r.start,
         )
         for r in result.runs
         if r.date <= today
     ]
     with open_diary() as diary:
-        added, duplicates = diary.add_entries(new, create_shoes=True)
+        done = diary.add_entries(new, create_shoes=True)
     days = sorted(e.date for e in new)
     span = (days[0], days[-1]) if days else None
-    return ImportReport(path, added, duplicates, tuple(result.skipped), future, span)
+    return ImportReport(
+        path,
+        done.added,
+        done.duplicates,
+        done.merged,
+        tuple(result.skipped),
+        future,
+        span,
+    )
 
 
 def report_data(catalogue: Catalogue, weeks: int) -> dict[str, Any]:

@@ -393,6 +393,7 @@ def import_(
         f"Imported {done.added} run{'s' * (done.added != 1)} from {path}"
         + (f" ({done.dates[0]} to {done.dates[1]})" if done.dates else "")
         + (f"; {done.duplicates} already in the diary" if done.duplicates else "")
+        + (f"; {done.merged} duplicates merged" if done.merged else "")
         + (f"; skipped {skipped}" if skipped else "")
         + (f"; {len(unreadable)} unreadable" if unreadable else "")
         + "."

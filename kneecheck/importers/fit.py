@@ -87,4 +87,5 @@ def fit_run(name: str, data: bytes) -> ImportedRun | Skipped:
         source_key="fit:" + hashlib.sha256(data).hexdigest(),
         name=None,
         where=name,
+        start=when,
     )

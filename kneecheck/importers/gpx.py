@@ -104,6 +104,7 @@ def gpx_run(name: str, data: bytes) -> ImportedRun | Skipped:
         source_key="gpx:" + hashlib.sha256(data).hexdigest(),
         name=next((n.strip() for n in names if n and n.strip()), None),
         where=path.name,
+        start=start if start.tzinfo is not None else None,
     )
 
 

@@ -26,6 +26,7 @@ class ImportedRun(NamedTuple):
     source_key: str  # "gpx:<sha256 of file bytes>" or "strava:<Activity ID>"
     name: str | None  # activity name/title if any
     where: str = ""  # the file, or "file.csv row 7": how to name it to the runner
+    start: datetime.datetime | None = None  # when it started (aware), to match copies
 
 
 class Skipped(NamedTuple):

@@ -131,7 +131,8 @@ def _strava_row(
     activity_id = columns.get(row, "Activity ID")
     if not activity_id:
         raise ImportFileError(f"{where}: 'Activity ID' is empty")
-    date = _strava_local_date(where, columns.get(row, "Activity Date"))
+    moment = _strava_moment(where, columns.get(row, "Activity Date"))
+    date = _local_date(where, moment)
 
     raw_distance = columns.get(row, "Distance")
     own_file = columns.get(row, "Filename")
@@ -161,6 +162,7 @@ def _strava_row(
         source_key=f"strava:{activity_id}",
         name=name or None,
         where=where,
+        start=moment,
     )
 
 
@@ -176,19 +178,24 @@ def _number(where: str, column: str, raw: str) -> float:
     return value
 
 
-def _strava_local_date(where: str, raw: str) -> datetime.date:
-    """The local date of a Strava export timestamp, which is in UTC."""
+def _strava_moment(where: str, raw: str) -> datetime.datetime:
+    """A Strava export timestamp, which is in UTC, as an aware moment."""
     moment = _parse_strava_time(raw)
     if moment is None:
         shown = repr(raw) if raw else "empty"
         raise ImportFileError(f"{where}: 'Activity Date' is {shown}, not a date")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment
+
+
+def _local_date(where: str, moment: datetime.datetime) -> datetime.date:
+    """The runner's local date of a moment."""
     try:
         return moment.astimezone().date()
     except (OverflowError, ValueError):
         raise ImportFileError(
-            f"{where}: 'Activity Date' {raw!r} is out of range"
+            f"{where}: 'Activity Date' {moment.isoformat()} is out of range"
         ) from None
 
 

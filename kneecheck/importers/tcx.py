@@ -63,6 +63,7 @@ def tcx_runs(name: str, data: bytes) -> list[ImportedRun | Skipped]:
                 source_key=f"tcx:{hashlib.sha256(data).hexdigest()}:{n}",
                 name=None,
                 where=where,
+                start=starts[0],
             )
         )
     return out
