@@ -75,6 +75,7 @@ MIGRATIONS: tuple[str, ...] = (
         source_key TEXT PRIMARY KEY,
         entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE
     );
+    CREATE TABLE imported_files (sha256 TEXT PRIMARY KEY, imported_at TEXT NOT NULL);
     """,
 )
 # The same run recorded twice (watch and phone, or an export and the watch's
@@ -385,6 +386,20 @@ class Diary:
                 )
                 added += 1
         return Added(added, duplicates, merged)
+
+    def imported_files(self) -> frozenset[str]:
+        """Content hashes of the files imported before (read whole)."""
+        rows = self.conn.execute("SELECT sha256 FROM imported_files").fetchall()
+        return frozenset(r[0] for r in rows)
+
+    def remember_files(self, hashes: Sequence[str]) -> None:
+        """Remember files read whole, so a re-import passes over them."""
+        with self.write() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO imported_files (sha256, imported_at) "
+                "VALUES (?, ?)",
+                [(h, _now()) for h in hashes],
+            )
 
     def entries(self, since: date | None = None) -> list[Entry]:
         """Every entry, oldest first."""

@@ -365,7 +365,7 @@ def test_import_gpx_folder_and_strava(runner, tmp_path) -> None:
     out = ok(runner, "import", str(csv_path))
     assert "Imported 2 runs" in out and "skipped 1" in out and "Ride" in out
     again = ok(runner, "import", str(csv_path))
-    assert "Imported 0 runs" in again and "2 already in the diary" in again
+    assert "Imported 0 runs" in again and "1 file imported before" in again
     doc = history_json(runner)
     sources = sorted(e["source"] for e in doc["entries"])
     assert sources == ["gpx", "gpx", "strava", "strava"]

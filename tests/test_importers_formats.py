@@ -281,3 +281,54 @@ def test_the_same_run_from_two_sources_is_one(tmp_path: Path) -> None:
         assert entry.shoes == "Blue" and entry.distance_km == 10.0
     again = [import_runs(p, None) for p in (export, watch)]
     assert [(r.added, r.merged) for r in again] == [(0, 0), (0, 0)]
+
+
+def test_a_reimport_passes_over_files_without_parsing_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files imported before (same content) are recognised by their hash and not
+    parsed again; a changed file is read."""
+    from kneecheck import importers
+    from kneecheck.actions.diary import import_runs
+
+    make_fit(tmp_path / "a.fit")
+    make_fit(tmp_path / "b.fit", km=7.0, minutes=3)
+    first = import_runs(tmp_path, None)
+    assert (first.added, first.known_files) == (2, 0)
+    calls: list[str] = []
+    real = importers.READERS[".fit"]
+    monkeypatch.setitem(
+        importers.READERS,
+        ".fit",
+        real._replace(read=lambda p, u: calls.append(p.name) or real.read(p, u)),
+    )
+    again = import_runs(tmp_path, None)
+    assert (again.added, again.known_files, calls) == (0, 2, [])
+    make_fit(tmp_path / "c.fit", km=3.0)
+    third = import_runs(tmp_path, None)
+    assert (third.added, third.known_files, calls) == (1, 2, ["c.fit"])
+
+
+def test_import_json_document(tmp_path: Path) -> None:
+    from helpers import run_kneecheck
+
+    make_fit(tmp_path / "a.fit")
+    (tmp_path / "b.fit").write_bytes(b"broken")
+    done = run_kneecheck("import", str(tmp_path), "--json")
+    import json
+
+    doc = json.loads(done.stdout)
+    assert (doc["kind"], doc["added"]) == ("import", 1)
+    assert doc["unreadable"][0]["where"] == "b.fit"
+    assert done.stderr == ""  # the warnings are in the document
+
+
+def test_progress_waits_a_second_and_stays_off_when_disabled() -> None:
+    from kneecheck.render import import_progress
+
+    with import_progress(enabled=False) as progress:
+        assert progress is None
+    with import_progress(enabled=True, plain=True, after=0.0) as progress:
+        assert progress is not None
+        for done in range(1, 4):
+            progress(done, 3, done)

@@ -195,8 +195,9 @@ def set_default_shoe(name: str) -> Shoe:
 
 
 class ImportReport(NamedTuple):
-    """What an import did: added, already there, skipped while reading, and
-    runs dated in the future (refused, never silently dropped)."""
+    """What an import did: added, already there, merged with the same run from
+    another source, skipped while reading (with why), runs dated in the future
+    (refused, never silently dropped), and files passed over as imported before."""
 
     path: Path
     added: int
@@ -205,15 +206,51 @@ class ImportReport(NamedTuple):
     skipped: tuple[Any, ...]  # importers.Skipped: a file or row, and why
     future: tuple[Any, ...]  # importers.ImportedRun dated after today
     dates: tuple[date, date] | None  # the first and last day of the runs read
+    known_files: int = 0  # passed over unread: the same content as before
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `import --json` document."""
+        return envelope(
+            "import",
+            {
+                "path": str(self.path),
+                "added": self.added,
+                "already_in_diary": self.duplicates,
+                "duplicates_merged": self.merged,
+                "files_already_imported": self.known_files,
+                "skipped": [
+                    {"where": s.where, "reason": s.reason}
+                    for s in self.skipped
+                    if not s.unreadable
+                ]
+                + [
+                    {"where": r.where, "reason": f"dated {r.date}, in the future"}
+                    for r in self.future
+                ],
+                "unreadable": [
+                    {"where": s.where, "reason": s.reason}
+                    for s in self.skipped
+                    if s.unreadable
+                ],
+                "from": self.dates[0].isoformat() if self.dates else None,
+                "to": self.dates[1].isoformat() if self.dates else None,
+            },
+        )
 
 
 def import_runs(
-    path: Path, csv_units: str | None, today: date | None = None
+    path: Path,
+    csv_units: str | None,
+    today: date | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> ImportReport:
-    """Read runs from a file or folder and add the new ones to the diary."""
+    """Read runs from a file, folder or export and add the new ones to the
+    diary; files imported before (same content) are passed over unread."""
     from ..importers import read_import
 
-    result = read_import(path, csv_units)
+    with open_diary() as diary:
+        known = diary.imported_files()
+    result = read_import(path, csv_units, known, progress)
     today = today or date.today()
     future = tuple(r for r in result.runs if r.date > today)
     new = [
@@ -232,6 +269,7 @@ def import_runs(
     ]
     with open_diary() as diary:
         done = diary.add_entries(new, create_shoes=True)
+        diary.remember_files(result.read)  # after the runs: never ahead of them
     days = sorted(e.date for e in new)
     span = (days[0], days[-1]) if days else None
     return ImportReport(
@@ -242,6 +280,7 @@ def import_runs(
         tuple(result.skipped),
         future,
         span,
+        result.known,
     )
 
 

@@ -29,7 +29,7 @@ from .common import (
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
-    from ..actions.diary import EntryFields
+    from ..actions.diary import EntryFields, ImportReport
     from ..diary import Shoe
 
 shoes_app = typer.Typer(
@@ -355,11 +355,12 @@ def shoes_default(
 
 @guarded
 def import_(
+    ctx: typer.Context,
     path: Annotated[
         Path,
         typer.Argument(
-            help="A .gpx, .fit or .tcx file (gzipped or not), a folder of them, "
-            "or a Strava activities.csv."
+            help="A Strava export .zip, a .gpx, .fit or .tcx file (gzipped or "
+            "not), a folder of them, or a Strava activities.csv."
         ),
     ],
     csv_units: Annotated[
@@ -370,40 +371,59 @@ def import_(
             help="Units of a CSV with a single Distance column (default km).",
         ),
     ] = None,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Import runs from GPX, FIT or TCX files or a Strava export.
+    """Import runs from a Strava export, a watch's files, GPX or TCX.
 
-    A .gpx, .fit or .tcx file (or .gz of one), a folder of them, or a Strava
-    activities.csv; nothing is added twice, runs dated in the future are
-    reported, not added, and a damaged file in a folder is named and skipped.
+    The Strava export ZIP as downloaded, .fit files (Garmin, Coros, Suunto,
+    Wahoo), .gpx and .tcx files (gzipped or not), a folder of them, or a Strava
+    activities.csv. The same run from two sources is stored once; a re-import
+    adds nothing; a damaged file is named and skipped.
 
     Examples:
 
-      kneecheck import morning-run.gpx
+      kneecheck import ~/Downloads/export_12345.zip
 
-      kneecheck import ~/Downloads/strava_export/activities.csv
+      kneecheck import /media/GARMIN/GARMIN/Activity
     """
     from ..actions.diary import import_runs
+    from ..render import import_progress
 
-    done = import_runs(path, csv_units)
+    bar = not as_json and sys.stderr.isatty()  # never mixed into a document
+    with import_progress(enabled=bar, plain=settings(ctx).plain) as progress:
+        done = import_runs(path, csv_units, progress=progress)
+    if as_json:
+        print_json(done.to_dict())
+        return
     unreadable = [s for s in done.skipped if s.unreadable]
     passed = [s for s in done.skipped if not s.unreadable]
-    skipped = len(passed) + len(done.future)
-    typer.echo(
-        f"Imported {done.added} run{'s' * (done.added != 1)} from {path}"
-        + (f" ({done.dates[0]} to {done.dates[1]})" if done.dates else "")
-        + (f"; {done.duplicates} already in the diary" if done.duplicates else "")
-        + (f"; {done.merged} duplicates merged" if done.merged else "")
-        + (f"; skipped {skipped}" if skipped else "")
-        + (f"; {len(unreadable)} unreadable" if unreadable else "")
-        + "."
-    )
+    typer.echo(_import_summary(done, len(passed) + len(done.future), len(unreadable)))
     for s in passed[:10]:
         typer.echo(f"  skipped {s.where}: {s.reason}")
     for run in done.future[:10]:
         typer.echo(f"  skipped {run.where}: dated {run.date}, in the future")
     for s in unreadable:  # every one: the runner may want to fix or re-export it
         typer.echo(f"kneecheck: warning: {s.where}: {s.reason}", err=True)
+
+
+def _import_summary(done: "ImportReport", skipped: int, unreadable: int) -> str:
+    """One line: added, dates, already there, merged, skipped, unreadable."""
+    parts = [
+        f"Imported {done.added} run{'s' * (done.added != 1)} from {done.path}"
+        + (f" ({done.dates[0]} to {done.dates[1]})" if done.dates else "")
+    ]
+    if done.duplicates:
+        parts.append(f"{done.duplicates} already in the diary")
+    if done.known_files:
+        files = "file" if done.known_files == 1 else "files"
+        parts.append(f"{done.known_files} {files} imported before")
+    if done.merged:
+        parts.append(f"{done.merged} duplicates merged")
+    if skipped:
+        parts.append(f"skipped {skipped}")
+    if unreadable:
+        parts.append(f"{unreadable} unreadable")
+    return "; ".join(parts) + "."
 
 
 @guarded

@@ -95,28 +95,65 @@ def kind_of(path: pathlib.Path) -> str:
     return pathlib.PurePath(name).suffix
 
 
+Progress = Callable[[int, int, int], None]  # files done, files in all, runs found
+
+
 def read_import(
-    path: pathlib.Path, csv_distance_unit: str | None = None
+    path: pathlib.Path,
+    csv_distance_unit: str | None = None,
+    known: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
 ) -> ImportResult:
     """A file of a registered type, or a folder (every file a reader claims,
-    sorted by type then name: every *.gpx, and an activities.csv)."""
+    sorted by type then name: every *.gpx, and an activities.csv).
+
+    A file whose content hash is in `known` (imported before) is passed over
+    without parsing it; `progress` hears about every file done.
+    """
     km_per_unit = _unit_factor(csv_distance_unit)
     if not path.exists():
         raise ImportFileError(f"{path} not found")
     runs: list[ImportedRun] = []
     skipped: list[Skipped] = []
+    read: list[str] = []
+    passed_over = 0
     files = _files_to_read(path)
-    for file in files:
-        try:
-            got, passed = READERS[kind_of(file)].read(file, km_per_unit)
-        except ImportFileError as exc:
-            if len(files) == 1 and file == path:
-                raise  # the one file asked for: nothing else can import
-            skipped.append(Skipped(file.name, _reason(file, exc), unreadable=True))
-            continue
-        runs += got
-        skipped += passed
-    return ImportResult(runs=_first_of_each_key(runs), skipped=tuple(skipped))
+    for done, file in enumerate(files, 1):
+        digest = content_hash(file)
+        if digest is not None and digest in known:
+            passed_over += 1
+        else:
+            try:
+                got, passed = READERS[kind_of(file)].read(file, km_per_unit)
+            except ImportFileError as exc:
+                if len(files) == 1 and file == path:
+                    raise  # the one file asked for: nothing else can import
+                skipped.append(Skipped(file.name, _reason(file, exc), unreadable=True))
+            else:
+                runs += got
+                skipped += passed
+                if digest is not None:
+                    read.append(digest)
+        if progress is not None:
+            progress(done, len(files), len(runs))
+    return ImportResult(
+        _first_of_each_key(runs), tuple(skipped), tuple(read), passed_over
+    )
+
+
+def content_hash(path: pathlib.Path) -> str | None:
+    """The SHA-256 of a file's bytes, streamed; None when it cannot be read (the
+    reader will then say why)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _reason(file: pathlib.Path, exc: ImportFileError) -> str:

@@ -43,6 +43,8 @@ class ImportResult(NamedTuple):
 
     runs: tuple[ImportedRun, ...]
     skipped: tuple[Skipped, ...]
+    read: tuple[str, ...] = ()  # content hashes of the files read whole
+    known: int = 0  # files passed over: the same content was imported before
 
 
 class ImportFileError(KneecheckError):

@@ -16,10 +16,11 @@ from .assessment import (
     render_plan,
     render_tips,
 )
-from .diary import render_entries, render_history, render_shoes
+from .diary import import_progress, render_entries, render_history, render_shoes
 from .widgets import make_console
 
 __all__ = [
+    "import_progress",
     "make_console",
     "render_assessment",
     "render_condition_page",

@@ -6,15 +6,17 @@ with letters, not colour, so it reads the same on any terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console, Group
+from rich.progress import TaskID
 from rich.text import Text
 
 from ..trends import History
 from ..units import from_km, localise
-from .widgets import VERDICT_STYLE, Panel, Table
+from .widgets import VERDICT_STYLE, Panel, Table, make_console
 
 BAR = 18
 RECENT_ROWS = 14
@@ -197,3 +199,49 @@ def render_entries(
             e["note"] or "",
         )
     console.print(table)
+
+
+@contextmanager
+def import_progress(
+    enabled: bool, plain: bool = False, after: float = 1.0
+) -> Iterator[Callable[[int, int, int], None] | None]:
+    """A progress bar on standard error (files done, runs found, time left),
+    shown only once an import has taken `after` seconds; None when disabled."""
+    if not enabled:
+        yield None
+        return
+    import time
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    started = time.monotonic()
+    bar = Progress(
+        TextColumn("Importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files, {task.fields[runs]} runs"),
+        TimeRemainingColumn(),
+        console=make_console(plain, stderr=True),
+        transient=True,
+    )
+    task: list[TaskID] = []
+
+    def update(done: int, total: int, runs: int) -> None:
+        if not task:
+            if time.monotonic() - started < after:
+                return  # quick imports stay quiet
+            bar.start()
+            task.append(bar.add_task("import", total=total, runs=runs))
+        bar.update(task[0], completed=done, runs=runs)
+
+    try:
+        yield update
+    finally:
+        if task:
+            bar.stop()
