@@ -248,8 +248,10 @@ def import_runs(
     diary; files imported before (same content) are passed over unread."""
     from ..importers import read_import
 
-    with open_diary() as diary:
-        known = diary.imported_files()
+    known: frozenset[str] = frozenset()
+    if exists():  # a failed first import must not leave an empty diary behind
+        with open_diary(create=False) as diary:
+            known = diary.imported_files()
     result = read_import(path, csv_units, known, progress)
     today = today or date.today()
     future = tuple(r for r in result.runs if r.date > today)
