@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 
@@ -112,6 +112,86 @@ def thousand_cases(folder: Path) -> int:
     return 1000
 
 
+def import_timings(tmp: Path, exe: list[str], env: dict[str, str]) -> list[str]:
+    """FIT files a file, and a 300-activity Strava export against gpxpy parsing
+    the same activities as GPX, and its re-import. Activities are 25 to 60
+    minutes at one point a second, like a watch records them."""
+    import gzip
+    import zipfile
+
+    import gpxpy.gpx
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_importers_formats import make_fit
+
+    minutes = (25, 35, 45, 60)
+    fits = [make_fit(tmp / f"m{m}.fit", km=m / 5, minutes=m, step=1) for m in minutes]
+    fit_dir = tmp / "watch"
+    fit_dir.mkdir()
+    for i in range(100):  # 100 files: four recordings, copied
+        (fit_dir / f"{i:03d}.fit").write_bytes(fits[i % 4].read_bytes())
+    start = time.perf_counter()
+    _run([*exe, "import", str(fit_dir)], {**env, "KNEECHECK_HOME": str(tmp / "h1")})
+    per_fit = (time.perf_counter() - start) / 100
+
+    gpx_texts = []
+    for m in minutes:  # the same activities as GPX, for gpxpy
+        g = gpxpy.gpx.GPX()
+        track = gpxpy.gpx.GPXTrack()
+        seg = gpxpy.gpx.GPXTrackSegment()
+        for i in range(m * 60):
+            seg.points.append(
+                gpxpy.gpx.GPXTrackPoint(
+                    50 + i * 1e-5,
+                    0.0,
+                    time=datetime(2026, 11, 1, 7) + timedelta(seconds=i),
+                )
+            )
+        track.segments.append(seg)
+        g.tracks.append(track)
+        gpx_texts.append(g.to_xml())
+    start = time.perf_counter()
+    for text in gpx_texts:
+        gpxpy.parse(text)
+    gpxpy_300 = (time.perf_counter() - start) / len(gpx_texts) * 300
+
+    export = tmp / "export_12345.zip"
+    rows = [
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
+        "Distance,Activity Gear,Filename,Distance"
+    ]
+    with zipfile.ZipFile(export, "w") as z:
+        for i in range(300):
+            day = datetime(2025, 1, 1, 7) + timedelta(hours=20 * i)
+            m = minutes[i % 4]
+            member = f"activities/{i}.fit.gz"
+            z.writestr(member, gzip.compress(fits[i % 4].read_bytes()))
+            rows.append(
+                f'{i},"{day.strftime("%b %d, %Y, %I:%M:%S %p")}",Run {i},Run,'
+                f"{m * 60},{m / 5:.2f},Blue,{member},{m * 200}"
+            )
+        z.writestr("activities.csv", "\n".join(rows) + "\n")
+    home = {**env, "KNEECHECK_HOME": str(tmp / "h2")}
+    start = time.perf_counter()
+    _run([*exe, "import", str(export)], home)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    _run([*exe, "import", str(export)], home)
+    again = time.perf_counter() - start
+    return [
+        f"import, 100 .fit files of 25-60 min:    {per_fit * 1000:7.1f} ms a file",
+        f"gpxpy parsing the 300 activities:        {gpxpy_300 * 1000:7.0f} ms",
+        f"import of a 300-activity Strava export:  {first * 1000:7.0f} ms "
+        f"({first / gpxpy_300:.3f} x gpxpy)",
+        f"re-import of the same export:            {again * 1000:7.0f} ms "
+        f"({again / first:.2f} x the first)",
+    ]
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> None:
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)
+
+
 def first_question(exe: list[str], env: dict[str, str], runs: int) -> float:
     """Seconds from starting `assess` in a pseudo-terminal to its first question."""
     import pexpect
@@ -158,6 +238,11 @@ def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument(
+        "--imports",
+        action="store_true",
+        help="also time imports: FIT files, a Strava export (slow to set up)",
+    )
     parser.add_argument(
         "--instructions",
         action="store_true",
@@ -257,6 +342,10 @@ def main() -> None:
                 f"({count / base_count:.2f} x typer)"
             )
     print(f"{'first question on screen':40} {first * 1000:7.1f} ms")
+    if args.imports:
+        with tempfile.TemporaryDirectory() as tmp:
+            for line in import_timings(Path(tmp), exe, {**os.environ, "NO_COLOR": "1"}):
+                print(line)
     print(f"evaluate, {n_cases} case files:{'':17}{t_evaluate * 1000:7.1f} ms")
     print(f"history --json, almost empty diary:       {t_empty * 1000:7.1f} ms")
     print(

@@ -14,9 +14,14 @@ START = dt.datetime(2026, 11, 20, 7, 30, tzinfo=dt.timezone.utc)
 
 
 def make_fit(
-    path: Path, km: float = 5.0, minutes: int = 2, sport: str = "RUNNING"
+    path: Path,
+    km: float = 5.0,
+    minutes: int = 2,
+    sport: str = "RUNNING",
+    step: int = 10,
 ) -> Path:
-    """A real FIT activity written with fit-tool: records, a session, an activity."""
+    """A real FIT activity written with fit-tool: records (one every `step`
+    seconds; a watch writes one a second), a session, an activity."""
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.activity_message import ActivityMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
@@ -33,7 +38,7 @@ def make_fit(
     file_id.time_created = round(START.timestamp() * 1000)
     builder.add(file_id)
     seconds = minutes * 60
-    for i in range(0, seconds, 10):
+    for i in range(0, seconds, step):
         record = RecordMessage()
         record.timestamp = round((START.timestamp() + i) * 1000)
         record.distance = km * 1000 * i / seconds
