@@ -178,6 +178,16 @@ def import_timings(tmp: Path, exe: list[str], env: dict[str, str]) -> list[str]:
     start = time.perf_counter()
     _run([*exe, "import", str(export)], home)
     again = time.perf_counter() - start
+    # the import work alone, in this process: without the program's start-up
+    from kneecheck.actions.diary import import_runs
+
+    os.environ["KNEECHECK_HOME"] = str(tmp / "h3")
+    start = time.perf_counter()
+    import_runs(export, None)
+    work_first = time.perf_counter() - start
+    start = time.perf_counter()
+    import_runs(export, None)
+    work_again = time.perf_counter() - start
     return [
         f"import, 100 .fit files of 25-60 min:    {per_fit * 1000:7.1f} ms a file",
         f"gpxpy parsing the 300 activities:        {gpxpy_300 * 1000:7.0f} ms",
@@ -185,6 +195,8 @@ def import_timings(tmp: Path, exe: list[str], env: dict[str, str]) -> list[str]:
         f"({first / gpxpy_300:.3f} x gpxpy)",
         f"re-import of the same export:            {again * 1000:7.0f} ms "
         f"({again / first:.2f} x the first)",
+        f"  the import work alone, first and again: {work_first * 1000:6.0f} ms, "
+        f"{work_again * 1000:.0f} ms ({work_again / work_first:.2f} x)",
     ]
 
 
