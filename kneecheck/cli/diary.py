@@ -31,6 +31,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
     from ..actions.diary import EntryFields, ImportReport
     from ..diary import Shoe
+    from ..importers import Skipped
 
 shoes_app = typer.Typer(
     rich_markup_mode=None,
@@ -397,7 +398,7 @@ def import_(
         return
     unreadable = [s for s in done.skipped if s.unreadable]
     passed = [s for s in done.skipped if not s.unreadable]
-    typer.echo(_import_summary(done, len(passed) + len(done.future), len(unreadable)))
+    typer.echo(_import_summary(done, passed, len(unreadable)))
     for s in passed[:10]:
         typer.echo(f"  skipped {s.where}: {s.reason}")
     for run in done.future[:10]:
@@ -406,8 +407,21 @@ def import_(
         typer.echo(f"kneecheck: warning: {s.where}: {s.reason}", err=True)
 
 
-def _import_summary(done: "ImportReport", skipped: int, unreadable: int) -> str:
-    """One line: added, dates, already there, merged, skipped, unreadable."""
+def _import_summary(
+    done: "ImportReport", passed: "list[Skipped]", unreadable: int
+) -> str:
+    """One line: added, dates, already there, merged, skipped by type, unreadable."""
+    from collections import Counter
+
+    kinds = Counter(
+        s.reason[len("not a run (") : -1]
+        if s.reason.startswith("not a run (")
+        else s.reason
+        for s in passed
+    )
+    if done.future:
+        kinds["dated in the future"] += len(done.future)
+    skipped = sum(kinds.values())
     parts = [
         f"Imported {done.added} run{'s' * (done.added != 1)} from {done.path}"
         + (f" ({done.dates[0]} to {done.dates[1]})" if done.dates else "")
@@ -420,7 +434,8 @@ def _import_summary(done: "ImportReport", skipped: int, unreadable: int) -> str:
     if done.merged:
         parts.append(f"{done.merged} duplicates merged")
     if skipped:
-        parts.append(f"skipped {skipped}")
+        why = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+        parts.append(f"skipped {skipped} ({why})")
     if unreadable:
         parts.append(f"{unreadable} unreadable")
     return "; ".join(parts) + "."
