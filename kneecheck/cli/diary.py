@@ -388,11 +388,14 @@ def import_(
       kneecheck import /media/GARMIN/GARMIN/Activity
     """
     from ..actions.diary import import_runs
-    from ..render import import_progress
 
-    bar = not as_json and sys.stderr.isatty()  # never mixed into a document
-    with import_progress(enabled=bar, plain=settings(ctx).plain) as progress:
-        done = import_runs(path, csv_units, progress=progress)
+    if not as_json and sys.stderr.isatty():  # never mixed into a document
+        from ..render import import_progress  # Rich only when it can be seen
+
+        with import_progress(enabled=True, plain=settings(ctx).plain) as progress:
+            done = import_runs(path, csv_units, progress=progress)
+    else:
+        done = import_runs(path, csv_units)
     if as_json:
         print_json(done.to_dict())
         return
