@@ -347,11 +347,11 @@ def main() -> None:
         )
         print(f"{name:40} {value * 1000:7.1f} ms {ratio:18} {cpu_text}")
     base_count = counts.get('python -c "import typer"')
-    for name, count in counts.items():
-        if count and base_count:
+    for name, executed in counts.items():
+        if executed and base_count:
             print(
-                f"{name:40} {count / 1e6:7.1f} M instructions "
-                f"({count / base_count:.2f} x typer)"
+                f"{name:40} {executed / 1e6:7.1f} M instructions "
+                f"({executed / base_count:.2f} x typer)"
             )
     print(f"{'first question on screen':40} {first * 1000:7.1f} ms")
     if args.imports:
