@@ -286,29 +286,42 @@ def import_runs(
     )
 
 
-def report_data(catalogue: Catalogue, weeks: int) -> dict[str, Any]:
-    """Everything the physio report shows, as one document (`report --format json`)."""
+class ReportData(NamedTuple):
+    """Everything the physio report shows; its writers read `to_dict()`."""
+
+    generated: str  # ISO time the report was made
+    units: str
+    disclaimer: str
+    pain_limit: int
+    verdict_titles: dict[str, str]  # the catalogue's title of each verdict
+    history: History
+    assessment: dict[str, Any] | None  # the latest stored result, in full
+    red_flags_screened: list[dict[str, str]]  # id, label
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `report --format json` document (the history in the runner's units)."""
+        history = self.history.to_dict()
+        for shoe in history["shoes"]:
+            if shoe["warning"]:
+                shoe["warning"] = localise(shoe["warning"], self.units)
+        fields = self._asdict() | {"history": history}
+        return envelope("report", fields)
+
+
+def report_data(catalogue: Catalogue, weeks: int) -> ReportData:
+    """Everything the physio report shows, from one read of the diary."""
     data = history_data(catalogue, weeks)
-    doc = data.history.to_dict()
-    for shoe in doc["shoes"]:  # the report shows the runner's units
-        if shoe["warning"]:
-            shoe["warning"] = localise(shoe["warning"], doc["units"])
-    return envelope(
-        "report",
-        {
-            "generated": datetime.now().isoformat(timespec="seconds"),
-            "units": doc["units"],
-            "disclaimer": catalogue.advice.disclaimer,
-            "pain_limit": catalogue.advice.run_rules.pain_limit,
-            "verdict_titles": {
-                v: t.title for v, t in catalogue.advice.verdicts.items()
-            },
-            "history": doc,
-            "assessment": data.latest,
-            "red_flags_screened": [
-                {"id": f.id, "label": f.label} for f in catalogue.red_flags
-            ],
-        },
+    return ReportData(
+        generated=datetime.now().isoformat(timespec="seconds"),
+        units=data.history.units,
+        disclaimer=catalogue.advice.disclaimer,
+        pain_limit=catalogue.advice.run_rules.pain_limit,
+        verdict_titles={v: t.title for v, t in catalogue.advice.verdicts.items()},
+        history=data.history,
+        assessment=data.latest,
+        red_flags_screened=[
+            {"id": f.id, "label": f.label} for f in catalogue.red_flags
+        ],
     )
 
 

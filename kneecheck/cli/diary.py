@@ -477,7 +477,7 @@ def report(
     from ..output import to_json
     from ..report import to_html, to_markdown
 
-    data = report_data(load_catalogue(settings(ctx).catalogue), weeks)
+    data = report_data(load_catalogue(settings(ctx).catalogue), weeks).to_dict()
     write = {"json": to_json, "html": to_html, "md": to_markdown}[fmt.value]
     _write_or_print(write(data), output)
 
