@@ -284,7 +284,7 @@ def _texts(
     placeholders TEMPLATE_FIELDS allows it."""
     allowed = TEMPLATE_FIELDS.get(record.__name__, {})
     out: dict[str, Any] = {}
-    for name in record._fields:  # type: ignore[attr-defined]
+    for name in getattr(record, "_fields", ()):  # a NamedTuple class's field names
         if name in skip:
             continue
         text = entry.text(name)

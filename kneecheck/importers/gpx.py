@@ -50,17 +50,12 @@ def _read_one(path: pathlib.Path) -> ImportedRun | Skipped:
 def gpx_run(name: str, data: bytes) -> ImportedRun | Skipped:
     """The run a GPX document records (all its tracks together)."""
 
-    class _Named:  # decode() names the file as a path would
-        def __init__(self, n: str) -> None:
-            self.name = n
-
-    path = _Named(name)
-    text = decode(path, data)  # type: ignore[arg-type]
+    text = decode(name, data)
     try:
         gpx = gpxpy.parse(text)
     except (gpxpy.gpx.GPXException, ValueError) as exc:
         raise ImportFileError(
-            f"{path.name}: not a valid GPX file ({one_line(exc)})"
+            f"{name}: not a valid GPX file ({one_line(exc)})"
         ) from None
 
     points = [
@@ -70,20 +65,18 @@ def gpx_run(name: str, data: bytes) -> ImportedRun | Skipped:
         for point in segment.points
     ]
     if not points:
-        raise ImportFileError(f"{path.name}: no track points")
+        raise ImportFileError(f"{name}: no track points")
 
     for track in gpx.tracks:
         if track.type and _gpx_type_is_not_running(track.type):
-            return Skipped(path.name, f"not a run ({track.type.strip()})")
+            return Skipped(name, f"not a run ({track.type.strip()})")
 
     times = [p.time for p in points if p.time is not None]
     if not times:
-        raise ImportFileError(f"{path.name}: has no timestamps, so its date is unknown")
+        raise ImportFileError(f"{name}: has no timestamps, so its date is unknown")
     start, end = times[0], times[-1]
     if (start.tzinfo is None) != (end.tzinfo is None):
-        raise ImportFileError(
-            f"{path.name}: mixes timestamps with and without a time zone"
-        )
+        raise ImportFileError(f"{name}: mixes timestamps with and without a time zone")
     local_start = start.astimezone() if start.tzinfo is not None else start
     seconds = (end - start).total_seconds()
 
@@ -92,7 +85,7 @@ def gpx_run(name: str, data: bytes) -> ImportedRun | Skipped:
         metres += track.length_3d() or track.length_2d() or 0.0
     distance_km = round(metres / 1000, 3)
     if distance_km <= 0:
-        return Skipped(path.name, "no distance")
+        return Skipped(name, "no distance")
 
     names = [t.name for t in gpx.tracks] + [gpx.name]
     return ImportedRun(
@@ -103,7 +96,7 @@ def gpx_run(name: str, data: bytes) -> ImportedRun | Skipped:
         source="gpx",
         source_key="gpx:" + hashlib.sha256(data).hexdigest(),
         name=next((n.strip() for n in names if n and n.strip()), None),
-        where=path.name,
+        where=name,
         start=start if start.tzinfo is not None else None,
     )
 

@@ -88,12 +88,12 @@ def gunzip(name: str, data: bytes) -> bytes:
     return out
 
 
-def decode(path: pathlib.Path, data: bytes) -> str:
-    """UTF-8 text (a byte-order mark allowed), or an ImportFileError naming it."""
+def decode(name: str, data: bytes) -> str:
+    """UTF-8 text (a byte-order mark allowed), or an ImportFileError naming the file."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFileError(f"{path.name}: not UTF-8 text") from None
+        raise ImportFileError(f"{name}: not UTF-8 text") from None
 
 
 def one_line(exc: BaseException) -> str:

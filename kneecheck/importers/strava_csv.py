@@ -44,7 +44,7 @@ def read_strava_csv(
     path: pathlib.Path, km_per_unit: float | None
 ) -> tuple[list[ImportedRun], list[Skipped]]:
     """A Strava activities.csv: its runs, and the other activities skipped."""
-    return strava_rows(path.name, decode(path, read_bytes(path)), km_per_unit)
+    return strava_rows(path.name, decode(path.name, read_bytes(path)), km_per_unit)
 
 
 def strava_rows(
@@ -53,16 +53,11 @@ def strava_rows(
     """The rows of an activities.csv: runs, and the rest with why they were
     skipped (a run without a distance names its own activity file, if any)."""
 
-    class _Path:  # the row helpers name the file as a path would
-        def __init__(self, n: str) -> None:
-            self.name = n
-
-    path = _Path(name)
     rows = csv.reader(io.StringIO(text, newline=""))
-    header = _next_row(path.name, 1, rows)
+    header = _next_row(name, 1, rows)
     if header is None:
-        raise ImportFileError(f"{path.name}: empty file, no header row")
-    columns = _Columns(path.name, [h.strip() for h in header])
+        raise ImportFileError(f"{name}: empty file, no header row")
+    columns = _Columns(name, [h.strip() for h in header])
     if columns.distance_is_metres:
         factor = KM_PER_UNIT["m"]
     else:
@@ -73,9 +68,9 @@ def strava_rows(
     # Rows are counted as a spreadsheet shows them: the header is row 1, and a
     # quoted value spanning several lines is still one row.
     row_no = 2
-    while (row := _next_row(path.name, row_no, rows)) is not None:
+    while (row := _next_row(name, row_no, rows)) is not None:
         if row:  # a blank line is a row with nothing in it
-            item = _strava_row(path.name, row_no, row, columns, factor)
+            item = _strava_row(name, row_no, row, columns, factor)
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:

@@ -18,7 +18,10 @@ def read_tcx(
     runs: list[ImportedRun] = []
     skipped: list[Skipped] = []
     for item in tcx_runs(path.name, data):
-        (skipped if isinstance(item, Skipped) else runs).append(item)  # type: ignore[arg-type]
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            runs.append(item)
     return runs, skipped
 
 
