@@ -140,3 +140,22 @@ def test_read_answers_file_errors(catalogue, tmp_path) -> None:
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(AnswersError, match="cannot read answers file"):
         read_answers(str(binary), catalogue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"duration_weeks": -1}',
+        '{"duration_weeks": NaN}',
+        '{"duration_weeks": "long"}',
+        '{"duration_weeks": 2000}',
+    ],
+)
+def test_bad_duration_from_the_command_line(text: str) -> None:
+    """One line naming the key, exit 2, nothing on standard output."""
+    from helpers import run_kneecheck
+
+    done = run_kneecheck("assess", "--answers", "-", "--json", stdin=text)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "'duration_weeks'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
