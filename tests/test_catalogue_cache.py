@@ -31,6 +31,7 @@ def test_second_load_comes_from_the_cache(catalogue_copy: Path) -> None:
     first = cached(catalogue_copy, counted)
     assert (cache_dir() / CACHE_FILE).is_file()
     assert oct((cache_dir()).stat().st_mode & 0o777) == "0o700"
+    assert oct((cache_dir().parent).stat().st_mode & 0o777) == "0o700"
     second = cached(catalogue_copy, counted)
     assert calls == [1] and second == first
 

@@ -58,7 +58,9 @@ def cached(folder: Path, build: Callable[[], Catalogue]) -> Catalogue:
 
 
 def _keep(path: Path, key: str, catalogue: Catalogue) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # the kneecheck home holds health data: private, whoever creates it first
+    path.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     with tmp.open("wb") as f:
         pickle.dump((key, catalogue), f, protocol=pickle.HIGHEST_PROTOCOL)
