@@ -24,6 +24,25 @@ AGE_NOTABLE = 1.5  # a band prior this many times the average makes age a reason
 INJURIES = frozenset({"twist", "blow", "fall", "landing"})
 # swelling of the knee itself (a bump on the shin is not the joint swelling)
 SWELLING_OF_THE_JOINT = frozenset({"mild", "on_kneecap", "back_of_knee"})
+# The questions about how the pain started and behaves: where it hurts, age and
+# sex are not history, and a check with almost none of these cannot reassure.
+HISTORY_KEYS = frozenset(
+    {
+        "onset",
+        "injury",
+        "duration_weeks",
+        "worse_with",
+        "timing",
+        "feels",
+        "swelling",
+        "limp",
+        "pain_during_run",
+        "pain_after_run",
+        "settles_by_morning",
+        "trend",
+        "rested_week",
+    }
+)
 
 
 class Reason(NamedTuple):
@@ -316,6 +335,7 @@ def derived_facts(
         and weeks > settle,
         "swelling_without_injury": swelling in SWELLING_OF_THE_JOINT
         and answers.get("injury") not in INJURIES,
+        "history_answered": sum(1 for key in HISTORY_KEYS if key in answers),
     }
 
 

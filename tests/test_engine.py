@@ -201,7 +201,7 @@ def test_empty_answers_are_safe(catalogue) -> None:
     r = run(catalogue)
     assert r.conditions == ()
     assert r.triage.level == "appointment"
-    assert [x.id for x in r.triage.reasons] == ["no_clear_cause"]
+    assert [x.id for x in r.triage.reasons] == ["no_clear_cause", "too_little_history"]
     assert r.run_guidance.verdict == "reduce"
     assert r.care.self_care  # general advice even with nothing to go on
 
@@ -433,3 +433,37 @@ def test_advice_waits_for_a_real_contender(catalogue) -> None:
     clear = run(catalogue, **PFP, sex="female", feels=["grinding"])
     assert clear.conditions[0].band != "unlikely"
     assert clear.care.condition == clear.plan_condition() == "patellofemoral_pain"
+
+
+def test_too_little_history_needs_three_history_answers(catalogue) -> None:
+    """Age, sex and where it hurts are not history: with fewer than three answers
+    about how the pain behaves the check asks for an appointment."""
+    sparse = run(catalogue, age=25, sex="male", where=["below_kneecap"])
+    assert sparse.triage.level == "appointment"
+    assert "too_little_history" in reasons(sparse)
+    two = run(catalogue, age=25, where=["below_kneecap"], onset="gradual", limp=False)
+    assert "too_little_history" in reasons(two)
+    three = run(
+        catalogue,
+        age=25,
+        where=["below_kneecap"],
+        onset="gradual",
+        limp=False,
+        trend="better",
+    )
+    assert "too_little_history" not in reasons(three)
+
+
+def test_new_swelling_without_injury_is_urgent(catalogue) -> None:
+    """A knee swollen within two weeks with no injury: seen within a day, stop
+    running. Older swelling, or swelling after an injury, is not this rule."""
+    new = run(catalogue, **PFP, swelling="mild", duration_weeks=1)
+    assert new.triage.level == "urgent"
+    assert "new_swelling_without_injury" in reasons(new)
+    assert new.run_guidance.verdict == "stop"
+    older = run(catalogue, **PFP, swelling="mild", duration_weeks=3)
+    assert "new_swelling_without_injury" not in reasons(older)
+    injured = run(catalogue, **PFP, swelling="mild", duration_weeks=1, injury="twist")
+    assert "new_swelling_without_injury" not in reasons(injured)
+    unknown = run(catalogue, **PFP, swelling="mild")
+    assert "new_swelling_without_injury" not in reasons(unknown)

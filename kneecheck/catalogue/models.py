@@ -42,6 +42,7 @@ DERIVED_FACTS: dict[str, tuple[str, float | None, float | None]] = {
     "not_improving": ("yes_no", None, None),
     "beyond_settling_time": ("yes_no", None, None),
     "swelling_without_injury": ("yes_no", None, None),
+    "history_answered": ("number", 0, None),
 }
 HOW_COMMON = ("very_common", "common", "uncommon", "rare")
 DIARY_TEXTS = (
