@@ -339,10 +339,12 @@ class HistoryTexts(NamedTuple):
 
 
 class ScoringTexts(NamedTuple):
-    """How the age reads as a reason for or against a condition."""
+    """How the age reads as a reason for or against a condition, and why `next`
+    asks the question it asks."""
 
     age_for: str
     age_against: str
+    next_why: str
 
 
 class Advice(NamedTuple):
@@ -387,6 +389,7 @@ TEMPLATE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
     "ScoringTexts": {
         "age_for": frozenset({"age", "band"}),
         "age_against": frozenset({"age", "band"}),
+        "next_why": frozenset({"section"}),
     },
     "Advice": {"condition_care": frozenset({"name", "band"})},
 }

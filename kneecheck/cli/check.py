@@ -101,6 +101,46 @@ def assess(
         _show(ctx, done.result, prefill.units, interactive=answers is None)
 
 
+@app.command("next")
+@guarded
+def next_(
+    ctx: typer.Context,
+    answers: Annotated[
+        str,
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="The answers so far (a JSON object, contract v1); '-' reads "
+            "standard input.",
+        ),
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """Which question to ask next, for a front end of your own (contract 1.1).
+
+    Add the answer under the question's key (or the key to dont_know) and call
+    again; when it says done, run assess on the same answers.
+
+    Examples:
+
+      kneecheck next --answers partial.json --json
+    """
+    from ..answers import read_answers
+    from ..catalogue import load_catalogue
+    from ..interview import next_question
+
+    catalogue = load_catalogue(settings(ctx).catalogue)
+    step = next_question(catalogue, read_answers(answers, catalogue))
+    if as_json:
+        print_json(step.to_dict())
+    elif step.question is None:
+        typer.echo(f"done after {step.asked} answers: run kneecheck assess")
+    else:
+        typer.echo(f"{step.question.id}: {step.question.text}")
+        for choice in step.question.choices:
+            typer.echo(f"  {choice.value}: {choice.label}")
+
+
 def _ask(ctx: typer.Context, prefill: "Prefill") -> "tuple[Answers, bool]":
     """The questionnaire, with the diary's answers offered pre-filled."""
     from ..answers import validate_answers
