@@ -9,19 +9,10 @@ from typing import Any, NamedTuple
 
 from .answers import DONT_KNOW_KEY, Answers
 from .catalogue import Catalogue, Question
+from .catalogue.types import QUESTION_TYPES
 from .engine import stops_questionnaire
 from .output import envelope
 from .predicates import all_hold
-
-# the contract's four types; the catalogue's finer ones map onto them
-CONTRACT_TYPES = {
-    "single": "single",
-    "multi": "multi",
-    "yes_no": "boolean",
-    "integer": "number",
-    "number": "number",
-    "scale": "number",
-}
 
 
 class NextQuestion(NamedTuple):
@@ -42,7 +33,7 @@ class NextQuestion(NamedTuple):
         if self.question is None:
             return envelope("next", {"done": True, "asked": self.asked})
         q = self.question
-        shown: dict[str, Any] = {"key": q.id, "type": CONTRACT_TYPES[q.type]}
+        shown: dict[str, Any] = {"key": q.id, "type": QUESTION_TYPES[q.type].contract}
         shown["text"] = q.text
         if shown["type"] in ("single", "multi"):
             shown["choices"] = [{"id": c.value, "label": c.label} for c in q.choices]

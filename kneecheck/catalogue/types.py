@@ -22,6 +22,7 @@ class QuestionType(NamedTuple):
     many: bool  # the answer is a list of choice ids
     schema: Callable[[Question], dict[str, Any]]  # JSON Schema of an answer
     check: Callable[[Question, object], Any]  # the normalised answer, or AnswersError
+    contract: str  # how `next` names it: single, multi, number or boolean
 
 
 def quote(text: str) -> str:
@@ -110,7 +111,12 @@ def _range_schema(kind: str) -> Callable[[Question], dict[str, Any]]:
 
 QUESTION_TYPES: dict[str, QuestionType] = {
     "single": QuestionType(
-        False, True, False, lambda q: {"enum": [c.value for c in q.choices]}, _single
+        False,
+        True,
+        False,
+        lambda q: {"enum": [c.value for c in q.choices]},
+        _single,
+        "single",
     ),
     "multi": QuestionType(
         False,
@@ -122,9 +128,18 @@ QUESTION_TYPES: dict[str, QuestionType] = {
             "items": {"enum": [c.value for c in q.choices]},
         },
         _multi,
+        "multi",
     ),
-    "yes_no": QuestionType(False, False, False, lambda q: {"type": "boolean"}, _yes_no),
-    "integer": QuestionType(True, False, False, _range_schema("integer"), _whole),
-    "number": QuestionType(True, False, False, _range_schema("number"), _number),
-    "scale": QuestionType(True, False, False, _range_schema("integer"), _whole),
+    "yes_no": QuestionType(
+        False, False, False, lambda q: {"type": "boolean"}, _yes_no, "boolean"
+    ),
+    "integer": QuestionType(
+        True, False, False, _range_schema("integer"), _whole, "number"
+    ),
+    "number": QuestionType(
+        True, False, False, _range_schema("number"), _number, "number"
+    ),
+    "scale": QuestionType(
+        True, False, False, _range_schema("integer"), _whole, "number"
+    ),
 }
