@@ -16,7 +16,7 @@ from rich.text import Text
 from .answers import DONT_KNOW_KEY, Answers
 from .catalogue import Catalogue, Question
 from .engine import stops_questionnaire
-from .predicates import all_hold
+from .interview import next_question
 from .render.widgets import Panel
 from .units import KM_PER_MILE
 
@@ -60,9 +60,8 @@ def ask_all(
     answers: Answers = {}
     section = ""
     console.print(Text(catalogue.advice.intro, style="bold"))
-    for q in catalogue.questions:
-        if q.skip_if and all_hold(q.skip_if, answers):
-            continue  # this answer cannot change the result
+    # the same choice as `kneecheck next`, so every front end asks alike
+    while (q := next_question(catalogue, answers).question) is not None:
         if q.section != section:
             section = q.section
             console.print(Text(f"\n{section}", style="bold underline"))
@@ -75,9 +74,7 @@ def ask_all(
             answers[q.id] = value
         else:  # asked and not known: recorded, so no front end asks it again
             answers.setdefault(DONT_KNOW_KEY, []).append(q.id)
-        if stops_questionnaire(q.id, value):
-            return answers, True
-    return answers, False
+    return answers, stops_questionnaire("red_flags", answers.get("red_flags"))
 
 
 def _show_picture(lines: tuple[str, ...], console: Console) -> None:
