@@ -12,6 +12,7 @@ Order matters and is the safety design:
 """
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .answers import Answers
@@ -116,7 +117,7 @@ class Assessment(NamedTuple):
 
     def plan_condition(self) -> str | None:
         """The condition a plan would be for; none while a doctor must see it first."""
-        if not _contender(list(self.conditions)) or self.triage.level in (
+        if not _contender(self.conditions) or self.triage.level in (
             "emergency",
             "urgent",
         ):
@@ -222,10 +223,10 @@ def assess(
     )
 
 
-def stops_questionnaire(key: str, value: object) -> bool:
+def stops_questionnaire(answers: Mapping[str, Any]) -> bool:
     """A ticked warning sign ends the questionnaire, as NHS 111 does: the rest
     cannot make it less urgent, and the runner should act now."""
-    return key == "red_flags" and bool(value)
+    return bool(answers.get("red_flags"))
 
 
 def rank_conditions(
@@ -288,7 +289,7 @@ def rank_conditions(
     return ranked, scores
 
 
-def _contender(ranked: list[RankedCondition]) -> bool:
+def _contender(ranked: Sequence[RankedCondition]) -> bool:
     """The top condition is worth advice and a plan: at least `possible`."""
     return bool(ranked) and ranked[0].band != "unlikely"
 
@@ -456,12 +457,12 @@ def _care(catalogue: Catalogue, level: str, top: Condition | None) -> Care:
     if level in ("emergency", "urgent"):
         return Care(
             top.id if top else None,
-            tuple(catalogue.advice.urgent_self_care),
+            catalogue.advice.urgent_self_care,
             (),
             top.see_someone if top else (),
         )
     if top is None:
-        return Care(None, tuple(catalogue.advice.no_condition_self_care), (), ())
+        return Care(None, catalogue.advice.no_condition_self_care, (), ())
     exercises = (
         tuple(
             {"id": e.id, "name": e.name}

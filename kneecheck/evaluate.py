@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .answers import validate_answers
-from .catalogue import LEVELS, Catalogue
+from .catalogue import LEVELS, VERDICTS, Catalogue
 from .engine import assess
 from .errors import AnswersError, CaseFileError
 from .output import envelope
 
-VERDICTS = ("stop", "reduce", "continue")
 SPLITS = ("tune", "holdout")
 CASE_MAX_BYTES = 256 * 1024  # a case file is a few hundred bytes; refuse a dump
 CALIBRATION_BINS = 10  # equal-width bins of the top probability
@@ -110,6 +109,7 @@ class Report(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The `evaluate --json` document."""
+        problems = [(o, o.misses()) for o in self.outcomes]
         return envelope(
             "evaluation",
             {
@@ -118,9 +118,9 @@ class Report(NamedTuple):
                 **summary(self.outcomes),
                 "reliability": [b._asdict() for b in reliability(self.outcomes)],
                 "misses": [
-                    {"id": o.case.id, "file": o.case.path, "problems": o.misses()}
-                    for o in self.outcomes
-                    if o.misses()
+                    {"id": o.case.id, "file": o.case.path, "problems": found}
+                    for o, found in problems
+                    if found
                 ],
             },
         )

@@ -57,7 +57,7 @@ def next_question(catalogue: Catalogue, answers: Answers) -> NextQuestion:
     unsure = set(answers.get(DONT_KNOW_KEY) or ())
     ids = {q.id for q in catalogue.questions}
     asked = sum(1 for key in ids if key in answers or key in unsure)
-    if stops_questionnaire("red_flags", answers.get("red_flags")):
+    if stops_questionnaire(answers):
         return NextQuestion(None, "", asked, 0)
     open_: list[Question] = [
         q

@@ -74,7 +74,7 @@ def ask_all(
             answers[q.id] = value
         else:  # asked and not known: recorded, so no front end asks it again
             answers.setdefault(DONT_KNOW_KEY, []).append(q.id)
-    return answers, stops_questionnaire("red_flags", answers.get("red_flags"))
+    return answers, stops_questionnaire(answers)
 
 
 def _show_picture(lines: tuple[str, ...], console: Console) -> None:

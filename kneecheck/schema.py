@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .answers import DONT_KNOW_KEY
-from .catalogue import LEVELS, Catalogue
+from .catalogue import LEVELS, VERDICTS, Catalogue
 from .catalogue.types import QUESTION_TYPES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -124,7 +124,7 @@ def result_schema(catalogue: Catalogue) -> dict[str, Any]:
                 "type": "object",
                 "required": ["verdict", "reasons", "advice"],
                 "properties": {
-                    "verdict": {"enum": ["stop", "reduce", "continue"]},
+                    "verdict": {"enum": list(VERDICTS)},
                     "title": {"type": "string"},
                     "reasons": _STRINGS,
                     "advice": {"type": "string"},

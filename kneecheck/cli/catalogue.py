@@ -9,7 +9,7 @@ import typer
 
 from ..errors import UsageError
 from ..output import envelope, print_json
-from .common import guarded
+from .common import JsonFlag, guarded
 
 catalogue_app = typer.Typer(
     rich_markup_mode=None,
@@ -22,9 +22,7 @@ catalogue_app = typer.Typer(
 @guarded
 def check(
     path: Annotated[Path, typer.Argument(help="The catalogue folder to check.")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the result as JSON.")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Validate a catalogue folder and list every problem; exit 1 if any.
 

@@ -105,7 +105,8 @@ def read_import(
     progress: Progress | None = None,
 ) -> ImportResult:
     """A file of a registered type, or a folder (every file a reader claims,
-    sorted by type then name: every *.gpx, and an activities.csv).
+    sorted by type then name: GPX, FIT and TCX files, gzipped or not, and an
+    activities.csv).
 
     A file whose content hash is in `known` (imported before) is passed over
     without parsing it; `progress` hears about every file done.
@@ -188,7 +189,8 @@ def _files_to_read(path: pathlib.Path) -> list[pathlib.Path]:
             )
         return found
     if kind_of(path) not in READERS:
-        raise ImportFileError(f"{path}: not a .gpx, .fit, .tcx, .csv or .zip file")
+        *others, last = READERS  # the message follows the registry
+        raise ImportFileError(f"{path}: not a {', '.join(others)} or {last} file")
     return [path]
 
 
