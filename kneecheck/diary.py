@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import ExitCode, KneecheckError
-from .paths import diary_path, home
+from .paths import diary_path, ensure_private, home
 
 __all__ = [
     "Diary",
@@ -494,7 +494,7 @@ def open_diary(create: bool = True) -> Diary:
     if not path.exists():
         if not create:
             raise DiaryError(f"there is no diary yet at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private(path.parent)
     elif not path.is_file():
         raise DiaryError(f"{path} is not a file")
     hint = (

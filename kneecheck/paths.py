@@ -34,6 +34,14 @@ def home() -> Path:
     return user_data_path("kneecheck", appauthor=False)
 
 
+def ensure_private(folder: Path) -> None:
+    """Create `folder` inside the kneecheck home, and the home itself, readable by
+    the runner alone (0700) when new: whoever creates them first, they hold
+    health data. The home goes first, because mkdir applies no mode to parents."""
+    for f in (home(), folder):
+        f.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def diary_path() -> Path:
     """The diary file inside home()."""
     return home() / DIARY_FILE

@@ -306,6 +306,7 @@ def test_internal_error_is_one_line(monkeypatch, runner, tmp_path) -> None:
     text = log.read_text(encoding="utf-8")
     assert "Traceback" in text and "RuntimeError: secret answers" in text
     assert oct(log.stat().st_mode & 0o777) == "0o600"  # health data: private
+    assert oct(log.parent.stat().st_mode & 0o777) == "0o700"
 
 
 def test_ctrl_c_exits_130(monkeypatch, runner, tmp_path) -> None:

@@ -37,6 +37,13 @@ def test_new_diary_is_marked_and_migrated() -> None:
     assert {"entries", "shoes", "assessments", "settings"} <= tables
 
 
+def test_a_new_diary_home_is_private() -> None:
+    """The folder a new diary creates holds health data: the runner's alone."""
+    assert not diary_path().parent.exists()
+    open_diary().close()
+    assert oct(diary_path().parent.stat().st_mode & 0o777) == "0o700"
+
+
 def test_reopening_changes_nothing() -> None:
     """Opening twice keeps the data and applies no migration again."""
     with open_diary() as d:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import engine
-from ..answers import Answers, validate_answers
+from ..answers import DONT_KNOW_KEY, Answers, validate_answers
 from ..catalogue import Catalogue
 from ..engine import Assessment
 
@@ -36,7 +36,7 @@ def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefi
     from ..trends import diary_answers
 
     if not exists():
-        return Prefill({}, "km", None)
+        return NO_PREFILL
     try:
         with open_diary(create=False) as diary:
             found = diary_answers(
@@ -44,7 +44,7 @@ def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefi
             )
             return Prefill(found, diary.units(), None)
     except DiaryError as exc:
-        return Prefill({}, "km", f"diary not used: {exc.message}")
+        return NO_PREFILL._replace(warning=f"diary not used: {exc.message}")
 
 
 def merge_answers(
@@ -55,7 +55,7 @@ def merge_answers(
     from_diary = {
         k: v
         for k, v in prefill.answers.items()
-        if k not in given and k not in given.get("dont_know", ())
+        if k not in given and k not in given.get(DONT_KNOW_KEY, ())
     }
     return validate_answers({**given, **from_diary}, catalogue), from_diary
 

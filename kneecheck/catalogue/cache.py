@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..paths import cache_dir
+from ..paths import cache_dir, ensure_private
 from .models import Catalogue
 
 CACHE_FILE = "catalogue.pickle"
@@ -58,9 +58,7 @@ def cached(folder: Path, build: Callable[[], Catalogue]) -> Catalogue:
 
 
 def _keep(path: Path, key: str, catalogue: Catalogue) -> None:
-    # the kneecheck home holds health data: private, whoever creates it first
-    path.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.parent.mkdir(mode=0o700, exist_ok=True)
+    ensure_private(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     with tmp.open("wb") as f:
         pickle.dump((key, catalogue), f, protocol=pickle.HIGHEST_PROTOCOL)

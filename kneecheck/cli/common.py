@@ -99,11 +99,11 @@ def write_debug_log(exc: BaseException) -> str | None:
     import traceback
     from datetime import datetime
 
-    from ..paths import home
+    from ..paths import ensure_private, home
 
     try:
         folder = home() / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
+        ensure_private(folder)
         path = folder / "debug.log"
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
