@@ -371,3 +371,17 @@ def test_plain_output(args: list[str], env: dict[str, str]) -> None:
         "What to do now",
     ):
         assert part in summary
+
+
+def test_an_oversized_answers_file_is_refused(tmp_path: Path) -> None:
+    """Answers are a few hundred bytes: a huge file or pipe is refused by name,
+    before it is read whole, and the diary is left alone."""
+    huge = '{"age": 30' + " " * (300 * 1024) + "}"
+    path = tmp_path / "huge.json"
+    path.write_text(huge, encoding="utf-8")
+    for args, stdin in (([str(path)], None), (["-"], huge)):
+        out = cli("assess", "--answers", *args, "--json", stdin=stdin)
+        assert out.returncode == 2
+        assert "larger than 256 KiB: not an answers file" in out.stderr
+        assert out.stdout == ""
+    assert not (tmp_path / "home" / "diary.sqlite3").exists()
