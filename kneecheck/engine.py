@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .answers import Answers
-from .catalogue import LEVELS, Catalogue, Condition, Tip
+from .catalogue import LEVELS, VERDICT_NEEDS, Catalogue, Condition, Tip
 from .output import envelope
 from .predicates import all_hold, key_missing
 
@@ -196,9 +196,7 @@ def assess(
 ) -> Assessment:
     """Score validated answers against the catalogue. Deterministic and pure."""
     ranked, scores = rank_conditions(catalogue, answers)
-    triage, rule_stop = _triage(catalogue, answers, ranked)
-    suspected_bone = scores.get(BONE_STRESS, 0.0) >= catalogue.model.suspected
-    guidance = _run_guidance(catalogue, answers, triage, rule_stop, suspected_bone)
+    triage, guidance = triage_and_verdict(catalogue, answers, ranked, scores)
     # advice and plans follow the top condition only while it is a real contender
     top = catalogue.condition(ranked[0].id) if _contender(ranked) else None
     care = _care(catalogue, triage.level, top)
@@ -223,10 +221,111 @@ def assess(
     )
 
 
+def triage_and_verdict(
+    catalogue: Catalogue,
+    answers: Answers,
+    ranked: list[RankedCondition],
+    scores: Mapping[str, float],
+) -> tuple[Triage, RunGuidance]:
+    """The triage level and the run verdict of ranked answers (the interview asks
+    this of answers it imagines, so it takes the ranking ready-made)."""
+    triage, rule_stop = _triage(catalogue, answers, ranked)
+    suspected_bone = scores.get(BONE_STRESS, 0.0) >= catalogue.model.suspected
+    return triage, _run_guidance(catalogue, answers, triage, rule_stop, suspected_bone)
+
+
 def stops_questionnaire(answers: Mapping[str, Any]) -> bool:
     """A ticked warning sign ends the questionnaire, as NHS 111 does: the rest
     cannot make it less urgent, and the runner should act now."""
     return bool(answers.get("red_flags"))
+
+
+class Evidence(NamedTuple):
+    """What the answers say of each condition in play, before normalising."""
+
+    priors: dict[str, float]  # per 100 runners; conditions whose requires are met
+    log_lr: dict[str, float]  # the sum of the log likelihood ratios of matches
+    pro: dict[str, list[str]]
+    con: dict[str, list[str]]
+    other_prior: float  # the share of 100 that no listed prior claims
+    other_log_lr: float
+
+
+def gather_evidence(catalogue: Catalogue, answers: Answers) -> Evidence:
+    """The prior and the matched likelihood ratios of every condition in play."""
+    model = catalogue.model
+    age = answers.get("age")
+    band = model.band_of(age) if age is not None else None
+    evidence = Evidence({}, {}, {}, {}, 0.0, 0.0)
+    for cond in catalogue.conditions:
+        if any(key_missing(answers, key) for key in cond.requires):
+            continue  # e.g. osteoarthritis waits for a known age
+        mixed = sum(w * cond.prior[b] for b, w in model.unknown_age_mix.items())
+        mixed /= sum(model.unknown_age_mix.values()) or 1.0
+        prior = cond.prior[band] if band is not None else mixed
+        pro, con = _age_evidence(catalogue, age, band, prior, mixed)
+        log_lr = 0.0
+        for feat in cond.features:
+            if all_hold(feat.when, answers):
+                log_lr += math.log(feat.lr)
+                (pro if feat.lr > 1 else con).append(feat.text)
+        evidence.priors[cond.id] = prior
+        evidence.log_lr[cond.id] = log_lr
+        evidence.pro[cond.id], evidence.con[cond.id] = pro, con
+    other_lr = sum(
+        math.log(f.lr) for f in model.other_features if all_hold(f.when, answers)
+    )
+    return evidence._replace(
+        other_prior=max(100.0 - sum(evidence.priors.values()), 0.0),
+        other_log_lr=other_lr,
+    )
+
+
+def posterior(
+    catalogue: Catalogue,
+    priors: Mapping[str, float],
+    log_lr: Mapping[str, float],
+    other: tuple[float, float],
+) -> tuple[dict[str, float], float]:
+    """Bayes' rule: prior x likelihood ratios (raised to the calibrated evidence
+    power), normalised together with "something else" (prior, log ratio), which
+    keeps the rest. Every condition id gets a number, 0 when not in play; the
+    total weight before normalising comes second (how well the model expects
+    these answers, which the interview uses)."""
+    power = catalogue.model.evidence_power
+    weights = {cid: p * math.exp(power * log_lr[cid]) for cid, p in priors.items()}
+    norm = sum(weights.values()) + other[0] * math.exp(power * other[1])
+    scores = {
+        c.id: (weights[c.id] / norm if c.id in weights and norm else 0.0)
+        for c in catalogue.conditions
+    }
+    return scores, norm
+
+
+def ranked_from(
+    catalogue: Catalogue,
+    scores: Mapping[str, float],
+    pro: Mapping[str, Sequence[str]],
+    con: Mapping[str, Sequence[str]],
+) -> list[RankedCondition]:
+    """The conditions with some support (an answer for them), best first."""
+    order = {c.id: i for i, c in enumerate(catalogue.conditions)}
+    ranked = []
+    for cid in sorted(pro, key=lambda c: (-scores[c], order[c])):
+        if not pro[cid]:
+            continue  # the contract lists only conditions with some support
+        probability = round(scores[cid], 3)
+        ranked.append(
+            RankedCondition(
+                cid,
+                catalogue.condition(cid).name,
+                probability,
+                band_of(catalogue, probability),
+                tuple(pro[cid]),
+                tuple(con.get(cid, ())),
+            )
+        )
+    return ranked
 
 
 def rank_conditions(
@@ -238,55 +337,11 @@ def rank_conditions(
     (each raised to the calibrated evidence power); "something else" keeps the
     share of 100 that no listed prior claims, moved only by its own features.
     """
-    model = catalogue.model
-    age = answers.get("age")
-    band = model.band_of(age) if age is not None else None
-    power = model.evidence_power
-    weights: dict[str, float] = {}
-    evidence: dict[str, tuple[list[str], list[str]]] = {}
-    claimed = 0.0
-    for cond in catalogue.conditions:
-        if any(key_missing(answers, key) for key in cond.requires):
-            continue  # e.g. osteoarthritis waits for a known age
-        mixed = sum(w * cond.prior[b] for b, w in model.unknown_age_mix.items())
-        mixed /= sum(model.unknown_age_mix.values()) or 1.0
-        prior = cond.prior[band] if band is not None else mixed
-        claimed += prior
-        pro, con = _age_evidence(catalogue, age, band, prior, mixed)
-        log_lr = 0.0
-        for feat in cond.features:
-            if all_hold(feat.when, answers):
-                log_lr += math.log(feat.lr)
-                (pro if feat.lr > 1 else con).append(feat.text)
-        weights[cond.id] = prior * math.exp(power * log_lr)
-        evidence[cond.id] = (pro, con)
-    other_lr = sum(
-        math.log(f.lr) for f in model.other_features if all_hold(f.when, answers)
+    ev = gather_evidence(catalogue, answers)
+    scores, _ = posterior(
+        catalogue, ev.priors, ev.log_lr, (ev.other_prior, ev.other_log_lr)
     )
-    other = max(100.0 - claimed, 0.0) * math.exp(power * other_lr)
-    norm = sum(weights.values()) + other
-    scores = {
-        c.id: (weights[c.id] / norm if c.id in weights and norm else 0.0)
-        for c in catalogue.conditions
-    }
-    order = {c.id: i for i, c in enumerate(catalogue.conditions)}
-    ranked = []
-    for cid in sorted(weights, key=lambda c: (-scores[c], order[c])):
-        pro, con = evidence[cid]
-        if not pro:
-            continue  # the contract lists only conditions with some support
-        probability = round(scores[cid], 3)
-        ranked.append(
-            RankedCondition(
-                cid,
-                catalogue.condition(cid).name,
-                probability,
-                band_of(catalogue, probability),
-                tuple(pro),
-                tuple(con),
-            )
-        )
-    return ranked, scores
+    return ranked_from(catalogue, scores, ev.pro, ev.con), scores
 
 
 def _contender(ranked: Sequence[RankedCondition]) -> bool:
@@ -437,7 +492,7 @@ def _run_guidance(
         ok.append(msg.ok_trend)
     missing = [
         k
-        for k in ("pain_during_run", "settles_by_morning", "trend")
+        for k in VERDICT_NEEDS
         if key_missing(answers, k) and not (k == "settles_by_morning" and after == 0)
     ]
     if missing:

@@ -9,6 +9,7 @@ A case file is one JSON object: `id`, `answers` (contract section 1) and
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,6 +18,7 @@ from .answers import validate_answers
 from .catalogue import LEVELS, VERDICTS, Catalogue
 from .engine import assess
 from .errors import AnswersError, CaseFileError
+from .interview import simulate
 from .output import envelope
 
 SPLITS = ("tune", "holdout")
@@ -46,6 +48,7 @@ class Outcome(NamedTuple):
     top_probability: float
     level: str
     verdict: str
+    asked: int | None = None  # questions the adaptive interview asked
 
     @property
     def top1(self) -> bool:
@@ -106,6 +109,7 @@ class Report(NamedTuple):
     outcomes: tuple[Outcome, ...]
     folders: tuple[str, ...]
     split: str | None
+    full: tuple[Outcome, ...] | None = None  # every answer given, when adaptive
 
     def to_dict(self) -> dict[str, Any]:
         """The `evaluate --json` document."""
@@ -116,6 +120,7 @@ class Report(NamedTuple):
                 "folders": list(self.folders),
                 "split": self.split,
                 **summary(self.outcomes),
+                "adaptive": None if self.full is None else self._adaptive(),
                 "reliability": [b._asdict() for b in reliability(self.outcomes)],
                 "misses": [
                     {"id": o.case.id, "file": o.case.path, "problems": found}
@@ -124,6 +129,22 @@ class Report(NamedTuple):
                 ],
             },
         )
+
+    def _adaptive(self) -> dict[str, Any]:
+        """Questions asked, the every-answer figures, and any case the interview
+        left less urgent than the full questionnaire."""
+        assert self.full is not None
+        asked = [o.asked or 0 for o in self.outcomes]
+        return {
+            "questions_median": statistics.median(asked) if asked else None,
+            "questions_max": max(asked, default=None),
+            "less_urgent_than_full": [
+                o.case.id
+                for o, f in zip(self.outcomes, self.full, strict=True)
+                if _urgency(o.level) < _urgency(f.level)
+            ],
+            "full": summary(self.full),
+        }
 
 
 def _urgency(level: str) -> int:
@@ -198,11 +219,17 @@ def read_case(path: Path, catalogue: Catalogue) -> Case:
     )
 
 
-def run(catalogue: Catalogue, cases: Iterable[Case]) -> list[Outcome]:
-    """Assess every case."""
+def run(
+    catalogue: Catalogue, cases: Iterable[Case], adaptive: bool = False
+) -> list[Outcome]:
+    """Assess every case: on all its answers, or (adaptive) on the answers the
+    interview gathers from it, "don't know" where the case is silent."""
     out = []
     for case in cases:
-        result = assess(catalogue, case.answers)
+        answers, asked = (
+            simulate(catalogue, case.answers) if adaptive else (case.answers, None)
+        )
+        result = assess(catalogue, answers)
         out.append(
             Outcome(
                 case,
@@ -210,17 +237,31 @@ def run(catalogue: Catalogue, cases: Iterable[Case]) -> list[Outcome]:
                 result.conditions[0].probability if result.conditions else 0.0,
                 result.triage.level,
                 result.run_guidance.verdict,
+                asked,
             )
         )
     return out
 
 
 def evaluate(
-    catalogue: Catalogue, folders: list[Path], split: str | None = None
+    catalogue: Catalogue,
+    folders: list[Path],
+    split: str | None = None,
+    adaptive: bool = False,
 ) -> Report:
-    """The whole evaluation: load, run, and the report that renders and prints."""
+    """The whole evaluation: load, run, and the report that renders and prints.
+    Adaptive runs the interview on each case, and keeps every-answer figures
+    beside it for comparison."""
     cases = load_cases(folders, catalogue, split)
-    return Report(tuple(run(catalogue, cases)), tuple(map(str, folders)), split)
+    full = tuple(run(catalogue, cases))
+    if not adaptive:
+        return Report(full, tuple(map(str, folders)), split)
+    return Report(
+        tuple(run(catalogue, cases, adaptive=True)),
+        tuple(map(str, folders)),
+        split,
+        full,
+    )
 
 
 def _share(hits: int, n: int) -> float | None:

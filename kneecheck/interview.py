@@ -1,22 +1,55 @@
-"""The `next` verb of contract 1.1: which question a front end should ask next.
+"""The interview: which question to ask next, and why (contract 1.1's `next`).
 
-Pure: the same answers always give the same question. This release keeps the
-questionnaire's own order and skip rules (the terminal asks the same way); an
-adaptive choice by expected information is issue 12's, built on this contract.
+Warning signs come first (a ticked one ends the interview), then the basics
+every result needs (questions.json `interview.basics`). After that each
+question is chosen by what its answer could do, tried answer by answer on the
+same engine that scores the result:
+1. safety: a question an urgent or emergency rule still waits on;
+2. a question whose answer could change the triage level or the run verdict;
+3. while the causes are not settled, the question expected to teach most
+   about them (expected information gain, in bits).
+It stops when nothing left could change the triage or the verdict and the
+causes are settled (the top probability high enough, or no question expected
+to teach enough), or at `max_questions`. `full` keeps the questionnaire's own
+order. Pure and deterministic: ties go to the questionnaire's order.
 """
 
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .answers import DONT_KNOW_KEY, Answers
-from .catalogue import Catalogue, Question
+from .catalogue import (
+    DERIVED_FROM,
+    LEVELS,
+    VERDICT_KEYS,
+    VERDICT_NEEDS,
+    VERDICTS,
+    Catalogue,
+    Feature,
+    Question,
+)
 from .catalogue.types import QUESTION_TYPES
-from .engine import stops_questionnaire
+from .engine import (
+    Evidence,
+    derived_facts,
+    gather_evidence,
+    posterior,
+    rank_conditions,
+    ranked_from,
+    stops_questionnaire,
+    triage_and_verdict,
+)
 from .output import envelope
-from .predicates import all_hold
+from .predicates import NUMBER_OPS, VALUE_OPS, Predicate, all_hold
+
+URGENT = ("emergency", "urgent")
+SUPPORTED = ("(an answer for it)",)  # stands in for the texts while trying answers
 
 
 class NextQuestion(NamedTuple):
-    """The next question (None when done), how many were asked, how many remain."""
+    """The next question (None when done), why, how many were asked, how many
+    probably remain."""
 
     question: Question | None
     why: str
@@ -51,23 +84,381 @@ class NextQuestion(NamedTuple):
         )
 
 
-def next_question(catalogue: Catalogue, answers: Answers) -> NextQuestion:
-    """The first question, in questionnaire order, that the answers leave open
-    and whose skip rule does not hold; done after a ticked warning sign."""
+class Now(NamedTuple):
+    """The result as the answers stand, to compare each tried answer with."""
+
+    level: str
+    verdict: str
+    reasons: frozenset[str]
+    probability_rules: frozenset[str]  # rules on the probabilities alone
+    verdict_open: bool  # every answer the verdict needs could still come
+
+
+class Value(NamedTuple):
+    """What answering one open question could do."""
+
+    question: Question
+    raises_triage: bool  # some answer makes it more urgent, not by probability alone
+    cautious_verdict: bool  # some answer makes the verdict more cautious
+    moves_triage: bool  # some answer changes the triage level at all
+    moves_verdict: bool  # some answer changes the verdict at all
+    gain: float  # expected information gain about the cause, in bits
+    pair: tuple[str, str] | None  # the two likeliest causes it tells apart
+
+
+def next_question(
+    catalogue: Catalogue, answers: Answers, full: bool = False
+) -> NextQuestion:
+    """The question to ask next for these (validated) answers, or done."""
+    plan = catalogue.interview
+    texts = plan.texts
     unsure = set(answers.get(DONT_KNOW_KEY) or ())
-    ids = {q.id for q in catalogue.questions}
-    asked = sum(1 for key in ids if key in answers or key in unsure)
-    if stops_questionnaire(answers):
-        return NextQuestion(None, "", asked, 0)
-    open_: list[Question] = [
+    asked = sum(1 for q in catalogue.questions if q.id in answers or q.id in unsure)
+    open_ = [
         q
         for q in catalogue.questions
         if q.id not in answers
         and q.id not in unsure
         and not (q.skip_if and all_hold(q.skip_if, answers))
     ]
+    if stops_questionnaire(answers):
+        return _after_warning(catalogue, answers, open_, asked)
     if not open_:
         return NextQuestion(None, "", asked, 0)
-    first = open_[0]
-    why = catalogue.advice.scoring.next_why.format(section=first.section)
-    return NextQuestion(first, why, asked, len(open_))
+    if full:
+        return NextQuestion(open_[0], texts.full, asked, len(open_))
+    room = plan.max_questions - asked
+    basics = [q for q in open_ if q.id in plan.basics]
+    if basics:
+        q = basics[0]
+        why = texts.warning if q.id == "red_flags" else texts.basic
+        if q.id == "red_flags":  # nothing else is known yet: guess from the cap
+            return NextQuestion(q, why, asked, max(1, min(room, len(open_))))
+        rest = [o for o in open_ if o.id not in plan.basics]
+        after = _choose(catalogue, answers, rest, room - len(basics))[2]
+        return NextQuestion(q, why, asked, len(basics) + after)
+    chosen, why, remaining = _choose(catalogue, answers, open_, room)
+    if chosen is None:
+        return NextQuestion(None, "", asked, 0)
+    return NextQuestion(chosen, why, asked, max(1, remaining))
+
+
+def _after_warning(
+    catalogue: Catalogue, answers: Answers, open_: list[Question], asked: int
+) -> NextQuestion:
+    """A ticked warning sign ends the interview, as NHS 111 does, except for a
+    question that could still make it more urgent (fever becomes an emergency
+    with a swollen knee)."""
+    ranked, _ = rank_conditions(catalogue, answers)
+    level = triage_and_verdict(catalogue, answers, ranked, {})[0].level
+    waiting = _waiting(catalogue, answers, ranked, level, open_)
+    safety = [q for q in open_ if waiting.get(q.id) in URGENT]
+    if not safety:
+        return NextQuestion(None, "", asked, 0)
+    return NextQuestion(safety[0], catalogue.interview.texts.safety, asked, len(safety))
+
+
+def _choose(
+    catalogue: Catalogue, answers: Answers, open_: list[Question], room: int
+) -> tuple[Question | None, str, int]:
+    """The most useful open question, why, and about how many remain. Questions
+    that could make it more urgent or the verdict more cautious are always
+    asked; the rest only while `room` (under max_questions) is left."""
+    plan = catalogue.interview
+    texts = plan.texts
+    ev = gather_evidence(catalogue, answers)
+    scores, _ = posterior(
+        catalogue, ev.priors, ev.log_lr, (ev.other_prior, ev.other_log_lr)
+    )
+    ranked = ranked_from(catalogue, scores, ev.pro, ev.con)
+    triage, guidance = triage_and_verdict(catalogue, answers, ranked, scores)
+    waiting = _waiting(catalogue, answers, ranked, triage.level, open_)
+    index = _features_by_key(catalogue)
+    now = Now(
+        triage.level,
+        guidance.verdict,
+        frozenset(r.id for r in triage.reasons),
+        _probability_rules(catalogue),
+        guidance.verdict != "stop"
+        and not set(VERDICT_NEEDS) & set(answers.get(DONT_KNOW_KEY) or ()),
+    )
+    values = [_value(catalogue, answers, q, ev, scores, now, index) for q in open_]
+    settled = max(scores.values(), default=0.0) >= plan.settled or room <= 0
+    verdict_first = sorted(
+        (v for v in values if v.cautious_verdict),
+        key=lambda v: v.question.id not in VERDICT_KEYS,  # stable: keeps the order
+    )
+    tiers: list[tuple[list[Value], str]] = [
+        ([v for v in values if waiting.get(v.question.id) in URGENT], texts.safety),
+        (
+            [v for v in values if v.raises_triage or v.question.id in waiting],
+            texts.triage,
+        ),
+        (verdict_first, texts.verdict),
+        (
+            []
+            if room <= 0
+            else [v for v in values if v.moves_triage or v.moves_verdict],
+            texts.outcome,
+        ),
+        (
+            [] if settled else [v for v in values if v.gain >= plan.min_gain_bits],
+            texts.narrow,
+        ),
+    ]
+    must = {v.question.id for tier, _ in tiers[:3] for v in tier}
+    may = {v.question.id for tier, _ in tiers[3:] for v in tier} - must
+    remaining = len(must) + min(max(room, 0), len(may))
+    for tier, why in tiers:
+        if not tier:
+            continue
+        # safety and the verdict go in questionnaire order; the rest by gain
+        best = tier[0] if why in (texts.safety, texts.verdict) else _best(tier)
+        if why == texts.outcome:  # say which it could change
+            why = texts.triage if best.moves_triage else texts.verdict
+        if why == texts.narrow and best.pair:
+            first, second = (catalogue.condition(c).name for c in best.pair)
+            why = texts.tell_apart.format(first=first, second=second)
+        return best.question, why, remaining
+    return None, "", 0
+
+
+def _best(values: Sequence[Value]) -> Value:
+    """The highest expected gain; the earlier question on a tie (max keeps the
+    first of equals)."""
+    return max(values, key=lambda v: round(v.gain, 9))
+
+
+def _waiting(
+    catalogue: Catalogue,
+    answers: Answers,
+    ranked: list[Any],
+    level: str,
+    open_: list[Question],
+) -> dict[str, str]:
+    """The open questions a triage rule more urgent than `level` still waits on
+    (every other part of it holds or is still open), each with the most urgent
+    such level. This looks further than one answer, for rules that need two
+    answers at once; facts from the probabilities count as they stand."""
+    open_ids = {q.id for q in open_}
+    facts = {**answers, **derived_facts(catalogue, answers, ranked)}
+    waiting: dict[str, str] = {}
+    for rule in catalogue.rules:
+        if LEVELS.index(rule.level) >= LEVELS.index(level):
+            continue  # not more urgent than now
+        needs: set[str] = set()
+        for pred in rule.when:
+            keys = _keys_of(pred.key) & open_ids
+            if keys:
+                needs |= keys
+            elif not pred.holds(facts):
+                break
+        else:
+            for key in needs:
+                if key not in waiting or LEVELS.index(rule.level) < LEVELS.index(
+                    waiting[key]
+                ):
+                    waiting[key] = rule.level
+    return waiting
+
+
+def _probability_rules(catalogue: Catalogue) -> frozenset[str]:
+    """Rules that test only facts from the probabilities or counts ("no
+    condition is likely"): they move with every answer, so a question that
+    could trip one is a matter for the gain, not a reason of its own."""
+    return frozenset(
+        r.id
+        for r in catalogue.rules
+        if all(p.key in DERIVED_FROM and DERIVED_FROM[p.key] is None for p in r.when)
+    )
+
+
+def _keys_of(key: str) -> set[str]:
+    """The open answers a rule's key could still change: itself, or a derived
+    fact's inputs (none for facts from the probabilities or counts)."""
+    if key not in DERIVED_FROM:
+        return {key}
+    return set(DERIVED_FROM[key] or ())
+
+
+def _features_by_key(
+    catalogue: Catalogue,
+) -> dict[str, list[tuple[str | None, Feature]]]:
+    """Every feature under each answer key it tests (None: "something else")."""
+    index: dict[str, list[tuple[str | None, Feature]]] = {}
+    owners: list[tuple[str | None, Iterable[Feature]]] = [
+        (c.id, c.features) for c in catalogue.conditions
+    ]
+    owners.append((None, catalogue.model.other_features))
+    for owner, features in owners:
+        for feat in features:
+            for key in {p.key for p in feat.when}:
+                index.setdefault(key, []).append((owner, feat))
+    return index
+
+
+def _value(
+    catalogue: Catalogue,
+    answers: Answers,
+    q: Question,
+    ev: Evidence,
+    scores: Mapping[str, float],
+    now: "Now",
+    index: Mapping[str, list[tuple[str | None, Feature]]],
+) -> Value:
+    """Try each possible answer to `q`: could it make the triage more urgent or
+    the verdict more cautious, and how much is it expected to tell about the
+    cause?"""
+    needs_rescore = q.id == "age" or any(
+        q.id in c.requires for c in catalogue.conditions
+    )
+    outcomes: list[tuple[float, dict[str, float]]] = []
+    shifts: dict[str, list[float]] = {}
+    raises = cautious = moves_triage = moves_verdict = False
+    for answer in probes(catalogue, q):
+        tried = {**answers, q.id: answer}
+        if needs_rescore:  # the priors themselves move: score from scratch
+            ranked, tried_scores = rank_conditions(catalogue, tried)
+            mass = 1.0
+        else:
+            log_lr, other, supported = dict(ev.log_lr), ev.other_log_lr, set()
+            for owner, feat in index.get(q.id, ()):
+                if (owner is None or owner in log_lr) and all_hold(feat.when, tried):
+                    step = math.log(feat.lr)
+                    if owner is None:
+                        other += step
+                        continue
+                    log_lr[owner] += step
+                    shifts.setdefault(owner, []).append(step)
+                    if feat.lr > 1:
+                        supported.add(owner)
+            tried_scores, norm = posterior(
+                catalogue, ev.priors, log_lr, (ev.other_prior, other)
+            )
+            pro = {c: (SUPPORTED if c in supported else ev.pro[c]) for c in ev.pro}
+            ranked = ranked_from(catalogue, tried_scores, pro, {})
+            mass = norm  # how well the model expects this answer
+        triage, guidance = triage_and_verdict(catalogue, tried, ranked, tried_scores)
+        moves_triage |= triage.level != now.level
+        moves_verdict |= guidance.verdict != now.verdict
+        if LEVELS.index(triage.level) < LEVELS.index(now.level):
+            # From self-care any reason counts: uncertainty is not reassurance.
+            # Above it, a reason from the probabilities alone is for the gain.
+            new = {r.id for r in triage.reasons} - now.reasons
+            if now.level != "self_care":
+                new -= now.probability_rules
+            raises |= bool(new)
+        cautious |= VERDICTS.index(guidance.verdict) < VERDICTS.index(now.verdict)
+        outcomes.append((mass, tried_scores))
+    # The verdict needs its answers together (one alone rarely moves it):
+    # while none of them is "don't know" and it is not already "stop", each of
+    # them could change it. One "don't know" keeps it from "continue" for good,
+    # and then only the answers tried above count.
+    cautious |= q.id in VERDICT_KEYS and now.verdict_open
+    gain = _information_gain(scores, outcomes)
+    return Value(
+        q, raises, cautious, moves_triage, moves_verdict, gain, _pair(scores, shifts)
+    )
+
+
+def _entropy(scores: Mapping[str, float]) -> float:
+    """Bits of uncertainty over the causes, "something else" included."""
+    ps = [p for p in scores.values() if p > 0]
+    ps.append(max(0.0, 1.0 - sum(ps)))
+    return -sum(p * math.log2(p) for p in ps if p > 0)
+
+
+def _information_gain(
+    now: Mapping[str, float], outcomes: list[tuple[float, dict[str, float]]]
+) -> float:
+    """The expected fall in entropy. Each answer is weighted by how well the
+    model expects it (the total posterior weight it gives), as no answer rates
+    are published: among equally expected answers the weights are equal."""
+    total = sum(mass for mass, _ in outcomes)
+    if total <= 0:
+        return 0.0
+    after = sum(mass / total * _entropy(scores) for mass, scores in outcomes)
+    return max(0.0, _entropy(now) - after)
+
+
+def _pair(
+    scores: Mapping[str, float], shifts: Mapping[str, list[float]]
+) -> tuple[str, str] | None:
+    """The two likeliest causes this question's answers move differently."""
+    moved = sorted(shifts, key=lambda c: -scores.get(c, 0.0))
+    if not moved:
+        return None
+    first = moved[0]
+    for other in moved[1:]:
+        if shifts[other] != shifts[first]:
+            return first, other
+    return None
+
+
+def probes(catalogue: Catalogue, q: Question) -> list[Any]:
+    """The answers worth trying for a question: every choice (each tick alone,
+    and none, for a tick list), yes and no, a number's presets or the values
+    either side of every threshold the catalogue tests it against."""
+    kind = QUESTION_TYPES[q.type]
+    if kind.many:
+        return [[]] + [[c.value] for c in q.choices]
+    if kind.choices:
+        return [c.value for c in q.choices]
+    if not kind.numeric:
+        return [True, False]
+    if q.presets:
+        return [value for value, _ in q.presets]
+    lo, hi = q.min or 0, q.max if q.max is not None else math.inf
+    values = {lo}
+    for pred in _predicates_on(catalogue, q.id):
+        if pred.op in NUMBER_OPS or pred.op in VALUE_OPS:
+            for v in _numbers(pred.value):
+                values |= {v - 1, v, v + 1}
+    values |= _limits(catalogue, q.id)
+    whole = q.type in ("integer", "scale")
+    return sorted((int(v) if whole else v) for v in values if lo <= v <= hi)
+
+
+def _numbers(value: Any) -> list[float]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [
+        float(v)
+        for v in items
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    ]
+
+
+def _limits(catalogue: Catalogue, key: str) -> set[float]:
+    """The run rules' pain limits, either side, for the pain questions."""
+    rules = catalogue.advice.run_rules
+    limit = {
+        "pain_during_run": rules.pain_limit,
+        "pain_after_run": rules.pain_after_limit,
+    }
+    if key not in limit:
+        return set()
+    return {limit[key] - 1.0, float(limit[key]), limit[key] + 1.0}
+
+
+def _predicates_on(catalogue: Catalogue, key: str) -> list[Predicate]:
+    """Every predicate in features, rules and skip rules that tests `key`."""
+    groups: list[tuple[Predicate, ...]] = [r.when for r in catalogue.rules]
+    groups += [f.when for c in catalogue.conditions for f in c.features]
+    groups += [f.when for f in catalogue.model.other_features]
+    groups += [q.skip_if for q in catalogue.questions]
+    return [p for group in groups for p in group if p.key == key]
+
+
+def simulate(
+    catalogue: Catalogue, known: Answers, full: bool = False
+) -> tuple[Answers, int]:
+    """Run the interview against a patient who answers from `known` and says
+    "don't know" to the rest; the answers gathered and the questions asked."""
+    gathered: dict[str, Any] = {}
+    while (step := next_question(catalogue, gathered, full)).question is not None:
+        key = step.question.id
+        if key in known and key not in (known.get(DONT_KNOW_KEY) or ()):
+            gathered[key] = known[key]
+        else:
+            gathered.setdefault(DONT_KNOW_KEY, []).append(key)
+    return gathered, step.asked

@@ -48,23 +48,35 @@ def ask_all(
     console: Console,
     defaults: Answers | None = None,
     units: str = "km",
+    *,
+    full: bool = False,
+    explain: bool = False,
 ) -> tuple[Answers, bool]:
-    """Ask every question that can matter; return (answers, stopped_at_red_flags).
+    """Ask the questions that can matter; return (answers, stopped_at_red_flags).
 
-    `defaults` (from the diary) are offered as the pre-filled answer, so the
-    runner can keep or change them; distances are asked in `units` and
-    returned in km, as the contract wants.
+    The interview picks each question (`full`: every question, in order).
+    `defaults` (from the diary): in full, offered as the pre-filled answer the
+    runner can keep or change; otherwise taken as given, so the interview
+    does not ask what the diary already knows. Distances are asked in `units`
+    and returned in km, as the contract wants. `explain` shows why each
+    question is asked.
     Raises KeyboardInterrupt on Ctrl-C (or Ctrl-D), never returns half an answer.
     """
     defaults = defaults or {}
-    answers: Answers = {}
+    answers: Answers = {} if full else dict(defaults)
     section = ""
     console.print(Text(catalogue.advice.intro, style="bold"))
+    progress = catalogue.interview.texts.progress
     # the same choice as `kneecheck next`, so every front end asks alike
-    while (q := next_question(catalogue, answers).question) is not None:
+    while (step := next_question(catalogue, answers, full)).question is not None:
+        q = step.question
         if q.section != section:
             section = q.section
             console.print(Text(f"\n{section}", style="bold underline"))
+        line = progress.format(asked=step.asked + 1, remaining=step.remaining - 1)
+        console.print(Text(line, style="dim"))
+        if explain:
+            console.print(Text(f"Why: {step.why}", style="italic"))
         if q.picture:
             _show_picture(catalogue.pictures[q.picture], console)
         if q.help:

@@ -8,9 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import CASES, HOLDOUT, PUBLISHED, VIGNETTES
 from typer.testing import CliRunner
 
 from kneecheck.catalogue import Catalogue, default_catalogue_dir, load_catalogue
+from kneecheck.evaluate import Case, load_cases
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +28,19 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def catalogue() -> Catalogue:
     """The built-in catalogue, loaded once."""
     return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def written_cases(catalogue: Catalogue) -> list[Case]:
+    """The cases written from the criteria: ours, our holdout, the vignettes."""
+    folders = [CASES, HOLDOUT] + ([VIGNETTES] if VIGNETTES.is_dir() else [])
+    return load_cases(folders, catalogue)
+
+
+@pytest.fixture(scope="session")
+def published_tune_cases(catalogue: Catalogue) -> list[Case]:
+    """The tune split of the real published patients (never the holdout)."""
+    return load_cases([PUBLISHED], catalogue, split="tune")
 
 
 @pytest.fixture(name="runner")

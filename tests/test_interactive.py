@@ -138,7 +138,7 @@ def drive_full_questionnaire(child, columns: int = 100) -> None:
 @pytest.mark.parametrize("columns", [80, 40])
 def test_questionnaire_gives_the_same_result_as_answers_file(columns: int) -> None:
     """Driving every question by keyboard gives the result of the same --answers."""
-    child = spawn("assess", "--json", columns=columns)
+    child = spawn("assess", "--json", "--full", columns=columns)
     drive_full_questionnaire(child, columns)
     child.expect(pexpect.EOF)
     child.close()
@@ -159,7 +159,7 @@ def test_questionnaire_gives_the_same_result_as_answers_file(columns: int) -> No
 @pytest.mark.timeout(90)
 def test_summary_then_plan_on_request() -> None:
     """After the summary, the questionnaire offers the plan for the top condition."""
-    child = spawn("assess")
+    child = spawn("assess", "--full")
     drive_full_questionnaire(child)
     child.expect("Can I keep running?")
     child.expect("Show a week-by-week exercise plan for Iliotibial band")
@@ -266,7 +266,7 @@ def test_diary_values_are_offered_and_kept_with_enter() -> None:
                 NewEntry(today, distance_km=8),
             ]
         )
-    child = spawn("assess", "--json")
+    child = spawn("assess", "--json", "--full")
     offered = False
     while True:  # Enter at every question: defaults, nothing ticked, or first choice
         found = child.expect(["not sure", RANGE_HINT_END, '"schema_version"'])
@@ -285,10 +285,11 @@ def test_diary_values_are_offered_and_kept_with_enter() -> None:
 
 
 @pytest.mark.timeout(120)
-def test_holding_enter_answers_nothing() -> None:
+@pytest.mark.parametrize("mode", ["--full", "--no-diary"])  # --no-diary: adaptive
+def test_holding_enter_answers_nothing(mode: str) -> None:
     """Enter at every question, ticking nothing: every answer is "don't know".
     No limp, no rest, no pain score, no sex and no empty `where` is made up."""
-    child = spawn("assess", "--json", "--no-diary")
+    child = spawn("assess", "--json", "--no-diary", mode)
     while True:
         found = child.expect(["not sure", RANGE_HINT_END, '"schema_version"'])
         if found == 2:
@@ -305,6 +306,90 @@ def test_holding_enter_answers_nothing() -> None:
     skipped = {"settles_by_morning", "injury"}  # asked only after other answers
     unknown = doc["answers"].pop("dont_know")
     assert doc["answers"] == {}
-    assert set(unknown) >= {q.id for q in catalogue.questions} - skipped
+    if mode == "--full":
+        assert set(unknown) >= {q.id for q in catalogue.questions} - skipped
+    else:  # the interview stops once nothing left could change the result
+        assert set(catalogue.interview.basics) <= set(unknown)
+        assert len(unknown) < len(catalogue.questions) - len(skipped)
     assert doc["triage"]["level"] == "appointment"  # not knowing is not reassurance
     assert doc["run_guidance"]["verdict"] == "reduce"
+
+
+# How to give each answer of EXPECTED at its prompt, in whatever order it comes.
+BY_PROMPT = {
+    "warning signs": ("red_flags", tick(NONE_OF_THE_FLAGS), "not sure"),
+    "How old are you?": ("age", "34" + ENTER, RANGE_HINT_END),
+    "What is your sex?": ("sex", pick(1), "not sure"),
+    "Which knee hurts?": ("side", pick(0), "not sure"),
+    "Where does it hurt?": ("where", tick(5), "not sure"),
+    "How did it start?": ("onset", pick(0), "not sure"),
+    "How long has it been": ("duration_weeks", pick(2), "not sure"),
+    "What brings the pain on": ("worse_with", tick(0, 1), "not sure"),
+    "When does it hurt?": ("timing", tick(1), "not sure"),
+    "What does it feel like?": ("feels", tick(1, 2), "not sure"),
+    "Is there any swelling?": ("swelling", pick(0), "not sure"),
+    "After getting up in the": ("morning_stiffness_min", "0" + ENTER, RANGE_HINT_END),
+    "Does the pain make you": ("limp", pick(1), "not sure"),
+    "On your last run, how bad": ("pain_during_run", pick(3), "not sure"),
+    "In the hours after that run": ("pain_after_run", pick(2), "not sure"),
+    "By the next morning, had": ("settles_by_morning", pick(0), "not sure"),
+    "Over the last one or two": ("trend", pick(1), "not sure"),
+    "Have you already rested": ("rested_week", pick(1), "not sure"),
+    "How far do you run in a": ("weekly_km", "40" + ENTER, RANGE_HINT_END),
+    "Compared with the weeks": ("weekly_km_change_pct", "10" + ENTER, RANGE_HINT_END),
+    "How much longer was your": ("longest_run_change_pct", ENTER, RANGE_HINT_END),
+    "Roughly how far have you": ("shoe_km", "300" + ENTER, RANGE_HINT_END),
+    "Have you recently changed": ("new_shoes_or_surface", pick(2), "not sure"),
+}
+
+
+@pytest.mark.timeout(90)
+def test_adaptive_interview_asks_fewer_and_says_why() -> None:
+    """Without --full the interview asks only what could change the result, in
+    the order `kneecheck next` gives, with a progress line and (asked for) the
+    reason for each question; the result is that of the same --answers."""
+    import io
+
+    from kneecheck.answers import validate_answers
+    from kneecheck.catalogue import load_catalogue
+    from kneecheck.engine import assess
+    from kneecheck.interview import next_question, simulate
+
+    catalogue = load_catalogue()
+    gathered, count = simulate(catalogue, EXPECTED)
+    so_far: dict = {}
+    order, whys = [], []
+    while (step := next_question(catalogue, so_far)).question is not None:
+        key = step.question.id
+        order.append(key)
+        whys.append(step.why)
+        if key in gathered:
+            so_far[key] = gathered[key]
+        else:
+            so_far.setdefault("dont_know", []).append(key)
+
+    child = spawn("assess", "--json", "--no-diary", "--explain-questions")
+    child.logfile_read = transcript = io.StringIO()
+    prompts = list(BY_PROMPT)
+    asked = []
+    while True:
+        found = child.expect([re.escape(p) for p in prompts] + ['"schema_version"'])
+        if found == len(prompts):
+            break
+        key, keys, ready = BY_PROMPT[prompts.pop(found)]  # redrawn while typing
+        child.expect(ready)
+        child.send(keys)
+        asked.append(key)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert asked == order and len(asked) == count < len(catalogue.questions) - 4
+    shown = re.sub(r"\s+", " ", ANSI.sub("", transcript.getvalue()))
+    assert "Question 1 - about " in shown and f"Question {count} - about 0" in shown
+    for why in set(whys):
+        assert f"Why: {why}" in shown
+    screen = ANSI.sub("", child.before.replace("\r\n", "\n"))
+    doc = json.loads('{\n  "schema_version"' + screen)
+    assert doc["answers"] == gathered
+    assert doc == assess(catalogue, validate_answers(gathered, catalogue)).to_dict()
+    assert doc["conditions"][0]["id"] == "iliotibial_band_syndrome"

@@ -11,8 +11,27 @@ from kneecheck.engine import assess
 from kneecheck.interview import next_question
 
 
-def step(catalogue, answers: dict) -> dict:
-    return next_question(catalogue, validate_answers(answers, catalogue)).to_dict()
+def step(catalogue, answers: dict, full: bool = False) -> dict:
+    return next_question(
+        catalogue, validate_answers(answers, catalogue), full
+    ).to_dict()
+
+
+def dont_know_to_everything(catalogue, full: bool) -> tuple[list[str], dict]:
+    """Walk the interview answering "don't know" throughout, checking each step."""
+    answers: dict = {}
+    seen: list[str] = []
+    while not (doc := step(catalogue, answers, full))["done"]:
+        q = doc["question"]
+        assert q["key"] not in seen  # never asked again
+        assert q["type"] in ("single", "multi", "number", "boolean")
+        assert ("choices" in q) == (q["type"] in ("single", "multi"))
+        assert doc["asked"] == len(seen) and doc["remaining_estimate"] >= 1
+        assert q["why"]
+        seen.append(q["key"])
+        answers.setdefault("dont_know", []).append(q["key"])
+    assert doc["asked"] == len(seen)
+    return seen, answers
 
 
 def test_warning_signs_come_first_and_a_ticked_one_ends(catalogue) -> None:
@@ -26,49 +45,139 @@ def test_warning_signs_come_first_and_a_ticked_one_ends(catalogue) -> None:
         set(c) == {"id", "label"} for c in first["question"]["choices"]
     )
     assert first["question"]["why"]
-    assert step(catalogue, {"red_flags": ["fever"]}) == {
-        **{k: first[k] for k in ("schema_version", "kneecheck_version", "kind")},
-        "done": True,
-        "asked": 1,
-    }
+    envelope = {k: first[k] for k in ("schema_version", "kneecheck_version", "kind")}
+    for full in (False, True):
+        ended = step(catalogue, {"red_flags": ["cannot_bear_weight"]}, full)
+        assert ended == {**envelope, "done": True, "asked": 1}
 
 
-def test_the_loop_asks_each_open_question_once_and_ends(catalogue) -> None:
-    """Answering 'don't know' to everything walks every question once, in the
-    questionnaire's order, with a shrinking estimate; then assess works."""
-    answers: dict = {"red_flags": []}
-    seen = ["red_flags"]
-    last_remaining = 10**6
-    while not (doc := step(catalogue, answers))["done"]:
-        q = doc["question"]
-        assert q["key"] not in seen
-        assert q["type"] in ("single", "multi", "number", "boolean")
-        assert ("choices" in q) == (q["type"] in ("single", "multi"))
-        assert doc["remaining_estimate"] < last_remaining
-        assert doc["asked"] == len(seen)
-        last_remaining = doc["remaining_estimate"]
-        seen.append(q["key"])
-        answers.setdefault("dont_know", []).append(q["key"])
+def test_a_ticked_warning_sign_still_asks_what_could_make_it_an_emergency(
+    catalogue,
+) -> None:
+    """Fever with a swollen knee is an emergency (septic arthritis): after the
+    fever, the swelling question comes, then nothing else."""
+    doc = step(catalogue, {"red_flags": ["fever"]})
+    assert doc["question"]["key"] == "swelling"
+    assert doc["question"]["why"] == catalogue.interview.texts.safety
+    answered = {"red_flags": ["fever"], "swelling": "mild"}
+    assert step(catalogue, answered)["done"] is True
+    result = assess(catalogue, validate_answers(answered, catalogue))
+    assert result.triage.level == "emergency"
+    unsure = {"red_flags": ["fever"], "dont_know": ["swelling"]}
+    assert step(catalogue, unsure)["done"] is True
+
+
+def test_full_asks_every_open_question_once_in_order(catalogue) -> None:
+    """--full: "don't know" to everything walks every question once, in the
+    questionnaire's order; then assess works and does not reassure."""
+    seen, answers = dont_know_to_everything(catalogue, full=True)
     assert seen == [q.id for q in catalogue.questions]
-    assert doc["asked"] == len(seen)
     result = assess(catalogue, validate_answers(answers, catalogue))
     assert result.triage.level == "appointment"  # knowing nothing never reassures
 
 
-def test_skip_rules_hold_and_answers_are_not_asked_again(catalogue) -> None:
-    """A gradual onset skips the injury question; the same answers, the same
-    question."""
+def test_adaptive_asks_the_basics_then_fewer_and_ends(catalogue) -> None:
+    """Adaptive: the warning signs and the basics first, in order, then far
+    fewer than every question; knowing nothing still does not reassure."""
+    seen, answers = dont_know_to_everything(catalogue, full=False)
+    basics = list(catalogue.interview.basics)
+    assert seen[: len(basics)] == basics
+    assert len(seen) < len(catalogue.questions) / 2
+    result = assess(catalogue, validate_answers(answers, catalogue))
+    assert result.triage.level == "appointment"
+    assert result.run_guidance.verdict != "continue"
+
+
+def test_skip_rules_hold_and_the_same_answers_give_the_same_question(
+    catalogue,
+) -> None:
+    """A gradual onset never brings the injury question (in either mode); a
+    sudden one does in full; the same answers always give the same question."""
     answers = {"red_flags": [], "age": 30, "sex": "female", "side": "left"}
     answers["where"] = ["outside"]
-    doc = step(catalogue, {**answers, "onset": "gradual"})
-    assert doc["question"]["key"] not in {"injury", "onset", "where", "age"}
-    assert (
-        step(catalogue, {**answers, "onset": "sudden"})["question"]["key"] == "injury"
-    )
-    assert step(catalogue, answers) == step(catalogue, answers)
-    numeric = step(catalogue, {**answers, "onset": "sudden", "injury": "twist"})
+    gradual = {**answers, "onset": "gradual"}
+    assert step(catalogue, gradual, full=True)["question"]["key"] != "injury"
+    walk = dict(gradual)
+    while not (doc := step(catalogue, walk))["done"]:
+        assert doc["question"]["key"] != "injury"
+        walk.setdefault("dont_know", []).append(doc["question"]["key"])
+    sudden = {**answers, "onset": "sudden"}
+    assert step(catalogue, sudden, full=True)["question"]["key"] == "injury"
+    for _ in range(3):
+        assert step(catalogue, sudden) == step(catalogue, sudden)
+    numeric = step(catalogue, {**sudden, "injury": "twist"}, full=True)
     assert numeric["question"] == {**numeric["question"], "type": "number"}
     assert numeric["question"]["min"] < numeric["question"]["max"]
+
+
+def _more_urgent_by_a_rule(catalogue, before, after) -> bool:
+    """`after` is more urgent than `before` through a warning sign or a rule on
+    the answers (not through the probabilities alone)."""
+    from kneecheck.catalogue import DERIVED_FROM, LEVELS
+
+    if LEVELS.index(after.level) >= LEVELS.index(before.level):
+        return False
+    by_probability = {
+        r.id
+        for r in catalogue.rules
+        if all(p.key in DERIVED_FROM and DERIVED_FROM[p.key] is None for p in r.when)
+    }
+    new = {r.id for r in after.reasons} - {r.id for r in before.reasons}
+    return bool(new - by_probability)
+
+
+def test_when_it_stops_no_answer_could_raise_the_triage_or_the_verdict(
+    catalogue, published_tune_cases, written_cases
+) -> None:
+    """For every case in the suite, answering the interview as the patient
+    would: when it says done, no single answer to any question left unasked
+    makes the triage more urgent by a rule, or the verdict more cautious."""
+    from kneecheck.catalogue import VERDICTS
+    from kneecheck.interview import probes, simulate
+    from kneecheck.predicates import all_hold
+
+    checked = 0
+    for case in [*published_tune_cases, *written_cases]:
+        gathered, _ = simulate(catalogue, case.answers)
+        now = assess(catalogue, gathered)
+        if gathered.get("red_flags"):
+            continue  # a ticked warning sign ends it (tested above)
+        unsure = set(gathered.get("dont_know", ()))
+        for q in catalogue.questions:
+            if q.id in gathered or q.id in unsure or all_hold(q.skip_if, gathered):
+                continue  # answered, or never asked after these answers
+            for answer in probes(catalogue, q):
+                tried = assess(catalogue, {**gathered, q.id: answer})
+                assert not _more_urgent_by_a_rule(
+                    catalogue, now.triage, tried.triage
+                ), (
+                    case.id,
+                    q.id,
+                    answer,
+                )
+                assert VERDICTS.index(tried.run_guidance.verdict) >= VERDICTS.index(
+                    now.run_guidance.verdict
+                ), (case.id, q.id, answer)
+        checked += 1
+    assert checked > 100
+
+
+def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
+    catalogue, published_tune_cases, written_cases
+) -> None:
+    """The interview never leaves a case less urgent than needed (as all its
+    answers never do), and keeps top-3 within 2 points of answering everything.
+    It may differ from all the answers within the safe range: two answers
+    together can tip a condition out of "likely", which one at a time cannot."""
+    from kneecheck.evaluate import run, summary
+
+    for cases in (published_tune_cases, written_cases):
+        full = run(catalogue, cases)
+        adaptive = run(catalogue, cases, adaptive=True)
+        assert not any(f.under_triaged for f in full)
+        for a in adaptive:
+            assert not a.under_triaged, a.case.id
+        assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.02
 
 
 def test_next_on_the_command_line() -> None:
@@ -78,8 +187,11 @@ def test_next_on_the_command_line() -> None:
     assert doc["kind"] == "next" and doc["question"]["key"] == "age"
     text = cli("next", "--answers", "-", stdin='{"red_flags": []}')
     assert text.stdout.startswith("age: ")
-    done = cli("next", "--answers", "-", stdin='{"red_flags": ["fever"]}')
+    done = cli("next", "--answers", "-", stdin='{"red_flags": ["cannot_bear_weight"]}')
     assert "done" in done.stdout
+    full = cli("next", "--answers", "-", "--json", "--full", stdin='{"red_flags": []}')
+    assert json.loads(full.stdout)["question"]["key"] == "age"
+    assert "usual order" in json.loads(full.stdout)["question"]["why"]
 
 
 def test_next_refuses_bad_answers_without_a_traceback() -> None:

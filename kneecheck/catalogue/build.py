@@ -13,7 +13,7 @@ from .models import (
     Catalogue,
     Question,
 )
-from .questions import load_questions
+from .questions import load_interview, load_questions
 from .reader import Entry, Loader
 
 
@@ -98,6 +98,7 @@ def build(loader: Loader) -> Catalogue:
         loader, file["plans"], conditions, advice.run_rules.pain_limit
     )
     check_code_keys(loader, file["questions"], questions)
+    interview = load_interview(loader, file["questions"], questions)
 
     for entry, ids in loader.source_refs:
         for sid in ids:
@@ -125,6 +126,7 @@ def build(loader: Loader) -> Catalogue:
         sources=sources,
         plans=plans,
         return_to_run=return_to_run,
+        interview=interview,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from .models import (
     EVIDENCE_GRADES,
     TEMPLATE_FIELDS,
+    VERDICT_NEEDS,
     VERDICTS,
     Advice,
     Condition,
@@ -218,7 +219,7 @@ def load_advice(loader: Loader, file: str) -> Advice:
     limits = [int(rules.number(k)) for k in ("pain_limit", "pain_after_limit")]
     if not all(1 <= n <= 10 for n in limits):
         rules.problem("pain_limit and pain_after_limit must be 1 to 10")
-    messages = _texts(
+    messages = texts_of(
         loader,
         Entry(loader, file, "run_rules messages", rules.get("messages", dict, {})),
         RunMessages,
@@ -226,25 +227,23 @@ def load_advice(loader: Loader, file: str) -> Advice:
     names = Entry(
         loader, file, "run_rules missing_names", rules.get("missing_names", dict, {})
     )
-    missing_names = {
-        k: names.text(k) for k in ("pain_during_run", "settles_by_morning", "trend")
-    }
+    missing_names = {k: names.text(k) for k in VERDICT_NEEDS}
     history = Entry(loader, file, "history", top.get("history", dict, {}))
     km = history.number("shoe_warning_km")
     if km <= 0:
         history.problem("'shoe_warning_km' must be above 0")
     history_texts = HistoryTexts(
         **{
-            **_texts(loader, history, HistoryTexts, skip={"shoe_warning_km"}),
+            **texts_of(loader, history, HistoryTexts, skip={"shoe_warning_km"}),
             "shoe_warning_km": km,
         }
     )
-    scoring = _texts(
+    scoring = texts_of(
         loader,
         Entry(loader, file, "scoring", top.get("scoring", dict, {})),
         ScoringTexts,
     )
-    plain = _texts(
+    plain = texts_of(
         loader,
         top,
         Advice,
@@ -274,7 +273,7 @@ def load_advice(loader: Loader, file: str) -> Advice:
     )
 
 
-def _texts(
+def texts_of(
     loader: Loader,
     entry: Entry,
     record: type,

@@ -44,6 +44,16 @@ DERIVED_FACTS: dict[str, tuple[str, float | None, float | None]] = {
     "swelling_without_injury": ("yes_no", None, None),
     "history_answered": ("number", 0, None),
 }
+# The answer keys each derived fact is computed from, so the interview can tell
+# whether a rule on the fact could still fire; None: from the probabilities,
+# which any answer may move (the interview tries the answers instead).
+DERIVED_FROM: dict[str, frozenset[str] | None] = {
+    "no_likely_condition": None,
+    "not_improving": frozenset({"trend"}),
+    "beyond_settling_time": frozenset({"duration_weeks", "trend"}),
+    "swelling_without_injury": frozenset({"swelling", "injury"}),
+    "history_answered": None,  # every history key: engine.HISTORY_KEYS
+}
 HOW_COMMON = ("very_common", "common", "uncommon", "rare")
 DIARY_TEXTS = (
     "units",
@@ -339,12 +349,36 @@ class HistoryTexts(NamedTuple):
 
 
 class ScoringTexts(NamedTuple):
-    """How the age reads as a reason for or against a condition, and why `next`
-    asks the question it asks."""
+    """How the age reads as a reason for or against a condition."""
 
     age_for: str
     age_against: str
-    next_why: str
+
+
+class InterviewTexts(NamedTuple):
+    """Why the interview asks a question, in the runner's words, and its
+    progress line."""
+
+    warning: str
+    basic: str
+    safety: str
+    triage: str
+    verdict: str
+    outcome: str
+    tell_apart: str
+    narrow: str
+    full: str
+    progress: str
+
+
+class Interview(NamedTuple):
+    """How the adaptive interview chooses and when it stops (questions.json)."""
+
+    basics: tuple[str, ...]  # asked first, in questionnaire order, after the flags
+    max_questions: int  # the warning-sign checklist counts as one
+    settled: float  # a top probability at which the causes count as settled
+    min_gain_bits: float  # a question expected to teach less is not worth asking
+    texts: InterviewTexts
 
 
 class Advice(NamedTuple):
@@ -363,6 +397,10 @@ class Advice(NamedTuple):
 
 
 VERDICTS = ("stop", "reduce", "continue")  # most cautious first
+# The answers the run verdict needs (one missing keeps it at "reduce"), and
+# every answer it reads: the interview asks these while the verdict is open.
+VERDICT_NEEDS = ("pain_during_run", "settles_by_morning", "trend")
+VERDICT_KEYS = frozenset({"limp", "pain_after_run", *VERDICT_NEEDS})
 # The {placeholders} each template may use; the loader refuses any other, so a
 # custom text can never crash a command with a KeyError.
 TEMPLATE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
@@ -389,7 +427,10 @@ TEMPLATE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
     "ScoringTexts": {
         "age_for": frozenset({"age", "band"}),
         "age_against": frozenset({"age", "band"}),
-        "next_why": frozenset({"section"}),
+    },
+    "InterviewTexts": {
+        "tell_apart": frozenset({"first", "second"}),
+        "progress": frozenset({"asked", "remaining"}),
     },
     "Advice": {"condition_care": frozenset({"name", "band"})},
 }
@@ -435,11 +476,22 @@ class Catalogue(NamedTuple):
     sources: dict[str, str]
     plans: dict[str, Plan]
     return_to_run: ReturnToRun
+    interview: Interview
 
     def question(self, qid: str) -> Question:
         """The question of an answer key."""
         return next(q for q in self.questions if q.id == qid)
 
     def condition(self, cid: str) -> Condition:
-        """The condition with this id."""
-        return next(c for c in self.conditions if c.id == cid)
+        """The condition with this id (looked up by name: the interview asks
+        this hundreds of times a question)."""
+        kept = _BY_ID.get(id(self.conditions))
+        if kept is None or kept[0] is not self.conditions:
+            kept = (self.conditions, {c.id: c for c in self.conditions})
+            _BY_ID[id(self.conditions)] = kept
+        return kept[1][cid]
+
+
+# conditions by id, per tuple of conditions (the tuple is kept, so its id stays
+# its own); a catalogue record is immutable, so the index never goes stale
+_BY_ID: dict[int, tuple[tuple[Condition, ...], dict[str, Condition]]] = {}

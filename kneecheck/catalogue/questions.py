@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .content import texts_of
 from .models import (
     DIARY_TEXTS,
     Choice,
+    Interview,
+    InterviewTexts,
     Question,
 )
 from .reader import Entry, Loader
@@ -109,3 +112,36 @@ def load_questions(
             loader.question_index[q.id] = q
         out.append(q)
     return tuple(out), pictures, dont_know, diary_texts
+
+
+def load_interview(
+    loader: Loader, file: str, questions: tuple[Question, ...]
+) -> Interview:
+    """The adaptive interview's settings: known basics, sensible limits, texts."""
+    top = Entry(loader, file, "file", loader.read(file))
+    entry = Entry(loader, file, "interview", top.get("interview", dict, {}))
+    ids = [q.id for q in questions]
+    basics = entry.texts("basics")
+    for key in basics:
+        if key not in ids:
+            entry.problem(f"'basics' names unknown question '{key}'")
+    most = entry.number("max_questions")
+    if not (len(basics) <= most <= len(ids)) or most != int(most):
+        entry.problem(
+            f"'max_questions' must be a whole number from the number of basics "
+            f"({len(basics)}) to the number of questions ({len(ids)})"
+        )
+    settled = entry.number("settled")
+    if not 0 < settled <= 1:
+        entry.problem("'settled' must be a probability above 0, at most 1")
+    gain = entry.number("min_gain_bits")
+    if gain < 0:
+        entry.problem("'min_gain_bits' must not be negative")
+    texts = Entry(loader, file, "interview texts", entry.get("texts", dict, {}))
+    return Interview(
+        basics=tuple(k for k in ids if k in basics),  # questionnaire order
+        max_questions=int(most),
+        settled=settled,
+        min_gain_bits=gain,
+        texts=InterviewTexts(**texts_of(loader, texts, InterviewTexts)),
+    )

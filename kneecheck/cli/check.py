@@ -60,18 +60,36 @@ def assess(
             "(not while something urgent needs a doctor first).",
         ),
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Ask every question, in the usual order, instead of only the "
+            "ones whose answers could still change the result.",
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain-questions",
+            help="Show under each question why it is asked.",
+        ),
+    ] = False,
 ) -> None:
     """Check a sore knee: urgency, causes, what to do.
 
     Answer the questionnaire, then see how urgent it is, the likely causes,
     whether to keep running, and what to do now.
 
-    Without --answers it asks the questions in the terminal; warning signs come
-    first and end the questionnaire early.
+    Without --answers it asks the questions in the terminal: warning signs
+    first (a ticked one ends the questions), then only the questions whose
+    answers could still change the result (--full asks them all).
 
     Examples:
 
       kneecheck assess
+
+      kneecheck assess --explain-questions
 
       kneecheck assess --answers my-knee.json --json --plan
     """
@@ -88,7 +106,7 @@ def assess(
         given = read_answers(answers, catalogue)
         given, from_diary = actions.merge_answers(catalogue, given, prefill)
     else:
-        given, stopped = _ask(ctx, prefill)
+        given, stopped = _ask(ctx, prefill, full, explain)
         from_diary = actions.kept_from_diary(given, prefill)
     done = actions.assess_and_store(
         catalogue, given, stopped_early=stopped, from_diary=from_diary,
@@ -115,6 +133,10 @@ def next_(
         ),
     ],
     as_json: JsonFlag = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Every question, in the usual order."),
+    ] = False,
 ) -> None:
     """Which question to ask next, for a front end of your own (contract 1.1).
 
@@ -130,7 +152,7 @@ def next_(
     from ..interview import next_question
 
     catalogue = load_catalogue(settings(ctx).catalogue)
-    step = next_question(catalogue, read_answers(answers, catalogue))
+    step = next_question(catalogue, read_answers(answers, catalogue), full)
     if as_json:
         print_json(step.to_dict())
     elif step.question is None:
@@ -139,10 +161,14 @@ def next_(
         typer.echo(f"{step.question.id}: {step.question.text}")
         for choice in step.question.choices:
             typer.echo(f"  {choice.value}: {choice.label}")
+        typer.echo(f"why: {step.why}")
 
 
-def _ask(ctx: typer.Context, prefill: "Prefill") -> "tuple[Answers, bool]":
-    """The questionnaire, with the diary's answers offered pre-filled."""
+def _ask(
+    ctx: typer.Context, prefill: "Prefill", full: bool, explain: bool
+) -> "tuple[Answers, bool]":
+    """The questionnaire, with the diary's answers offered pre-filled (full) or
+    taken as given (the adaptive interview)."""
     from ..answers import validate_answers
     from ..catalogue import load_catalogue
     from ..prompts import ask_all, configure
@@ -155,7 +181,12 @@ def _ask(ctx: typer.Context, prefill: "Prefill") -> "tuple[Answers, bool]":
     catalogue = load_catalogue(s.catalogue)
     configure(s.plain)
     raw, stopped = ask_all(
-        catalogue, make_console(s.plain), prefill.answers, prefill.units
+        catalogue,
+        make_console(s.plain),
+        prefill.answers,
+        prefill.units,
+        full=full,
+        explain=explain,
     )
     return validate_answers(raw, catalogue), stopped
 
@@ -457,20 +488,35 @@ def evaluate(
             "--split", help="Only cases of this split (published cases carry one)."
         ),
     ] = None,
+    adaptive: Annotated[
+        bool,
+        typer.Option(
+            "--adaptive",
+            help="Let each case answer the adaptive interview ('don't know' where "
+            "it is silent) and report the questions asked beside the figures "
+            "with every answer given.",
+        ),
+    ] = False,
 ) -> None:
     """Accuracy on case files: top-1, top-3, triage, verdict, calibration, misses.
 
     For clinicians changing the catalogue: run it before and after a change.
     A malformed case file stops it with exit code 1, naming the file.
 
-    Example: kneecheck evaluate tests/published --split tune
+    Examples:
+
+      kneecheck evaluate tests/published --split tune
+
+      kneecheck evaluate tests/cases --adaptive
     """
     from ..catalogue import load_catalogue
     from ..evaluate import evaluate as run_evaluation
 
     s = settings(ctx)
     catalogue = load_catalogue(s.catalogue)
-    report = run_evaluation(catalogue, folders, split.value if split else None)
+    report = run_evaluation(
+        catalogue, folders, split.value if split else None, adaptive
+    )
     if as_json:
         print_json(report.to_dict())
         return

@@ -407,6 +407,23 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
             else f"{report['calibration_error']:.3f}",
         ),
     ]
+    adaptive = report.get("adaptive")
+    if adaptive:
+        full = adaptive["full"]
+        rows += [
+            (
+                "questions asked by the adaptive interview",
+                f"median {adaptive['questions_median']:g}, "
+                f"at most {adaptive['questions_max']}",
+            ),
+            ("with every answer given: top-1", pct(full["top1"])),
+            ("with every answer given: top-3", pct(full["top3"])),
+            ("with every answer given: triage safe", pct(full["triage_safe"])),
+            (
+                "less urgent than with every answer",
+                ", ".join(adaptive["less_urgent_than_full"]) or "none",
+            ),
+        ]
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
