@@ -31,6 +31,7 @@ from .catalogue import (
 )
 from .catalogue.types import QUESTION_TYPES
 from .engine import (
+    HISTORY_KEYS,
     Evidence,
     derived_facts,
     gather_evidence,
@@ -173,16 +174,16 @@ def _choose(
     ranked = ranked_from(catalogue, scores, ev.pro, ev.con)
     triage, guidance = triage_and_verdict(catalogue, answers, ranked, scores)
     waiting = _waiting(catalogue, answers, ranked, triage.level, open_)
-    index = _features_by_key(catalogue)
+    ready = _prepared(catalogue)
     now = Now(
         triage.level,
         guidance.verdict,
         frozenset(r.id for r in triage.reasons),
-        _probability_rules(catalogue),
+        ready.probability_rules,
         guidance.verdict != "stop"
         and not set(VERDICT_NEEDS) & set(answers.get(DONT_KNOW_KEY) or ()),
     )
-    values = [_value(catalogue, answers, q, ev, scores, now, index) for q in open_]
+    values = [_value(catalogue, answers, q, ev, scores, now, ready) for q in open_]
     settled = max(scores.values(), default=0.0) >= plan.settled or room <= 0
     verdict_first = sorted(
         (v for v in values if v.cautious_verdict),
@@ -304,25 +305,28 @@ def _value(
     ev: Evidence,
     scores: Mapping[str, float],
     now: "Now",
-    index: Mapping[str, list[tuple[str | None, Feature]]],
+    ready: "Prepared",
 ) -> Value:
     """Try each possible answer to `q`: could it make the triage more urgent or
     the verdict more cautious, and how much is it expected to tell about the
     cause?"""
+    if q.id not in ready.features and q.id not in ready.decisive:
+        # nothing scores it and nothing triages on it: no answer can matter
+        return Value(q, False, False, False, False, 0.0, None)
     needs_rescore = q.id == "age" or any(
         q.id in c.requires for c in catalogue.conditions
     )
     outcomes: list[tuple[float, dict[str, float]]] = []
     shifts: dict[str, list[float]] = {}
     raises = cautious = moves_triage = moves_verdict = False
-    for answer in probes(catalogue, q):
+    for answer, alike in ready.probes[q.id]:
         tried = {**answers, q.id: answer}
         if needs_rescore:  # the priors themselves move: score from scratch
             ranked, tried_scores = rank_conditions(catalogue, tried)
-            mass = 1.0
+            mass = float(alike)
         else:
             log_lr, other, supported = dict(ev.log_lr), ev.other_log_lr, set()
-            for owner, feat in index.get(q.id, ()):
+            for owner, feat in ready.features.get(q.id, ()):
                 if (owner is None or owner in log_lr) and all_hold(feat.when, tried):
                     step = math.log(feat.lr)
                     if owner is None:
@@ -335,9 +339,10 @@ def _value(
             tried_scores, norm = posterior(
                 catalogue, ev.priors, log_lr, (ev.other_prior, other)
             )
-            pro = {c: (SUPPORTED if c in supported else ev.pro[c]) for c in ev.pro}
+            # only conditions with support are listed: rank just those
+            pro = {c: SUPPORTED for c in ev.pro if ev.pro[c] or c in supported}
             ranked = ranked_from(catalogue, tried_scores, pro, {})
-            mass = norm  # how well the model expects this answer
+            mass = norm * alike  # how well the model expects this answer
         triage, guidance = triage_and_verdict(catalogue, tried, ranked, tried_scores)
         moves_triage |= triage.level != now.level
         moves_verdict |= guidance.verdict != now.verdict
@@ -399,15 +404,67 @@ def probes(catalogue: Catalogue, q: Question) -> list[Any]:
     """The answers worth trying for a question: every choice (each tick alone,
     and none, for a tick list), yes and no, a number's presets or the values
     either side of every threshold the catalogue tests it against."""
+    return [answer for answer, _ in _prepared(catalogue).probes[q.id]]
+
+
+class Prepared(NamedTuple):
+    """What the interview works out once per catalogue."""
+
+    features: dict[str, list[tuple[str | None, Feature]]]  # by answer key
+    probes: dict[str, list[tuple[Any, int]]]  # answers to try, how many alike
+    probability_rules: frozenset[str]
+    decisive: frozenset[str]  # answer keys that triage or the verdict read
+
+
+_PREPARED: dict[int, tuple[Catalogue, Prepared]] = {}
+
+
+def _prepared(catalogue: Catalogue) -> Prepared:
+    """The catalogue's Prepared, kept (a catalogue is immutable) beside the
+    catalogue itself, so the id stays its own."""
+    kept = _PREPARED.get(id(catalogue))
+    if kept is None or kept[0] is not catalogue:
+        ready = Prepared(
+            _features_by_key(catalogue),
+            {q.id: _probes_of(catalogue, q) for q in catalogue.questions},
+            _probability_rules(catalogue),
+            _decisive_keys(catalogue),
+        )
+        kept = _PREPARED[id(catalogue)] = (catalogue, ready)
+    return kept[1]
+
+
+def _decisive_keys(catalogue: Catalogue) -> frozenset[str]:
+    """Every answer key that triage or the verdict read besides the
+    probabilities: rules (through derived facts too), the count of history
+    answers, the verdict's answers, the warning signs."""
+    keys = {"red_flags", *VERDICT_KEYS, *HISTORY_KEYS}
+    for rule in catalogue.rules:
+        for pred in rule.when:
+            keys |= _keys_of(pred.key)
+    return frozenset(keys)
+
+
+def _probes_of(catalogue: Catalogue, q: Question) -> list[tuple[Any, int]]:
+    """probes(), each with how many answers it stands for: a tick that nothing
+    in the catalogue tests acts as no tick at all, so it is tried once."""
     kind = QUESTION_TYPES[q.type]
     if kind.many:
-        return [[]] + [[c.value] for c in q.choices]
+        tested = {
+            v
+            for p in _predicates_on(catalogue, q.id)
+            for v in (p.value if isinstance(p.value, (list, tuple)) else [p.value])
+        }
+        alike = sum(1 for c in q.choices if c.value not in tested)
+        return [([], 1 + alike)] + [
+            ([c.value], 1) for c in q.choices if c.value in tested
+        ]
     if kind.choices:
-        return [c.value for c in q.choices]
+        return [(c.value, 1) for c in q.choices]
     if not kind.numeric:
-        return [True, False]
+        return [(True, 1), (False, 1)]
     if q.presets:
-        return [value for value, _ in q.presets]
+        return [(value, 1) for value, _ in q.presets]
     lo, hi = q.min or 0, q.max if q.max is not None else math.inf
     values = {lo}
     for pred in _predicates_on(catalogue, q.id):
@@ -416,7 +473,7 @@ def probes(catalogue: Catalogue, q: Question) -> list[Any]:
                 values |= {v - 1, v, v + 1}
     values |= _limits(catalogue, q.id)
     whole = q.type in ("integer", "scale")
-    return sorted((int(v) if whole else v) for v in values if lo <= v <= hi)
+    return [(int(v) if whole else v, 1) for v in sorted(values) if lo <= v <= hi]
 
 
 def _numbers(value: Any) -> list[float]:

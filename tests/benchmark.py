@@ -10,7 +10,9 @@ Targets (from the hardening issue):
   `--help` and `tips --json`: at most 1.5 x;
 - the interactive questionnaire shows its first question in under 0.3 s;
 - `history --json` on ten years of daily entries: at most 2 x an empty diary;
-- `evaluate` on 1,000 case files: under 5 s (the real-patients issue).
+- `evaluate` on 1,000 case files: under 5 s (the real-patients issue);
+- `next` half way through an interview: within the time of `assess --json`
+  (the adaptive-interview issue).
 
 Bytecode caching is switched on for the child processes (as for an installed
 package) and every command runs once untimed first.
@@ -96,6 +98,12 @@ ANSWERS = (
     '["running", "downhill"], "timing": ["set_distance"], "red_flags": [], '
     '"limp": false, "pain_during_run": 3, "pain_after_run": 2, '
     '"settles_by_morning": true, "trend": "same", "weekly_km": 40}'
+)
+# Half way through an interview: the basics known, every other question open, so
+# `next` weighs them all (the most work it does).
+PARTIAL = (
+    '{"red_flags": [], "age": 34, "sex": "male", "where": ["outside"], '
+    '"onset": "gradual", "duration_weeks": 4}'
 )
 
 
@@ -294,6 +302,8 @@ def main() -> None:
         home = {**env, "KNEECHECK_HOME": str(Path(tmp) / "assess")}
         answers = Path(tmp) / "answers.json"
         answers.write_text(ANSWERS, encoding="utf-8")
+        partial = Path(tmp) / "partial.json"
+        partial.write_text(PARTIAL, encoding="utf-8")
         timed = {
             'python -c "import typer"': [sys.executable, "-c", "import typer"],
             "kneecheck assess --answers FILE --json": [
@@ -313,12 +323,18 @@ def main() -> None:
             ],
             "kneecheck --help": [*exe, "--help"],
             "kneecheck tips --json": [*exe, "tips", "--json"],
+            "kneecheck next --answers HALF --json": [
+                *exe,
+                "next",
+                "--answers",
+                str(partial),
+                "--json",
+            ],
         }
         for cmd in timed.values():  # warm the bytecode caches
             subprocess.run(cmd, env=home, stdout=subprocess.DEVNULL, check=True)
-        results = {
-            name: median_time(cmd, home, args.runs) for name, cmd in timed.items()
-        }
+        # alternating rounds, so a busy moment slows every command alike
+        results = median_times(timed, home, args.runs)
         cases = Path(tmp) / "cases"
         n_cases = thousand_cases(cases)
         t_evaluate = median_time(
