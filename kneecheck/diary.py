@@ -83,6 +83,14 @@ MIGRATIONS: tuple[str, ...] = (
 SAME_START_SECONDS = 120
 SAME_DISTANCE_SHARE = 0.03
 
+# What a diary entry can plausibly hold. Beyond these a value is a typo or a GPS
+# glitch, and stored it would poison every weekly figure after it.
+MAX_RUN_KM = 350.0  # past the 24-hour world record (about 320 km)
+MAX_RUN_MINUTES = 72 * 60  # three days: the longest races aside, a watch left on
+MAX_SPEED_KMH = 30.0  # faster than the 1000 m world record (27.5 km/h) on average
+MAX_SHOE_START_KM = 10_000.0  # already on a pair of shoes when it is added
+EARLIEST_DATE = date(1970, 1, 1)
+
 
 class DiaryError(KneecheckError):
     """The diary file cannot be used as it is; it is left untouched."""
@@ -263,8 +271,11 @@ class Diary:
         name = name.strip()
         if not name:
             raise EntryError("a pair of shoes needs a name")
-        if start_km < 0:
-            raise EntryError("the starting distance cannot be negative")
+        if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
+            raise EntryError(
+                f"the starting distance {start_km:g} km is out of range "
+                f"(0 to {MAX_SHOE_START_KM:g} km)"
+            )
         with self.write() as db:
             if db.execute("SELECT 1 FROM shoes WHERE name = ?", (name,)).fetchone():
                 raise EntryError(f"there is already a pair called '{name}'")
@@ -466,15 +477,13 @@ def check_entry(e: NewEntry) -> None:
     """Refuse impossible values before anything is written."""
     if e.kind not in ("run", "rest"):
         raise EntryError(f"unknown entry kind '{e.kind}'")
-    if e.date > date.today():
-        raise EntryError(f"the date {e.date.isoformat()} is in the future")
-    if e.kind == "run" and (e.distance_km is None or e.distance_km <= 0):
+    problem = implausible(e.date, e.distance_km, e.duration_min)
+    if problem:
+        raise EntryError(problem)
+    if e.kind == "run" and not e.distance_km:
         raise EntryError("a run needs a distance greater than 0 (or use --rest)")
     if e.kind == "rest" and e.distance_km:
         raise EntryError("a rest day has no distance")
-    for name, value in (("distance", e.distance_km), ("duration", e.duration_min)):
-        if value is not None and (value < 0 or value != value or value > 1e5):
-            raise EntryError(f"the {name} {value:g} is out of range")
     for name, pain in (
         ("pain during", e.pain_during),
         ("pain after", e.pain_after),
@@ -482,6 +491,31 @@ def check_entry(e: NewEntry) -> None:
     ):
         if pain is not None and not 0 <= pain <= 10:
             raise EntryError(f"{name} is {pain}, out of range (0 to 10)")
+
+
+def implausible(
+    day: date, km: float | None, minutes: float | None, today: date | None = None
+) -> str | None:
+    """Why a run (or rest day) cannot be right, in one line; None when it can.
+    `log` refuses such an entry and an import skips it, naming the reason."""
+    if day > (today or date.today()):
+        return f"the date {day.isoformat()} is in the future"
+    if day < EARLIEST_DATE:
+        return f"the date {day.isoformat()} is before {EARLIEST_DATE.year}"
+    # `not 0 <= x <= limit` is also true for NaN, which compares false to all
+    if km is not None and not 0 <= km <= MAX_RUN_KM:
+        return f"the distance {km:g} km is out of range (at most {MAX_RUN_KM:g} km)"
+    if minutes is not None and not 0 <= minutes <= MAX_RUN_MINUTES:
+        return (
+            f"the duration {minutes:g} min is out of range "
+            f"(at most {MAX_RUN_MINUTES // 60:g} hours)"
+        )
+    if km and minutes and km / (minutes / 60) > MAX_SPEED_KMH:
+        return (
+            f"{km:g} km in {minutes:g} min is {km / (minutes / 60):.0f} km/h, "
+            f"faster than anyone runs (at most {MAX_SPEED_KMH:g} km/h)"
+        )
+    return None
 
 
 def open_diary(create: bool = True) -> Diary:

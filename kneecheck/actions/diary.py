@@ -21,6 +21,7 @@ from ..diary import (
     diary_path,
     exists,
     home,
+    implausible,
     open_diary,
 )
 from ..errors import UsageError
@@ -246,7 +247,7 @@ def import_runs(
 ) -> ImportReport:
     """Read runs from a file, folder or export and add the new ones to the
     diary; files imported before (same content) are passed over unread."""
-    from ..importers import read_import
+    from ..importers import Skipped, read_import
 
     known: frozenset[str] = frozenset()
     if exists():  # a failed first import must not leave an empty diary behind
@@ -255,6 +256,21 @@ def import_runs(
     result = read_import(path, csv_units, known, progress)
     today = today or date.today()
     future = tuple(r for r in result.runs if r.date > today)
+    # A GPS glitch (a 5000 km "run") is named and skipped, never stored.
+    wild = {
+        r.source_key: problem
+        for r in result.runs
+        if r.date <= today
+        and (problem := implausible(r.date, r.distance_km, r.duration_min, today))
+    }
+    skipped = (
+        *result.skipped,
+        *(
+            Skipped(r.where, wild[r.source_key])
+            for r in result.runs
+            if r.source_key in wild
+        ),
+    )
     new = [
         NewEntry(
             date=r.date,
@@ -267,7 +283,7 @@ def import_runs(
             started_at=r.start,
         )
         for r in result.runs
-        if r.date <= today
+        if r.date <= today and r.source_key not in wild
     ]
     with open_diary() as diary:
         done = diary.add_entries(new, create_shoes=True)
@@ -279,7 +295,7 @@ def import_runs(
         done.added,
         done.duplicates,
         done.merged,
-        tuple(result.skipped),
+        skipped,
         future,
         span,
         result.known,
