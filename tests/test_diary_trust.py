@@ -102,3 +102,102 @@ def test_gps_glitch_in_an_import_is_skipped_and_named(runner, tmp_path) -> None:
     result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["from_diary"]["weekly_km"] == 10.0
+
+
+# ---- 8. small things a newcomer hits
+
+
+def test_log_help_examples_work_on_a_fresh_diary(runner) -> None:
+    """Every `kneecheck log` example in its help runs, in order, on a new home."""
+    import shlex
+
+    text = ok(runner, "log", "--help")
+    examples = [
+        line.strip()
+        for line in text.splitlines()
+        if "kneecheck log" in line and not line.startswith("Usage")
+    ]
+    assert len(examples) >= 2
+    for line in examples:
+        shell, _, command = line.rpartition("kneecheck ")
+        stdin = None
+        if shell:  # echo '{...}' | kneecheck log --json-input -
+            stdin = shlex.split(shell.rstrip(" |"))[1]
+        ok(runner, *shlex.split(command), input=stdin)
+
+
+def test_export_on_a_fresh_home_is_empty_not_an_error(runner) -> None:
+    """Nothing logged yet: an empty export, exit 0, and no diary created."""
+    doc = json.loads(ok(runner, "export", "--format", "json"))
+    assert doc["kind"] == "backup" and doc["entries"] == [] and doc["shoes"] == []
+    assert ok(runner, "export", "--format", "csv").startswith("id,date,kind")
+    assert not diary_path().exists()
+
+
+def test_empty_diary_has_nothing_to_judge(runner) -> None:
+    """No runs: no green CONTINUE, but nothing to judge yet."""
+    doc = json.loads(ok(runner, "history", "--json"))
+    assert doc["verdict"]["verdict"] is None
+    text = ok(runner, "history")
+    assert "CONTINUE" not in text and "NOTHING TO JUDGE YET" in text
+    assert "No verdict yet" in ok(runner, "report")
+
+
+def test_help_metavars_read_as_words(runner) -> None:
+    """No <float range>, <int range> or <str> in any command's help."""
+    import re
+
+    import typer
+
+    def walk(command, path):
+        subs = getattr(command, "commands", None)
+        if not subs:
+            yield path
+            return
+        for name, sub in subs.items():
+            yield from walk(sub, [*path, name])
+
+    for path in walk(typer.main.get_command(app), []):
+        text = ok(runner, *path, "--help")
+        bad = re.findall(r"<(?:float|int|str|text|path)\b[^>|]*>|\w+:<", text)
+        assert not bad, (path, bad)
+    assert "--distance DISTANCE" in ok(runner, "log", "--help")
+    assert "answers|result" in ok(runner, "schema", "--help")
+
+
+def test_log_takes_one_entry_as_json(runner, tmp_path) -> None:
+    """--json-input FILE or - takes the keys of the options; bad ones exit 2."""
+    ok(runner, "shoes", "add", "Blue")
+    entry = {
+        "date": D[1],
+        "distance": 8,
+        "duration": 45,
+        "pain_during": 2,
+        "next_morning": "settled",
+        "note": "easy",
+    }
+    ok(runner, "log", "--json-input", "-", input=json.dumps(entry))
+    path = tmp_path / "rest.json"
+    path.write_text('{"rest": true}', encoding="utf-8")
+    ok(runner, "log", "--json-input", str(path))
+    got = json.loads(ok(runner, "export"))["entries"]
+    assert [(e["kind"], e["distance_km"], e["shoes"]) for e in got] == [
+        ("run", 8.0, "Blue"),
+        ("rest", None, None),
+    ]
+    assert got[0]["next_morning"] == 0 and got[0]["note"] == "easy"
+    for text, message in (
+        ('{"distance": "far"}', "'distance' must be a number"),
+        ('{"distance": 5, "pace": 4}', "unknown entry key 'pace'"),
+        ('{"distance": 5, "pain_during": 11}', "out of range (0 to 10)"),
+        ('{"distance": 99999}', "out of range"),
+        ('{"date": "soon", "distance": 5}', "not a date"),
+        ("[1]", "must be a JSON object"),
+        ("{", "not valid JSON"),
+    ):
+        result = runner.invoke(app, ["log", "--json-input", "-"], input=text)
+        assert result.exit_code == 2, (text, result.output)
+        assert message in result.stderr, (text, result.stderr)
+    both = runner.invoke(app, ["log", "--json-input", "-", "--distance", "5"])
+    assert both.exit_code == 2 and "either" in both.stderr
+    assert len(json.loads(ok(runner, "export"))["entries"]) == 2

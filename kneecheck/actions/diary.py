@@ -71,6 +71,86 @@ def check_entry_fields(fields: EntryFields) -> None:
         )
 
 
+# `log --json-input`: the keys of one entry, as the options of `log` name them.
+ENTRY_KEYS = (
+    "date",
+    "rest",
+    "distance",
+    "duration",
+    "pain_during",
+    "pain_after",
+    "next_morning",
+    "shoes",
+    "note",
+)
+
+
+def entry_from_json(source: str) -> EntryFields:
+    """One entry from a JSON object in a file, or standard input as '-': the
+    keys of ENTRY_KEYS, as `log` takes them (distance in the runner's units,
+    next_morning 0-10 or "settled"). Anything else is a one-line usage error."""
+    from ..catalogue.types import json_type, quote
+    from ..inputs import read_json
+
+    raw = read_json(source, "entry", UsageError)
+    if not isinstance(raw, dict):
+        raise UsageError(f"an entry must be a JSON object, not {json_type(raw)}")
+    unknown = sorted(k for k in raw if k not in ENTRY_KEYS)
+    if unknown:
+        raise UsageError(
+            f"unknown entry key {quote(unknown[0])} (known keys: "
+            f"{', '.join(ENTRY_KEYS)})"
+        )
+
+    def number(key: str) -> float | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"'{key}' must be a number, not {json_type(value)}")
+        return float(value)
+
+    def pain(key: str) -> int | None:
+        value = raw.get(key)
+        if key == "next_morning" and value == "settled":
+            return 0
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UsageError(f"'{key}' must be a whole number, not {json_type(value)}")
+        if not 0 <= value <= 10:
+            raise UsageError(f"'{key}' is {value}, out of range (0 to 10)")
+        return value
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise UsageError(f"'{key}' must be a string, not {json_type(value)}")
+        return value
+
+    when = text("date")
+    try:
+        day = date.today() if when is None else date.fromisoformat(when)
+    except ValueError:
+        raise UsageError(
+            f"'date' {quote(when or '')} is not a date like 2026-11-25"
+        ) from None
+    rest = raw.get("rest", False)
+    if not isinstance(rest, bool):
+        raise UsageError(f"'rest' must be true or false, not {json_type(rest)}")
+    return EntryFields(
+        day,
+        rest,
+        number("distance"),
+        number("duration"),
+        pain("pain_during"),
+        pain("pain_after"),
+        pain("next_morning"),
+        text("shoes"),
+        text("note"),
+    )
+
+
 class Logged(NamedTuple):
     """What `log` wrote, and the units to show it in."""
 
@@ -359,33 +439,48 @@ CSV_FIELDS = (
 
 
 def export_text(fmt: str) -> str:
-    """Everything as a JSON backup (`json`), or the diary entries as CSV."""
+    """Everything as a JSON backup (`json`), or the diary entries as CSV. With
+    no diary yet the export is empty (and no diary is created)."""
+    if not exists():
+        return _export(fmt, [], "km", [], [])
     with open_diary(create=False) as diary:
-        entries = [e.to_dict() for e in diary.entries()]
-        if fmt == "csv":
-            buf = io.StringIO()
-            writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(entries)
-            return buf.getvalue()
-        everything = envelope(
-            "backup",
-            {
-                "units": diary.units(),
-                "entries": entries,
-                "shoes": [
-                    {
-                        "name": s.name,
-                        "start_km": s.start_km,
-                        "distance_km": s.distance_km,
-                        "retired": s.retired,
-                        "default": s.default,
-                    }
-                    for s in diary.shoes()
-                ],
-                "assessments": diary.assessments(),
-            },
+        return _export(
+            fmt, diary.entries(), diary.units(), diary.shoes(), diary.assessments()
         )
+
+
+def _export(
+    fmt: str,
+    entries: list[Entry],
+    units: str,
+    shoes: list[Shoe],
+    assessments: list[dict[str, Any]],
+) -> str:
+    rows = [e.to_dict() for e in entries]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
+    everything = envelope(
+        "backup",
+        {
+            "units": units,
+            "entries": rows,
+            "shoes": [
+                {
+                    "name": s.name,
+                    "start_km": s.start_km,
+                    "distance_km": s.distance_km,
+                    "retired": s.retired,
+                    "default": s.default,
+                }
+                for s in shoes
+            ],
+            "assessments": assessments,
+        },
+    )
     return to_json(everything)
 
 

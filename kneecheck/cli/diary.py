@@ -126,7 +126,12 @@ def log(
     ] = None,
     distance: Annotated[
         float | None,
-        typer.Option("--distance", min=0, help="Distance, in your units (km or mi)."),
+        typer.Option(
+            "--distance",
+            min=0,
+            metavar="DISTANCE",
+            help="Distance, in your units (km or mi).",
+        ),
     ] = None,
     duration: Annotated[
         float | None,
@@ -135,13 +140,21 @@ def log(
     pain_during: Annotated[
         int | None,
         typer.Option(
-            "--pain-during", min=0, max=10, help="Worst pain during the run, 0-10."
+            "--pain-during",
+            min=0,
+            max=10,
+            metavar="0-10",
+            help="Worst pain during the run, 0-10.",
         ),
     ] = None,
     pain_after: Annotated[
         int | None,
         typer.Option(
-            "--pain-after", min=0, max=10, help="Pain in the hours after, 0-10."
+            "--pain-after",
+            min=0,
+            max=10,
+            metavar="0-10",
+            help="Pain in the hours after, 0-10.",
         ),
     ] = None,
     next_morning: Annotated[
@@ -158,7 +171,9 @@ def log(
             "--shoes", metavar="NAME", help="Shoes worn (default: your default pair)."
         ),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="A note.")
+    ] = None,
     rest: Annotated[bool, typer.Option("--rest", help="Log a rest day.")] = False,
     morning: Annotated[
         bool,
@@ -166,6 +181,16 @@ def log(
             "--morning", help="Only record the next-morning check for the latest run."
         ),
     ] = False,
+    json_input: Annotated[
+        str | None,
+        typer.Option(
+            "--json-input",
+            metavar="FILE|-",
+            help="Read one entry as a JSON object (keys as the options: date, "
+            "rest, distance, duration, pain_during, pain_after, next_morning, "
+            "shoes, note) from FILE, or standard input as '-'.",
+        ),
+    ] = None,
 ) -> None:
     """Record a run, a rest day or the morning check.
 
@@ -173,12 +198,18 @@ def log(
 
     Examples:
 
-      kneecheck log --distance 8 --pain-during 3 --pain-after 2 --shoes Blue
+      kneecheck log --distance 8 --pain-during 3 --pain-after 2 --note easy
 
       kneecheck log --morning --next-morning settled
+
+      echo '{"distance": 5, "pain_during": 1}' | kneecheck log --json-input -
     """
     from ..actions import diary as actions
 
+    given = (when, distance, duration, pain_during, pain_after, next_morning, shoes)
+    options = rest or any(v is not None for v in (*given, note))
+    if json_input is not None and (options or morning):
+        raise UsageError("give the entry either as options or with --json-input")
     pain = _parse_morning(next_morning)
     if morning:
         asked = _asker(ctx, "--next-morning", _ask_morning)
@@ -186,9 +217,11 @@ def log(
         settled = "settled" if entry.settled else f"{entry.next_morning}/10"
         typer.echo(f"Next-morning check for the run on {entry.date}: {settled}.")
         return
-    given = (when, distance, duration, pain_during, pain_after, next_morning, shoes)
     fields = None
-    if rest or any(v is not None for v in (*given, note)):
+    if json_input is not None:
+        fields = actions.entry_from_json(json_input)
+        actions.check_entry_fields(fields)
+    elif options:
         fields = actions.EntryFields(
             _parse_date(when), rest, distance, duration, pain_during, pain_after,
             pain, shoes, note,
@@ -255,7 +288,10 @@ def _ask_entry(
 def history(
     ctx: typer.Context,
     weeks: Annotated[
-        int, typer.Option("--weeks", min=1, max=520, help="How many weeks to show.")
+        int,
+        typer.Option(
+            "--weeks", min=1, max=520, metavar="N", help="How many weeks to show."
+        ),
     ] = 8,
     as_json: JsonFlag = False,
 ) -> None:
@@ -293,6 +329,7 @@ def shoes_add(
         typer.Option(
             "--start-distance",
             min=0,
+            metavar="DISTANCE",
             help="Distance already on them (second-hand shoes), in your units.",
         ),
     ] = 0.0,
@@ -458,7 +495,11 @@ def report(
     weeks: Annotated[
         int,
         typer.Option(
-            "--weeks", min=1, max=520, help="How many weeks of diary to include."
+            "--weeks",
+            min=1,
+            max=520,
+            metavar="N",
+            help="How many weeks of diary to include.",
         ),
     ] = 8,
 ) -> None:
@@ -487,7 +528,9 @@ def report(
 def config_units(
     units: Annotated[
         Units | None,
-        typer.Argument(help="km or mi; leave out to show the current setting."),
+        typer.Argument(
+            metavar="km|mi", help="km or mi; leave out to show the current setting."
+        ),
     ] = None,
 ) -> None:
     """Choose kilometres or miles for everything. Example: kneecheck config units mi"""

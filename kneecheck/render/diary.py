@@ -78,7 +78,10 @@ def render_history(history: History, console: Console) -> None:
     doc = history.to_dict()
     units = doc["units"]
     v = doc["verdict"]
-    head = Text(f" {v['verdict'].upper()} ", style=VERDICT_STYLE[v["verdict"]])
+    if v["verdict"] is None:
+        head = Text(" NOTHING TO JUDGE YET ", style="bold")
+    else:
+        head = Text(f" {v['verdict'].upper()} ", style=VERDICT_STYLE[v["verdict"]])
     head.append("  the pain-monitoring rule on your logged runs")
     body: list[Text] = [head, *(Text(f"- {r}") for r in v["reasons"])]
     if doc["trend"]:
