@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import ExitCode, KneecheckError
+from .output import printable
 from .paths import diary_path, ensure_private, home
 
 __all__ = [
@@ -263,12 +264,15 @@ class Diary:
             "COALESCE(SUM(e.distance_km), 0) FROM shoes s LEFT JOIN entries e "
             "ON e.shoe_id = s.id AND e.kind = 'run' GROUP BY s.id ORDER BY s.id"
         ).fetchall()
-        out = [Shoe(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows]
+        out = [
+            Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5])
+            for r in rows
+        ]
         return [s for s in out if include_retired or not s.retired]
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
         """Add a pair (names are unique, case aside); optionally the default."""
-        name = name.strip()
+        name = printable(name).strip()
         if not name:
             raise EntryError("a pair of shoes needs a name")
         if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
@@ -295,8 +299,9 @@ class Diary:
     def shoe(self, name: str) -> Shoe:
         """The pair with this name (case aside), or an EntryError naming the known
         ones."""
+        wanted = printable(name).strip().lower()
         for s in self.shoes():
-            if s.name.lower() == name.strip().lower():
+            if s.name.lower() == wanted:
                 return s
         known = ", ".join(s.name for s in self.shoes()) or "none yet"
         raise EntryError(
@@ -336,14 +341,17 @@ class Diary:
         two minutes of one already there, with a distance within 3 %, is the
         same run from another source: it fills in what the stored one lacks
         (duration, shoes, name) and is counted as merged. Unknown shoes are an
-        error unless `create_shoes` (imports name gear that may be new).
+        error unless `create_shoes` (imports name gear that may be new). Notes
+        and shoe names are stored without control characters.
         """
+        new = [_printable(e) for e in new]
         for e in new:
             check_entry(e)
         added = duplicates = merged = 0
         with self.write() as db:
             shoe_ids = {
-                r[1].lower(): r[0] for r in db.execute("SELECT id, name FROM shoes")
+                printable(r[1]).lower(): r[0]
+                for r in db.execute("SELECT id, name FROM shoes")
             }
             for e in new:
                 if (
@@ -424,7 +432,23 @@ class Diary:
             sql += " WHERE e.date >= ?"
             args = (since.isoformat(),)
         rows = self.conn.execute(sql + " ORDER BY e.date, e.id", args).fetchall()
-        return [Entry(r[0], date.fromisoformat(r[1]), *r[2:]) for r in rows]
+        # printable: a diary written before notes were cleaned may hold escapes
+        return [
+            Entry(
+                r[0],
+                date.fromisoformat(r[1]),
+                r[2],
+                r[3],
+                r[4],
+                _clean(r[5]),
+                r[6],
+                r[7],
+                r[8],
+                _clean(r[9]),
+                r[10],
+            )
+            for r in rows
+        ]
 
     def set_next_morning(self, pain: int) -> Entry:
         """Record the next-morning check on the latest run."""
@@ -588,6 +612,15 @@ def _migrate(diary: Diary, version: int) -> None:
             version += 1
             db.execute(f"PRAGMA user_version = {version}")
             db.execute(f"PRAGMA application_id = {APP_ID}")
+
+
+def _clean(text: str | None) -> str | None:
+    return None if text is None else printable(text)
+
+
+def _printable(e: NewEntry) -> NewEntry:
+    """The entry with its note and shoe name free of control characters."""
+    return e._replace(note=_clean(e.note), shoes=_clean(e.shoes))
 
 
 def _utc(moment: datetime | None) -> str | None:

@@ -201,3 +201,66 @@ def test_log_takes_one_entry_as_json(runner, tmp_path) -> None:
     both = runner.invoke(app, ["log", "--json-input", "-", "--distance", "5"])
     assert both.exit_code == 2 and "either" in both.stderr
     assert len(json.loads(ok(runner, "export"))["entries"]) == 2
+
+
+# ---- 3. no terminal escapes from data
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x00\x9b\u202e"
+
+
+def _no_controls(text: str) -> None:
+    for ch in ("\x1b", "\x07", "\x00", "\x9b", "\u202e"):
+        assert ch not in text, repr(text)
+
+
+def test_names_and_notes_never_carry_terminal_escapes(runner, tmp_path) -> None:
+    """A note, a shoe name and a Strava activity or gear name are stored and
+    shown without control characters, wherever they appear."""
+    ok(runner, "shoes", "add", f"Blue{ESCAPES}")
+    ok(runner, "log", "--date", D[3], "--distance", "5", "--note", f"ok{ESCAPES}")
+    day = (TODAY - timedelta(days=2)).strftime("%b %d, %Y")
+    csv_path = tmp_path / "activities.csv"
+    csv_path.write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
+        "Distance,Activity Gear\n"
+        f'1,"{day}, 7:00:00 AM",Run{ESCAPES},Run,3000,10.0,Red{ESCAPES}\n'
+        f'2,"{day}, 8:00:00 AM",x,Swim{ESCAPES},3000,1.0,\n',
+        encoding="utf-8",
+    )
+    out = ok(runner, "import", str(csv_path))
+    _no_controls(out)
+    names = {
+        s["name"] for s in json.loads(ok(runner, "shoes", "list", "--json"))["shoes"]
+    }
+    assert names == {"Blue]0;owned[2J", "Red]0;owned[2J"}
+    for command in (
+        ["history"],
+        ["history", "--json"],
+        ["shoes", "list"],
+        ["report"],
+        ["report", "--format", "html"],
+        ["export"],
+        ["export", "--format", "csv"],
+    ):
+        _no_controls(ok(runner, *command))
+    ok(runner, "log", "--distance", "5", "--shoes", f"blue{ESCAPES}")
+
+
+def test_escapes_stored_by_an_older_version_are_not_shown(runner) -> None:
+    """A note written before notes were cleaned never reaches the terminal raw."""
+    ok(runner, "log", "--date", D[3], "--distance", "5", "--note", "x")
+    raw_sql("UPDATE entries SET note = ?", f"bad{ESCAPES}")
+    for command in (["history"], ["history", "--json"], ["report"]):
+        _no_controls(ok(runner, *command))
+
+
+def test_error_messages_never_carry_terminal_escapes(runner, tmp_path) -> None:
+    """A message quoting a file or shoe name from outside is cleaned too."""
+    result = runner.invoke(app, ["log", "--distance", "5", "--shoes", f"X{ESCAPES}"])
+    assert result.exit_code == 2
+    _no_controls(result.stderr)
+    bad = tmp_path / f"run{ESCAPES.replace(chr(0), '')}.gpx"
+    bad.write_text("garbage", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(bad)])
+    assert result.exit_code == 2
+    _no_controls(result.stderr)

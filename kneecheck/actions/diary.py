@@ -25,7 +25,7 @@ from ..diary import (
     open_diary,
 )
 from ..errors import UsageError
-from ..output import envelope, to_json
+from ..output import envelope, printable, to_json
 from ..paths import default_catalogue_dir
 from ..trends import History, history, shoe_rows
 from ..units import localise, to_km
@@ -343,14 +343,19 @@ def import_runs(
         if r.date <= today
         and (problem := implausible(r.date, r.distance_km, r.duration_min, today))
     }
-    skipped = (
-        *result.skipped,
-        *(
-            Skipped(r.where, wild[r.source_key])
-            for r in result.runs
-            if r.source_key in wild
-        ),
+    skipped = tuple(
+        # names from a file or an export are shown: never with control characters
+        s._replace(where=printable(s.where), reason=printable(s.reason))
+        for s in (
+            *result.skipped,
+            *(
+                Skipped(r.where, wild[r.source_key])
+                for r in result.runs
+                if r.source_key in wild
+            ),
+        )
     )
+    future = tuple(r._replace(where=printable(r.where)) for r in future)
     new = [
         NewEntry(
             date=r.date,

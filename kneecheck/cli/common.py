@@ -25,8 +25,12 @@ JsonFlag = Annotated[
 
 
 def fail(message: str, code: int) -> NoReturn:
-    """One line on standard error, then exit with `code`."""
-    typer.echo(f"kneecheck: {message}", err=True)
+    """One line on standard error, then exit with `code`. Control characters
+    are taken out: a message may quote a file name or a value from outside."""
+    from ..output import printable
+
+    text = "\n".join(printable(line) for line in message.split("\n"))
+    typer.echo(f"kneecheck: {text}", err=True)
     raise typer.Exit(code)
 
 
