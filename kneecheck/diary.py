@@ -6,12 +6,14 @@ a kneecheck diary is never touched: the user gets the reason and a hint.
 """
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from .errors import ExitCode, KneecheckError
 from .output import printable
@@ -20,6 +22,7 @@ from .paths import diary_path, ensure_private, home
 __all__ = [
     "Diary",
     "DiaryError",
+    "DiaryUnwritable",
     "Entry",
     "EntryError",
     "NewEntry",
@@ -97,6 +100,13 @@ class DiaryError(KneecheckError):
     """The diary file cannot be used as it is; it is left untouched."""
 
     exit_code = ExitCode.DIARY
+
+
+class DiaryUnwritable(DiaryError):
+    """The diary is sound but cannot be used from here now: read-only, locked by
+    another process, its folder cannot be made, or the disk is full."""
+
+    exit_code = ExitCode.UNWRITABLE
 
 
 class EntryError(KneecheckError):
@@ -214,8 +224,13 @@ class Diary:
     def __enter__(self) -> "Diary":
         return self
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object
+    ) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            # a failure met while using the diary, named instead of "internal error"
+            raise diary_failure(exc, self.path) from None
 
     def close(self) -> None:
         """Close the database."""
@@ -264,10 +279,17 @@ class Diary:
             "COALESCE(SUM(e.distance_km), 0) FROM shoes s LEFT JOIN entries e "
             "ON e.shoe_id = s.id AND e.kind = 'run' GROUP BY s.id ORDER BY s.id"
         ).fetchall()
-        out = [
-            Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5])
-            for r in rows
-        ]
+        out = []
+        for r in rows:
+            if not isinstance(r[1], str):
+                raise self._bad_cell(r[0], "shoe name", r[1])
+            for value in (r[2], r[5]):
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise DiaryError(
+                        f"{self.path} is damaged: the distance of shoes "
+                        f"{printable(r[1])!r} is {repr(value)[:40]}; {DAMAGED_HINT}"
+                    )
+            out.append(Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5]))
         return [s for s in out if include_retired or not s.retired]
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
@@ -432,23 +454,40 @@ class Diary:
             sql += " WHERE e.date >= ?"
             args = (since.isoformat(),)
         rows = self.conn.execute(sql + " ORDER BY e.date, e.id", args).fetchall()
+        return [self._entry(r) for r in rows]
+
+    def _entry(self, r: Sequence[Any]) -> Entry:
+        """A stored row as an Entry; a cell of the wrong type (a file edited by
+        hand, or damaged) is named as damage instead of failing later."""
+        try:
+            day = date.fromisoformat(r[1])
+        except (TypeError, ValueError):
+            raise self._bad_cell(r[0], "date", r[1]) from None
+        if r[2] not in ("run", "rest"):
+            raise self._bad_cell(r[0], "kind", r[2])
+        for column, i, kind in (
+            ("distance_km", 3, (int, float)),
+            ("duration_min", 4, (int, float)),
+            ("pain_during", 6, int),
+            ("pain_after", 7, int),
+            ("next_morning", 8, int),
+            ("note", 9, str),
+            ("source", 10, str),
+        ):
+            if (r[i] is not None or column == "source") and not isinstance(r[i], kind):
+                raise self._bad_cell(r[0], column, r[i])
         # printable: a diary written before notes were cleaned may hold escapes
-        return [
-            Entry(
-                r[0],
-                date.fromisoformat(r[1]),
-                r[2],
-                r[3],
-                r[4],
-                _clean(r[5]),
-                r[6],
-                r[7],
-                r[8],
-                _clean(r[9]),
-                r[10],
-            )
-            for r in rows
-        ]
+        return Entry(
+            r[0], day, r[2], r[3], r[4], _clean(r[5]), r[6], r[7], r[8],
+            _clean(r[9]), r[10],
+        )  # fmt: skip
+
+    def _bad_cell(self, entry_id: object, column: str, value: object) -> DiaryError:
+        shown = repr(value)[:40]
+        return DiaryError(
+            f"{self.path} is damaged: entry {entry_id} has {column} {shown}, "
+            f"which kneecheck never writes; {DAMAGED_HINT}"
+        )
 
     def set_next_morning(self, pain: int) -> Entry:
         """Record the next-morning check on the latest run."""
@@ -486,15 +525,21 @@ class Diary:
         rows = self.conn.execute(
             "SELECT id, created_at, answers, result FROM assessments ORDER BY id"
         ).fetchall()
-        return [
-            {
-                "id": r[0],
-                "created_at": r[1],
-                "answers": json.loads(r[2]),
-                "result": json.loads(r[3]),
-            }
-            for r in rows
-        ]
+        try:
+            return [
+                {
+                    "id": r[0],
+                    "created_at": r[1],
+                    "answers": json.loads(r[2]),
+                    "result": json.loads(r[3]),
+                }
+                for r in rows
+            ]
+        except (TypeError, ValueError):
+            raise DiaryError(
+                f"{self.path} is damaged: a stored assessment is not readable; "
+                f"{DAMAGED_HINT}"
+            ) from None
 
 
 def check_entry(e: NewEntry) -> None:
@@ -542,39 +587,77 @@ def implausible(
     return None
 
 
-def open_diary(create: bool = True) -> Diary:
+# How long to wait for another kneecheck that is writing (an import) to finish.
+LOCK_WAIT_SECONDS = 10.0
+DAMAGED_HINT = (
+    "it was left untouched; move it aside to start a new diary, or restore "
+    "a backup (KNEECHECK_HOME=<backup folder> kneecheck export)"
+)
+
+
+def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
+    """What a SQLite failure means to the runner, in one line: a diary that is
+    locked, read-only or out of disk space (exit 5) is never called damaged."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DiaryUnwritable(
+            f"the diary {path} is in use by another process (waited "
+            f"{LOCK_WAIT_SECONDS:g} s); try again when it has finished"
+        )
+    if "readonly" in text or "read-only" in text:
+        return DiaryUnwritable(
+            f"the diary {path} is read-only (the file or its folder cannot be "
+            "written); nothing was saved"
+        )
+    if "disk is full" in text or "disk full" in text:
+        return DiaryUnwritable(
+            f"no space left on device for the diary {path}; nothing was saved"
+        )
+    if "unable to open" in text:
+        return DiaryUnwritable(
+            f"cannot open the diary {path}: its folder cannot be written or read"
+        )
+    return DiaryError(f"{path} is damaged ({exc}); {DAMAGED_HINT}")
+
+
+def open_diary(create: bool = True, readonly: bool = False) -> Diary:
     """Open (and, when asked, create) the diary, applying pending migrations.
 
-    Raises DiaryError for a file that is damaged, not a kneecheck diary, or
-    from a newer version; the file is left exactly as it was.
+    `readonly` is for the commands that only read: it never creates, migrates
+    or writes, works in a read-only folder, and a missing diary reads as an
+    empty one. Raises DiaryError for a file that is damaged, not a kneecheck
+    diary, or from a newer version (the file is left exactly as it was), and
+    DiaryUnwritable for one that cannot be opened from here.
     """
     path = diary_path()
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DiaryUnwritable(
+            f"the diary's folder {path.parent} is a file, not a folder "
+            "(check KNEECHECK_HOME)"
+        )
+    if readonly and not path.exists():
+        return _empty_diary(path)
     if not path.exists():
         if not create:
             raise DiaryError(f"there is no diary yet at {path}")
-        ensure_private(path.parent)
+        _create_private(path)
     elif not path.is_file():
         raise DiaryError(f"{path} is not a file")
-    hint = (
-        "it was left untouched; move it aside to start a new diary, or restore "
-        "a backup (KNEECHECK_HOME=<backup folder> kneecheck export)"
-    )
+    conn = _connect(path, readonly)
     try:
-        # isolation_level=None: transactions are explicit (Diary.write)
-        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise DiaryError(f"cannot open the diary {path}: {exc}") from None
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DiaryError(f"{path} is damaged or not a SQLite file; {hint}") from None
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise DiaryError(
+                f"{path} is damaged or not a SQLite file; {DAMAGED_HINT}"
+            ) from None
+        raise diary_failure(exc, path) from None
     if app_id != APP_ID and (app_id != 0 or tables):
         conn.close()
-        raise DiaryError(f"{path} is not a kneecheck diary; {hint}")
+        raise DiaryError(f"{path} is not a kneecheck diary; {DAMAGED_HINT}")
     if version > len(MIGRATIONS):
         conn.close()
         raise DiaryError(
@@ -583,6 +666,16 @@ def open_diary(create: bool = True) -> Diary:
             "kneecheck. The file was left untouched."
         )
     diary = Diary(conn, path)
+    if readonly and version < len(MIGRATIONS):
+        # an older diary is brought up to date when it can be, else read as it is
+        try:
+            upgraded = open_diary(create=False)
+        except DiaryUnwritable:
+            return diary
+        conn.close()
+        return upgraded
+    if readonly:
+        return diary
     try:
         _migrate(diary, version)
         if version == 0:
@@ -594,8 +687,77 @@ def open_diary(create: bool = True) -> Diary:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DiaryError(f"{path} could not be updated ({exc}); {hint}") from None
+        failure = diary_failure(exc, path)
+        if type(failure) is DiaryError:
+            raise DiaryError(
+                f"{path} could not be updated ({exc}); {DAMAGED_HINT}"
+            ) from None
+        raise failure from None
     return diary
+
+
+def _create_private(path: Path) -> None:
+    """The folder (0700) and an empty diary file readable by the runner alone:
+    SQLite gives its -wal and -shm files the mode of the diary."""
+    try:
+        ensure_private(path.parent)
+    except (FileExistsError, NotADirectoryError):  # a file where a folder goes
+        raise DiaryUnwritable(
+            f"cannot make the diary's folder {path.parent}: a file is in the "
+            "way (check KNEECHECK_HOME)"
+        ) from None
+    except OSError as exc:
+        raise DiaryUnwritable(
+            f"cannot make the diary's folder {path.parent}: {exc.strerror or exc}"
+        ) from None
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another kneecheck created it a moment ago
+    except OSError as exc:
+        raise DiaryUnwritable(
+            f"cannot create the diary {path}: {exc.strerror or exc}"
+        ) from None
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection, waiting LOCK_WAIT_SECONDS for another writer. Read-only,
+    it works where SQLite cannot make its shared-memory file (a read-only
+    folder): the file is then read as it is on disk."""
+    uri = f"file:{quote(str(path.absolute()))}"
+    modes = ("?mode=ro", "?mode=ro&immutable=1") if readonly else ("?mode=rw",)
+    failure: sqlite3.Error | None = None
+    for mode in modes:
+        conn = None
+        try:
+            # isolation_level=None: transactions are explicit (Diary.write)
+            conn = sqlite3.connect(
+                uri + mode, timeout=LOCK_WAIT_SECONDS, isolation_level=None, uri=True
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+            conn.execute("PRAGMA schema_version").fetchone()  # reads the file
+            return conn
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            failure = exc
+            if "unable to open" not in str(exc) and "readonly" not in str(exc):
+                break
+    assert failure is not None
+    if isinstance(failure, sqlite3.DatabaseError) and (
+        "not a database" in str(failure) or "malformed" in str(failure)
+    ):
+        raise DiaryError(f"{path} is damaged or not a SQLite file; {DAMAGED_HINT}")
+    raise diary_failure(failure, path) from None
+
+
+def _empty_diary(path: Path) -> Diary:
+    """A diary with nothing in it, in memory: what a reader sees before the
+    first entry (nothing is created on disk)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    for migration in MIGRATIONS:
+        conn.executescript(migration)
+    return Diary(conn, path)
 
 
 def _migrate(diary: Diary, version: int) -> None:

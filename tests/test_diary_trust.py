@@ -264,3 +264,141 @@ def test_error_messages_never_carry_terminal_escapes(runner, tmp_path) -> None:
     result = runner.invoke(app, ["import", str(bad)])
     assert result.exit_code == 2
     _no_controls(result.stderr)
+
+
+# ---- 2. damage is named, a read-only diary is read, and assess always answers
+
+
+def run_unprivileged(*args: str, stdin: str | None = None, home=None):
+    """kneecheck in a real process that obeys file modes even when the tests
+    run as root: the capabilities that override them are dropped first."""
+    import ctypes
+    import os
+    import subprocess
+    import sys
+
+    from helpers import kneecheck_env
+
+    def drop() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for cap in (1, 2, 3):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
+            if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                raise OSError(ctypes.get_errno(), "cannot drop root's powers")
+
+    return subprocess.run(
+        [sys.executable, "-m", "kneecheck", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**kneecheck_env(), "KNEECHECK_HOME": str(home or diary_path().parent)},
+        timeout=60,
+        preexec_fn=drop if os.geteuid() == 0 else None,
+    )
+
+
+def _two_runs(runner) -> None:
+    ok(runner, "log", "--date", D[3], "--distance", "5", "--pain-during", "2")
+    ok(runner, "log", "--date", D[1], "--distance", "6", "--pain-during", "2")
+
+
+def _corrupt_pages() -> None:
+    with sqlite3.connect(diary_path()) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    data = bytearray(diary_path().read_bytes())
+    data[2 * 4096 :] = b"\x55" * (len(data) - 2 * 4096)
+    diary_path().write_bytes(bytes(data))
+
+
+DAMAGE = {
+    "dropped table": lambda: raw_sql("DROP TABLE shoes"),
+    "wrong-typed date": lambda: raw_sql("UPDATE entries SET date = 'soon'"),
+    "wrong-typed distance": lambda: raw_sql("UPDATE entries SET distance_km = 'x'"),
+    "wrong-typed note": lambda: raw_sql("UPDATE entries SET note = x'00ff'"),
+    "corrupt page": _corrupt_pages,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_damage_is_named_and_assess_still_answers(runner, damage) -> None:
+    """Each kind of damage: one line saying so, exit 4, the file untouched; and
+    assess answers with a warning that the diary was not used."""
+    _two_runs(runner)
+    DAMAGE[damage]()
+    before = diary_path().read_bytes()
+    for command in (["history"], ["export"], ["report"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 4, (command, result.output)
+        assert "is damaged" in result.stderr and "left untouched" in result.stderr
+        assert "internal error" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0, result.output
+    assert "warning: diary not used" in result.stderr
+    assert "triage" in json.loads(result.stdout)
+    assert diary_path().read_bytes()[:4096] == before[:4096]
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_a_read_only_diary_is_read_never_called_damaged(runner, where) -> None:
+    """A healthy diary in a read-only file or folder: history, report and
+    export work; log exits 5 saying read-only; assess answers with a warning."""
+    _two_runs(runner)
+    target = diary_path() if where == "file" else diary_path().parent
+    mode = target.stat().st_mode
+    target.chmod(0o444 if where == "file" else 0o555)
+    try:
+        for command in (["history", "--json"], ["export"], ["report"]):
+            done = run_unprivileged(*command)
+            assert done.returncode == 0, (command, done.stderr)
+        assert len(json.loads(run_unprivileged("export").stdout)["entries"]) == 2
+        done = run_unprivileged("log", "--distance", "3")
+        assert done.returncode == 5, done.stderr
+        assert "read-only" in done.stderr or "cannot be written" in done.stderr
+        assert "damaged" not in done.stderr and "move it aside" not in done.stderr
+        done = run_unprivileged("assess", "--answers", "-", "--json", stdin="{}")
+        assert done.returncode == 0, done.stderr
+        assert "assessment not saved" in done.stderr
+        assert "damaged" not in done.stderr
+        assert json.loads(done.stdout)["from_diary"]["weekly_km"] == 11.0
+    finally:
+        target.chmod(mode)
+    assert len(json.loads(ok(runner, "export"))["entries"]) == 2
+
+
+def test_home_that_is_a_file(runner, tmp_path, monkeypatch) -> None:
+    """KNEECHECK_HOME naming a file: one line, exit 5; assess still answers."""
+    afile = tmp_path / "not-a-folder"
+    afile.write_text("mine", encoding="utf-8")
+    monkeypatch.setenv("KNEECHECK_HOME", str(afile))
+    for command in (["log", "--distance", "5"], ["history"], ["shoes", "list"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 5, (command, result.output)
+        assert "KNEECHECK_HOME" in result.stderr
+        assert "internal error" not in result.stderr
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0, result.output
+    assert "KNEECHECK_HOME" in result.stderr
+    assert afile.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_diary_locked_by_another_process(runner, monkeypatch) -> None:
+    """Another writer holds the lock: log waits, then says so (exit 5); reading
+    and assess still work."""
+    import kneecheck.diary
+
+    _two_runs(runner)
+    monkeypatch.setattr(kneecheck.diary, "LOCK_WAIT_SECONDS", 0.2)
+    holder = sqlite3.connect(diary_path(), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = runner.invoke(app, ["log", "--distance", "3"])
+        assert result.exit_code == 5, result.output
+        assert "in use by another process" in result.stderr
+        assert len(json.loads(ok(runner, "export"))["entries"]) == 2
+        result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+        assert result.exit_code == 0, result.output
+        assert "assessment not saved" in result.stderr
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -40,7 +40,7 @@ def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefi
     if not exists():
         return NO_PREFILL
     try:
-        with open_diary(create=False) as diary:
+        with open_diary(readonly=True) as diary:
             found = diary_answers(
                 diary.entries(), diary.shoes(), today or date.today(), catalogue.advice
             )

@@ -215,7 +215,7 @@ class HistoryData(NamedTuple):
 
 def history_data(catalogue: Catalogue, weeks: int) -> HistoryData:
     """The history and the latest assessment, from one read of the diary."""
-    with open_diary() as diary:
+    with open_diary(readonly=True) as diary:
         stored = diary.assessments()
         doc = history(
             diary.entries(),
@@ -245,7 +245,7 @@ class ShoeList(NamedTuple):
 
 def shoe_list(catalogue: Catalogue) -> ShoeList:
     """Every pair, retired ones too."""
-    with open_diary() as diary:
+    with open_diary(readonly=True) as diary:
         return ShoeList(diary.units(), shoe_rows(diary.shoes(), catalogue.advice))
 
 
@@ -331,7 +331,7 @@ def import_runs(
 
     known: frozenset[str] = frozenset()
     if exists():  # a failed first import must not leave an empty diary behind
-        with open_diary(create=False) as diary:
+        with open_diary(readonly=True) as diary:
             known = diary.imported_files()
     result = read_import(path, csv_units, known, progress)
     today = today or date.today()
@@ -446,9 +446,7 @@ CSV_FIELDS = (
 def export_text(fmt: str) -> str:
     """Everything as a JSON backup (`json`), or the diary entries as CSV. With
     no diary yet the export is empty (and no diary is created)."""
-    if not exists():
-        return _export(fmt, [], "km", [], [])
-    with open_diary(create=False) as diary:
+    with open_diary(readonly=True) as diary:
         return _export(
             fmt, diary.entries(), diary.units(), diary.shoes(), diary.assessments()
         )
@@ -503,7 +501,7 @@ def forget(confirm: Callable[[Path], bool] | None = None) -> Forgotten:
     path = diary_path()
     if not path.exists():
         return Forgotten(path, False, False)
-    open_diary(create=False).close()  # refuse what is not ours, before asking
+    open_diary(readonly=True).close()  # refuse what is not ours, before asking
     if confirm is not None and not confirm(path):
         return Forgotten(path, True, False)
     delete_diary()
@@ -519,7 +517,7 @@ def info(catalogue_dir: Path | None) -> dict[str, Any]:
         "catalogue": str((catalogue_dir or default_catalogue_dir()).resolve()),
     }
     if exists():
-        with open_diary(create=False) as diary:
+        with open_diary(readonly=True) as diary:
             doc |= {
                 "entries": len(diary.entries()),
                 "shoes": len(diary.shoes()),
