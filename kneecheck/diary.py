@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from .errors import ExitCode, KneecheckError
+from .errors import ExitCode, KneecheckError, UnwritableError
 from .output import printable
 from .paths import diary_path, ensure_private, home
 
@@ -102,7 +102,7 @@ class DiaryError(KneecheckError):
     exit_code = ExitCode.DIARY
 
 
-class DiaryUnwritable(DiaryError):
+class DiaryUnwritable(DiaryError, UnwritableError):
     """The diary is sound but cannot be used from here now: read-only, locked by
     another process, its folder cannot be made, or the disk is full."""
 

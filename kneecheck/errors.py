@@ -42,6 +42,12 @@ class UsageError(KneecheckError):
     exit_code = ExitCode.USAGE
 
 
+class UnwritableError(KneecheckError):
+    """The diary or an output cannot be written now (read-only, locked, no space)."""
+
+    exit_code = ExitCode.UNWRITABLE
+
+
 class CatalogueError(KneecheckError):
     """One or more problems in the catalogue files, each naming file and entry."""
 

@@ -402,3 +402,141 @@ def test_a_diary_locked_by_another_process(runner, monkeypatch) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+# ---- 4. private by default
+
+
+def test_diary_and_its_side_files_are_private(runner, tmp_path) -> None:
+    """The diary, -wal and -shm are 0600 in a 0700 folder; exports and reports
+    written with --output are 0600, even over a file that was not."""
+    import stat
+
+    ok(runner, "log", "--distance", "5")
+    reader = sqlite3.connect(diary_path())  # keeps the side files while open
+    try:
+        reader.execute("SELECT COUNT(*) FROM entries").fetchone()
+        ok(runner, "log", "--distance", "6")
+        for suffix in ("", "-wal", "-shm"):
+            f = diary_path().with_name(diary_path().name + suffix)
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600, suffix
+    finally:
+        reader.close()
+    assert stat.S_IMODE(diary_path().parent.stat().st_mode) == 0o700
+    for command, name in ((["export"], "backup.json"), (["report"], "report.md")):
+        target = tmp_path / name
+        target.write_text("old", encoding="utf-8")
+        target.chmod(0o644)
+        ok(runner, *command, "--output", str(target))
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+# ---- 7. hostile input gets a clean error
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"age": ' + "9" * 5000 + "}", "digits long"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"age": ' + "1" + "0" * 400 + "}", "digits long"),
+        ("{" * 300_000, "larger than 256 KiB"),
+    ],
+)
+def test_hostile_answers_get_one_line_and_exit_2(runner, tmp_path, text, message):
+    """Huge numbers, deep nesting and oversized files: one line, exit 2."""
+    path = tmp_path / "answers.json"
+    path.write_text(text, encoding="utf-8")
+    for source, stdin in ((str(path), None), ("-", text)):
+        result = runner.invoke(
+            app, ["assess", "--answers", source, "--json"], input=stdin
+        )
+        assert result.exit_code == 2, result.output
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert result.stdout == ""
+
+
+@pytest.mark.parametrize("device", ["/dev/urandom", "/dev/zero"])
+def test_an_endless_answers_stream_is_cut_short(device) -> None:
+    """Read at most the cap, then exit 2 with one line."""
+    from helpers import run_kneecheck
+
+    done = run_kneecheck("assess", "--answers", device, "--json")
+    assert done.returncode == 2, done.stderr
+    assert device in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_output_through_a_symlink_writes_its_target(runner, tmp_path) -> None:
+    """--output via a symbolic link writes the file it points at; the link stays."""
+    target = tmp_path / "real.json"
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    ok(runner, "export", "--output", str(link))
+    assert link.is_symlink() and json.loads(target.read_text("utf-8"))["kind"]
+
+
+def test_a_full_disk_is_named(runner, tmp_path, monkeypatch) -> None:
+    """No space left for --output or on standard output: said so, exit 5."""
+    import errno
+    import tempfile
+
+    from helpers import kneecheck_env
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(tempfile, "mkstemp", full)
+        result = runner.invoke(app, ["export", "--output", str(tmp_path / "b.json")])
+    assert result.exit_code == 5, result.output
+    assert "no space left on device" in result.stderr
+    import subprocess
+    import sys
+
+    for command in (["export"], ["history"]):
+        with open("/dev/full", "w") as devfull:
+            done = subprocess.run(
+                [sys.executable, "-m", "kneecheck", *command],
+                stdout=devfull,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**kneecheck_env(), "KNEECHECK_HOME": str(diary_path().parent)},
+                timeout=60,
+            )
+        assert done.returncode == 5, done.stderr
+        assert "no space left on device" in done.stderr
+        assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [["history", "--weeks", "520"], ["export"]])
+def test_output_piped_into_head_exits_0(runner, command) -> None:
+    """The reader going away (`| head`) is not an error: exit 0, nothing said."""
+    import subprocess
+    import sys
+
+    from helpers import kneecheck_env
+
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    with sqlite3.connect(diary_path()) as db:
+        db.executemany(
+            "INSERT INTO entries (date, kind, distance_km, note, created_at) "
+            "VALUES (?, 'run', 5, 'a note long enough to fill the pipe', 'x')",
+            [
+                ((TODAY - timedelta(days=n % 3000 + 1)).isoformat(),)
+                for n in range(3000)
+            ],
+        )
+    db.close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kneecheck", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**kneecheck_env(), "KNEECHECK_HOME": str(diary_path().parent)},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(100)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert stderr == b""

@@ -18,7 +18,17 @@ from rich.text import Text
 VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
 
 
-class PlainConsole(Console):
+class QuietConsole(Console):
+    """A console whose reader may go away (`kneecheck history | head`): that is
+    not an error, so the command's guard ends it with exit 0, not Rich's 1."""
+
+    def on_broken_pipe(self) -> None:
+        """Stop writing; the guard around every command takes it from here."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
+class PlainConsole(QuietConsole):
     """A console for --plain and TERM=dumb: the widgets below draw plainly on it."""
 
 
@@ -33,7 +43,7 @@ def make_console(plain: bool = False, stderr: bool = False) -> Console:
             emoji=False,
             color_system=None,
         )
-    return Console(stderr=stderr, highlight=False, emoji=False)
+    return QuietConsole(stderr=stderr, highlight=False, emoji=False)
 
 
 def is_plain(console: Console) -> bool:
