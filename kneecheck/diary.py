@@ -444,16 +444,18 @@ class Diary:
 
     def entries(self, since: date | None = None) -> list[Entry]:
         """Every entry, oldest first."""
-        sql = (
+        if since is None:
+            return self._select("", ())
+        return self._select("WHERE e.date >= ?", (since.isoformat(),))
+
+    def _select(self, where: str, args: tuple[object, ...]) -> list[Entry]:
+        rows = self.conn.execute(
             "SELECT e.id, e.date, e.kind, e.distance_km, e.duration_min, s.name, "
             "e.pain_during, e.pain_after, e.next_morning, e.note, e.source "
-            "FROM entries e LEFT JOIN shoes s ON s.id = e.shoe_id"
-        )
-        args: tuple[str, ...] = ()
-        if since is not None:
-            sql += " WHERE e.date >= ?"
-            args = (since.isoformat(),)
-        rows = self.conn.execute(sql + " ORDER BY e.date, e.id", args).fetchall()
+            f"FROM entries e LEFT JOIN shoes s ON s.id = e.shoe_id {where} "
+            "ORDER BY e.date, e.id",
+            args,
+        ).fetchall()
         return [self._entry(r) for r in rows]
 
     def _entry(self, r: Sequence[Any]) -> Entry:
@@ -488,6 +490,67 @@ class Diary:
             f"{self.path} is damaged: entry {entry_id} has {column} {shown}, "
             f"which kneecheck never writes; {DAMAGED_HINT}"
         )
+
+    def entry(self, entry_id: int) -> Entry:
+        """One entry by its id, or an EntryError naming the id."""
+        found = [e for e in self._select("WHERE e.id = ?", (entry_id,))]
+        if not found:
+            raise EntryError(
+                f"there is no entry {entry_id} (see the ids with `kneecheck entries`)"
+            )
+        return found[0]
+
+    def update_entry(self, entry_id: int, new: NewEntry) -> Entry:
+        """Replace what entry `entry_id` holds (its source stays); shoes must be
+        known. Checked like a new entry before anything is written."""
+        new = _printable(new)
+        check_entry(new)
+        self.entry(entry_id)  # refuse an unknown id before writing
+        with self.write() as db:
+            shoe_id = None
+            if new.shoes:
+                shoe_id = self.shoe(new.shoes).id
+            db.execute(
+                "UPDATE entries SET date = ?, kind = ?, distance_km = ?, "
+                "duration_min = ?, shoe_id = ?, pain_during = ?, pain_after = ?, "
+                "next_morning = ?, note = ? WHERE id = ?",
+                (
+                    new.date.isoformat(),
+                    new.kind,
+                    new.distance_km,
+                    new.duration_min,
+                    shoe_id,
+                    new.pain_during,
+                    new.pain_after,
+                    new.next_morning,
+                    new.note,
+                    entry_id,
+                ),
+            )
+        return self.entry(entry_id)
+
+    def delete_entries(self, ids: Sequence[int]) -> list[Entry]:
+        """Delete entries by id, all or none (an unknown id deletes nothing).
+        Shoe distances and weekly figures are computed from the entries, so
+        they follow."""
+        gone = [self.entry(i) for i in dict.fromkeys(ids)]
+        with self.write() as db:
+            db.executemany("DELETE FROM entries WHERE id = ?", [(e.id,) for e in gone])
+        return gone
+
+    def same_imported_run(self, e: NewEntry) -> Entry | None:
+        """An imported run on the same day with a distance this close: what a
+        manual `log` of it would duplicate."""
+        if e.kind != "run" or not e.distance_km:
+            return None
+        for old in self._select(
+            "WHERE e.date = ? AND e.kind = 'run' AND e.source != 'manual'",
+            (e.date.isoformat(),),
+        ):
+            km = old.distance_km or 0
+            if abs(km - e.distance_km) <= SAME_DISTANCE_SHARE * max(km, e.distance_km):
+                return old
+        return None
 
     def set_next_morning(self, pain: int) -> Entry:
         """Record the next-morning check on the latest run."""

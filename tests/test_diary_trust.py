@@ -540,3 +540,80 @@ def test_output_piped_into_head_exits_0(runner, command) -> None:
     stderr = proc.stderr.read()
     assert proc.wait(timeout=60) == 0, stderr
     assert stderr == b""
+
+
+# ---- 5. entries can be fixed
+
+
+def test_entries_list_edit_and_delete(runner) -> None:
+    """entries lists ids (--json, --since, --limit); edit changes only what is
+    given; delete updates shoe distance and the weekly figures."""
+    ok(runner, "shoes", "add", "Blue")
+    ok(runner, "log", "--date", D[3], "--distance", "5", "--note", "easy")
+    ok(runner, "log", "--date", D[2], "--rest")
+    ok(runner, "log", "--date", D[1], "--distance", "8", "--pain-during", "2")
+    doc = json.loads(ok(runner, "entries", "--json"))
+    assert doc["kind"] == "entries"
+    assert [(e["id"], e["kind"]) for e in doc["entries"]] == [
+        (1, "run"),
+        (2, "rest"),
+        (3, "run"),
+    ]
+    latest = json.loads(ok(runner, "entries", "--json", "--limit", "1"))["entries"]
+    assert [e["id"] for e in latest] == [3]
+    since = json.loads(ok(runner, "entries", "--json", "--since", D[2]))["entries"]
+    assert [e["id"] for e in since] == [2, 3]
+    text = ok(runner, "entries")
+    assert "id" in text and "easy" in text and "manual" in text
+
+    ok(runner, "entries", "edit", "1", "--distance", "6", "--pain-after", "3")
+    first = json.loads(ok(runner, "entries", "--json"))["entries"][0]
+    assert (first["distance_km"], first["pain_after"], first["note"]) == (
+        6.0,
+        3,
+        "easy",
+    )
+    assert first["shoes"] == "Blue"
+    ok(runner, "entries", "edit", "1", "--note", "")
+    assert json.loads(ok(runner, "entries", "--json"))["entries"][0]["note"] is None
+    ok(runner, "entries", "edit", "2", "--distance", "4")  # a rest day becomes a run
+    assert json.loads(ok(runner, "entries", "--json"))["entries"][1]["kind"] == "run"
+    for args, message in (
+        (["edit", "9", "--rest"], "no entry 9"),
+        (["edit", "1"], "give what to change"),
+        (["edit", "1", "--distance", "99999"], "out of range"),
+        (["delete", "1"], "--yes"),
+        (["delete", "1", "99", "--yes"], "no entry 99"),
+    ):
+        result = runner.invoke(app, ["entries", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.stderr
+    assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 3
+
+    weekly = json.loads(ok(runner, "history", "--json"))["weeks"]
+    before = sum(w["distance_km"] for w in weekly)
+    ok(runner, "entries", "delete", "3", "--yes")
+    shoes = json.loads(ok(runner, "shoes", "list", "--json"))["shoes"]
+    assert shoes[0]["distance_km"] == 6.0  # 6 km left in them: entry 1
+    weekly = json.loads(ok(runner, "history", "--json"))["weeks"]
+    assert sum(w["distance_km"] for w in weekly) == before - 8
+
+
+def test_manual_log_of_an_imported_run_is_refused_with_a_hint(runner, tmp_path):
+    """The same day and distance as an imported run: scripted, refused with
+    the --add-anyway hint; with it, added."""
+    day = TODAY - timedelta(days=2)
+    csv_path = tmp_path / "activities.csv"
+    csv_path.write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
+        f'Distance\n1,"{day.strftime("%b %d, %Y")}, 7:00:00 AM",Run,Run,3000,10.0\n',
+        encoding="utf-8",
+    )
+    ok(runner, "import", str(csv_path))
+    args = ["log", "--date", day.isoformat(), "--distance", "10.2"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "--add-anyway" in result.stderr and "entries edit 1" in result.stderr
+    ok(runner, "log", "--date", day.isoformat(), "--distance", "12")  # not the same
+    ok(runner, *args, "--add-anyway")
+    assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 3

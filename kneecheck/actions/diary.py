@@ -28,7 +28,7 @@ from ..errors import UsageError
 from ..output import envelope, printable, to_json
 from ..paths import default_catalogue_dir
 from ..trends import History, history, shoe_rows
-from ..units import localise, to_km
+from ..units import from_km, localise, shown, to_km
 
 # ---------------------------------------------------------------- the diary
 
@@ -152,24 +152,33 @@ def entry_from_json(source: str) -> EntryFields:
 
 
 class Logged(NamedTuple):
-    """What `log` wrote, and the units to show it in."""
+    """What `log` wrote (or, when `added` is false, would have), and the units
+    to show it in."""
 
     entry: NewEntry
     units: str
+    added: bool = True
 
 
 AskUnits = Callable[[], str]
 AskEntry = Callable[[str, list[str], Shoe | None], EntryFields]
+# Asked when a manual run looks like one an import already holds: add it too?
+ConfirmDuplicate = Callable[[Entry, str], bool]
 
 
 def log_entry(
     fields: EntryFields | None,
     ask_units: AskUnits | None = None,
     ask_entry: AskEntry | None = None,
+    confirm_duplicate: ConfirmDuplicate | None = None,
+    add_anyway: bool = False,
 ) -> Logged:
     """Add one run or rest day. With no fields, `ask_entry` asks for them; the
     units are asked once on first use when `ask_units` is given. A run with no
-    shoes named takes the default pair; unknown shoes are an error."""
+    shoes named takes the default pair; unknown shoes are an error. A run that
+    an import already holds (same day, distance within 3 %) is added only with
+    `add_anyway` or when `confirm_duplicate` says yes; without either it is a
+    usage error with the hint."""
     with open_diary() as diary:
         units = diary.setting("units")
         if not units:
@@ -188,8 +197,86 @@ def log_entry(
         if shoe is not None:
             shoe = diary.shoe(shoe).name  # unknown shoes: a clear error
         new = fields.entry(units, shoe)
+        twin = None if add_anyway else diary.same_imported_run(new)
+        if twin is not None:
+            if confirm_duplicate is None:
+                raise UsageError(
+                    f"entry {twin.id}, a {twin.source} run of "
+                    f"{shown(twin.distance_km, units)} on {twin.date}, looks like "
+                    "this one; add --add-anyway to log it too, or change that one "
+                    f"with `kneecheck entries edit {twin.id}`"
+                )
+            if not confirm_duplicate(twin, units):
+                return Logged(new, units, added=False)
         diary.add_entries([new])
     return Logged(new, units)
+
+
+class EntryList(NamedTuple):
+    """Diary entries with their ids, and the units to show them in."""
+
+    units: str
+    entries: list[Entry]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `entries --json` document (distances in km, as everywhere)."""
+        return envelope(
+            "entries",
+            {"units": self.units, "entries": [e.to_dict() for e in self.entries]},
+        )
+
+
+def list_entries(since: date | None = None, limit: int | None = None) -> EntryList:
+    """The entries from `since`, the latest `limit` of them, oldest first."""
+    with open_diary(readonly=True) as diary:
+        found = diary.entries(since)
+        units = diary.units()
+    return EntryList(units, found[-limit:] if limit else found)
+
+
+def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
+    """Change what entry `entry_id` holds: `changes` has the keys of EntryFields
+    that were given (distance in the runner's units); the rest stays. `rest`
+    makes it a rest day; a distance makes a rest day a run."""
+    unknown = set(changes) - set(EntryFields._fields)
+    if unknown:
+        raise UsageError(f"cannot change {', '.join(sorted(unknown))}")
+    with open_diary(create=False) as diary:
+        old = diary.entry(entry_id)
+        units = diary.units()
+        rest = changes.get("rest", old.kind == "rest" and "distance" not in changes)
+        distance = changes.get(
+            "distance",
+            None if old.distance_km is None else from_km(old.distance_km, units),
+        )
+        fields = EntryFields(
+            date=changes.get("date", old.date),
+            rest=bool(rest),
+            distance=None if rest else distance,
+            duration=changes.get("duration", old.duration_min),
+            pain_during=changes.get("pain_during", old.pain_during),
+            pain_after=changes.get("pain_after", old.pain_after),
+            next_morning=changes.get("next_morning", old.next_morning),
+            shoes=changes.get("shoes", old.shoes) or None,
+            note=changes.get("note", old.note) or None,
+        )
+        new = fields.entry(units, fields.shoes)
+        if "distance" not in changes and not rest:
+            new = new._replace(distance_km=old.distance_km)  # no rounding trip
+        diary.update_entry(entry_id, new)
+    return Logged(new, units)
+
+
+def delete_entries(
+    ids: list[int], confirm: Callable[[list[Entry]], bool] | None = None
+) -> list[Entry]:
+    """Delete entries by id after `confirm` says yes (None: no question); an
+    unknown id deletes nothing. Returns what was deleted (empty: nothing)."""
+    with open_diary(create=False) as diary:
+        found = [diary.entry(i) for i in ids]
+        if confirm is not None and not confirm(found):
+            return []
+        return diary.delete_entries(ids)
 
 
 def record_morning(pain: int | None, ask: Callable[[], int] | None = None) -> Entry:

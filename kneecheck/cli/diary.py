@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
     from ..actions.diary import EntryFields, ImportReport
-    from ..diary import Shoe
+    from ..diary import Entry, NewEntry, Shoe
     from ..importers import Skipped
 
 shoes_app = typer.Typer(
@@ -38,6 +38,7 @@ shoes_app = typer.Typer(
     help="Your running shoes and the distance each pair has done.",
     no_args_is_help=True,
 )
+entries_app = typer.Typer(rich_markup_mode=None, invoke_without_command=True)
 config_app = typer.Typer(
     rich_markup_mode=None, help="Settings: distance units.", no_args_is_help=True
 )
@@ -102,9 +103,9 @@ def _parse_morning(text: str | None) -> int | None:
 
 
 def _distance(km: float | None, units: str) -> str:
-    from ..units import from_km
+    from ..units import shown
 
-    return "-" if km is None else f"{from_km(km, units):.1f} {units}"
+    return shown(km, units)
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
@@ -115,65 +116,76 @@ def _write_or_print(text: str, output: Path | None) -> None:
     typer.echo(f"Wrote {output}")
 
 
+# The options of one entry: `log` and `entries edit` take the same.
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date", metavar="YYYY-MM-DD", help="Day of the run (default: today)."
+    ),
+]
+DistanceOption = Annotated[
+    float | None,
+    typer.Option(
+        "--distance",
+        min=0,
+        metavar="DISTANCE",
+        help="Distance, in your units (km or mi).",
+    ),
+]
+DurationOption = Annotated[
+    float | None,
+    typer.Option("--duration", min=0, metavar="MIN", help="Duration in minutes."),
+]
+PainDuringOption = Annotated[
+    int | None,
+    typer.Option(
+        "--pain-during",
+        min=0,
+        max=10,
+        metavar="0-10",
+        help="Worst pain during the run, 0-10.",
+    ),
+]
+PainAfterOption = Annotated[
+    int | None,
+    typer.Option(
+        "--pain-after",
+        min=0,
+        max=10,
+        metavar="0-10",
+        help="Pain in the hours after, 0-10.",
+    ),
+]
+NextMorningOption = Annotated[
+    str | None,
+    typer.Option(
+        "--next-morning",
+        metavar="0-10|settled",
+        help="Pain the next morning, or 'settled'.",
+    ),
+]
+ShoesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--shoes", metavar="NAME", help="Shoes worn (default: your default pair)."
+    ),
+]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="A note.")
+]
+
+
 @guarded
 def log(
     ctx: typer.Context,
-    when: Annotated[
-        str | None,
-        typer.Option(
-            "--date", metavar="YYYY-MM-DD", help="Day of the run (default: today)."
-        ),
-    ] = None,
-    distance: Annotated[
-        float | None,
-        typer.Option(
-            "--distance",
-            min=0,
-            metavar="DISTANCE",
-            help="Distance, in your units (km or mi).",
-        ),
-    ] = None,
-    duration: Annotated[
-        float | None,
-        typer.Option("--duration", min=0, metavar="MIN", help="Duration in minutes."),
-    ] = None,
-    pain_during: Annotated[
-        int | None,
-        typer.Option(
-            "--pain-during",
-            min=0,
-            max=10,
-            metavar="0-10",
-            help="Worst pain during the run, 0-10.",
-        ),
-    ] = None,
-    pain_after: Annotated[
-        int | None,
-        typer.Option(
-            "--pain-after",
-            min=0,
-            max=10,
-            metavar="0-10",
-            help="Pain in the hours after, 0-10.",
-        ),
-    ] = None,
-    next_morning: Annotated[
-        str | None,
-        typer.Option(
-            "--next-morning",
-            metavar="0-10|settled",
-            help="Pain the next morning, or 'settled'.",
-        ),
-    ] = None,
-    shoes: Annotated[
-        str | None,
-        typer.Option(
-            "--shoes", metavar="NAME", help="Shoes worn (default: your default pair)."
-        ),
-    ] = None,
-    note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="A note.")
-    ] = None,
+    when: DateOption = None,
+    distance: DistanceOption = None,
+    duration: DurationOption = None,
+    pain_during: PainDuringOption = None,
+    pain_after: PainAfterOption = None,
+    next_morning: NextMorningOption = None,
+    shoes: ShoesOption = None,
+    note: NoteOption = None,
     rest: Annotated[bool, typer.Option("--rest", help="Log a rest day.")] = False,
     morning: Annotated[
         bool,
@@ -191,6 +203,14 @@ def log(
             "shoes, note) from FILE, or standard input as '-'.",
         ),
     ] = None,
+    add_anyway: Annotated[
+        bool,
+        typer.Option(
+            "--add-anyway",
+            help="Add the run even if an imported run of that day and distance "
+            "is in the diary.",
+        ),
+    ] = False,
 ) -> None:
     """Record a run, a rest day or the morning check.
 
@@ -229,15 +249,26 @@ def log(
         actions.check_entry_fields(fields)
     units = _asker(ctx, "", _ask_units) if has_terminal() else None
     ask = None if fields else _asker(ctx, "--distance", _ask_entry)
-    logged = actions.log_entry(fields, units, ask)
-    new = logged.entry
-    what = (
-        "rest day"
-        if new.kind == "rest"
-        else f"run of {_distance(new.distance_km, logged.units)}"
-    )
-    extra = f" in {new.shoes}" if new.shoes else ""
-    typer.echo(f"Logged a {what} on {new.date.isoformat()}{extra}.")
+    confirm = _confirm_duplicate(ctx) if has_terminal() else None
+    logged = actions.log_entry(fields, units, ask, confirm, add_anyway)
+    if not logged.added:
+        typer.echo("Nothing logged.")
+        return
+    typer.echo(f"Logged {_entry_words(logged.entry, logged.units)}.")
+
+
+def _confirm_duplicate(ctx: typer.Context) -> "Callable[[Entry, str], bool]":
+    def confirm(twin: "Entry", units: str) -> bool:
+        from ..prompts import configure
+        from ..prompts import confirm as ask
+
+        configure(settings(ctx).plain)
+        return ask(
+            f"Entry {twin.id} is a {twin.source} run of "
+            f"{_distance(twin.distance_km, units)} on {twin.date}. Add this one too?"
+        )
+
+    return confirm
 
 
 def _asker(
@@ -282,6 +313,129 @@ def _ask_entry(
         f["date"], f["rest"], f["distance"], f["duration"], f["pain_during"],
         f["pain_after"], f["next_morning"], f["shoes"], f["note"],
     )  # fmt: skip
+
+
+@entries_app.callback()
+@guarded
+def entries(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="YYYY-MM-DD", help="Only from this day on."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, metavar="N", help="Only the latest N."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List diary entries with their ids; edit or delete them by id.
+
+    Entries are listed oldest first; `entries edit ID` takes the options of
+    `log`, `entries delete ID...` asks first (--yes for scripts).
+
+    Examples:
+
+      kneecheck entries --limit 10
+
+      kneecheck entries edit 12 --distance 8.5
+
+      kneecheck entries delete 12 13 --yes
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..actions.diary import list_entries
+
+    listing = list_entries(_parse_date(since, "--since") if since else None, limit)
+    if as_json:
+        print_json(listing.to_dict())
+        return
+    from ..render import make_console, render_entries
+
+    rows = [e.to_dict() for e in listing.entries]
+    console = make_console(settings(ctx).plain)
+    if not rows:
+        typer.echo("No entries yet: kneecheck log --distance N, or kneecheck import.")
+        return
+    render_entries(rows, listing.units, console, with_ids=True)
+
+
+@entries_app.command("edit")
+@guarded
+def entries_edit(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id.")],
+    when: DateOption = None,
+    distance: DistanceOption = None,
+    duration: DurationOption = None,
+    pain_during: PainDuringOption = None,
+    pain_after: PainAfterOption = None,
+    next_morning: NextMorningOption = None,
+    shoes: ShoesOption = None,
+    note: NoteOption = None,
+    rest: Annotated[bool, typer.Option("--rest", help="Make it a rest day.")] = False,
+) -> None:
+    """Change an entry: only the options given change (an empty --note or
+    --shoes clears it). Example: kneecheck entries edit 12 --pain-after 3"""
+    from ..actions.diary import edit_entry
+
+    given = {
+        "date": None if when is None else _parse_date(when),
+        "distance": distance,
+        "duration": duration,
+        "pain_during": pain_during,
+        "pain_after": pain_after,
+        "next_morning": _parse_morning(next_morning),
+        "shoes": shoes,
+        "note": note,
+        "rest": rest or None,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes:
+        raise UsageError("give what to change (see kneecheck entries edit --help)")
+    logged = edit_entry(entry_id, changes)
+    typer.echo(f"Changed entry {entry_id}: {_entry_words(logged.entry, logged.units)}.")
+
+
+@entries_app.command("delete")
+@guarded
+def entries_delete(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="The ids of the entries.")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask (for scripts).")
+    ] = False,
+) -> None:
+    """Delete entries; shoe distances and weekly figures follow. Example:
+    kneecheck entries delete 12 --yes"""
+    from ..actions.diary import delete_entries
+
+    def confirm(found: "list[Entry]") -> bool:
+        require_terminal("add --yes to delete entries")
+        from ..prompts import configure
+        from ..prompts import confirm as ask
+
+        configure(settings(ctx).plain)
+        listed = ", ".join(f"{e.id} ({e.date} {e.kind})" for e in found)
+        return ask(f"Delete entry {listed}? This cannot be undone.")
+
+    gone = delete_entries(ids, None if yes else confirm)
+    if not gone:
+        typer.echo("Nothing deleted.")
+        return
+    typer.echo(f"Deleted {len(gone)} entr{'y' if len(gone) == 1 else 'ies'}.")
+
+
+def _entry_words(new: "NewEntry", units: str) -> str:
+    """'a run of 8.0 km on 2026-11-25 in Blue' or 'a rest day on ...'."""
+    what = (
+        "rest day"
+        if new.kind == "rest"
+        else f"run of {_distance(new.distance_km, units)}"
+    )
+    extra = f" in {new.shoes}" if new.shoes else ""
+    return f"a {what} on {new.date.isoformat()}{extra}"
 
 
 @guarded
@@ -610,6 +764,7 @@ def register(app: typer.Typer) -> None:
     app.command()(log)
     app.command()(history)
     app.add_typer(shoes_app, name="shoes")
+    app.add_typer(entries_app, name="entries")
     app.command("import")(import_)
     app.command()(report)
     app.add_typer(config_app, name="config")
