@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from .errors import ExitCode, KneecheckError, UnwritableError
@@ -33,6 +33,9 @@ __all__ = [
     "home",
     "open_diary",
 ]
+
+if TYPE_CHECKING:
+    from .backup import Backup, Keys
 
 APP_ID = 0x4B4E4545  # "KNEE": marks the file as a kneecheck diary
 
@@ -212,6 +215,15 @@ class Added(NamedTuple):
     added: int
     duplicates: int
     merged: int = 0
+
+
+class Restored(NamedTuple):
+    """What a restore added, and how many entries were there already."""
+
+    entries: int
+    duplicates: int
+    shoes: int
+    assessments: int
 
 
 class Diary:
@@ -427,6 +439,129 @@ class Diary:
                 )
                 added += 1
         return Added(added, duplicates, merged)
+
+    def keys(self) -> "dict[int, Keys]":
+        """Per entry id: its source key, start time and the keys merged into it
+        (what a backup keeps so re-imports after a restore add nothing)."""
+        from .backup import Keys
+
+        merged: dict[int, list[str]] = {}
+        for key, entry_id in self.conn.execute(
+            "SELECT source_key, entry_id FROM merged_keys ORDER BY source_key"
+        ):
+            merged.setdefault(entry_id, []).append(key)
+        return {
+            r[0]: Keys(r[1], r[2], tuple(merged.get(r[0], ())))
+            for r in self.conn.execute("SELECT id, source_key, started_at FROM entries")
+        }
+
+    def restore(self, backup: "Backup") -> Restored:
+        """Add what a backup holds that the diary lacks, in one transaction: an
+        entry already there (the same source key, or the same values) and an
+        assessment already there are passed over, shoes are matched by name.
+        Into an empty diary, entries keep their ids: the restore is exact."""
+        with self.write() as db:
+            shoe_ids = {
+                printable(r[1]).lower(): r[0]
+                for r in db.execute("SELECT id, name FROM shoes")
+            }
+            has_default = bool(
+                db.execute("SELECT 1 FROM shoes WHERE is_default = 1").fetchone()
+            )
+            shoes_added = 0
+            for shoe in backup.shoes:
+                name = printable(shoe.name).strip()
+                if not name or name.lower() in shoe_ids:
+                    continue
+                default = shoe.default and not has_default
+                has_default = has_default or default
+                cur = db.execute(
+                    "INSERT INTO shoes (name, start_km, retired, is_default, added) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (name, shoe.start_km, int(shoe.retired), int(default), _now()),
+                )
+                shoe_ids[name.lower()] = int(cur.lastrowid or 0)
+                shoes_added += 1
+            added = duplicates = 0
+            for item in backup.entries:
+                e = _printable(item.entry)
+                shoe_id = shoe_ids.get(e.shoes.strip().lower()) if e.shoes else None
+                if e.shoes and shoe_id is None:
+                    cur = db.execute(
+                        "INSERT INTO shoes (name, added) VALUES (?, ?)",
+                        (e.shoes.strip(), _now()),
+                    )
+                    shoe_id = int(cur.lastrowid or 0)
+                    shoe_ids[e.shoes.strip().lower()] = shoe_id
+                    shoes_added += 1
+                if _already_there(db, e, shoe_id):
+                    duplicates += 1
+                    continue
+                free = (
+                    item.id is not None
+                    and not db.execute(
+                        "SELECT 1 FROM entries WHERE id = ?", (item.id,)
+                    ).fetchone()
+                )
+                cur = db.execute(
+                    "INSERT INTO entries (id, date, kind, distance_km, duration_min, "
+                    "shoe_id, pain_during, pain_after, next_morning, note, source, "
+                    "source_key, created_at, started_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        item.id if free else None,
+                        e.date.isoformat(),
+                        e.kind,
+                        e.distance_km,
+                        e.duration_min,
+                        shoe_id,
+                        e.pain_during,
+                        e.pain_after,
+                        e.next_morning,
+                        e.note,
+                        e.source,
+                        e.source_key,
+                        _now(),
+                        _utc(e.started_at),
+                    ),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO merged_keys (source_key, entry_id) "
+                    "VALUES (?, ?)",
+                    [(k, cur.lastrowid) for k in item.merged_keys],
+                )
+                added += 1
+            assessments = 0
+            for a in backup.assessments:
+                answers, result = json.dumps(a["answers"]), json.dumps(a["result"])
+                if db.execute(
+                    "SELECT 1 FROM assessments WHERE created_at = ? AND answers = ? "
+                    "AND result = ?",
+                    (a["created_at"], answers, result),
+                ).fetchone():
+                    continue
+                db.execute(
+                    "INSERT INTO assessments (created_at, answers, result) "
+                    "VALUES (?, ?, ?)",
+                    (a["created_at"], answers, result),
+                )
+                assessments += 1
+            db.executemany(
+                "INSERT OR IGNORE INTO imported_files (sha256, imported_at) "
+                "VALUES (?, ?)",
+                [(h, _now()) for h in backup.imported_files],
+            )
+            if (
+                backup.units
+                and not db.execute(
+                    "SELECT 1 FROM settings WHERE key = 'units'"
+                ).fetchone()
+            ):
+                db.execute(
+                    "INSERT INTO settings (key, value) VALUES ('units', ?)",
+                    (backup.units,),
+                )
+        return Restored(added, duplicates, shoes_added, assessments)
 
     def imported_files(self) -> frozenset[str]:
         """Content hashes of the files imported before (read whole)."""
@@ -653,8 +788,8 @@ def implausible(
 # How long to wait for another kneecheck that is writing (an import) to finish.
 LOCK_WAIT_SECONDS = 10.0
 DAMAGED_HINT = (
-    "it was left untouched; move it aside to start a new diary, or restore "
-    "a backup (KNEECHECK_HOME=<backup folder> kneecheck export)"
+    "it was left untouched; move it aside to start a new diary, then restore a "
+    "backup with `kneecheck import kneecheck-backup.json`"
 )
 
 
@@ -846,6 +981,40 @@ def _clean(text: str | None) -> str | None:
 def _printable(e: NewEntry) -> NewEntry:
     """The entry with its note and shoe name free of control characters."""
     return e._replace(note=_clean(e.note), shoes=_clean(e.shoes))
+
+
+def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> bool:
+    """The entry is in the diary: its source key is known, or an entry holds
+    exactly its values (a manual entry restored twice)."""
+    if (
+        e.source_key
+        and db.execute(
+            "SELECT 1 FROM entries WHERE source_key = ? "
+            "UNION ALL SELECT 1 FROM merged_keys WHERE source_key = ?",
+            (e.source_key, e.source_key),
+        ).fetchone()
+    ):
+        return True
+    return bool(
+        db.execute(
+            "SELECT 1 FROM entries WHERE date = ? AND kind = ? "
+            "AND distance_km IS ? AND duration_min IS ? AND shoe_id IS ? "
+            "AND pain_during IS ? AND pain_after IS ? AND next_morning IS ? "
+            "AND note IS ? AND source = ?",
+            (
+                e.date.isoformat(),
+                e.kind,
+                e.distance_km,
+                e.duration_min,
+                shoe_id,
+                e.pain_during,
+                e.pain_after,
+                e.next_morning,
+                e.note,
+                e.source,
+            ),
+        ).fetchone()
+    )
 
 
 def _utc(moment: datetime | None) -> str | None:

@@ -617,3 +617,108 @@ def test_manual_log_of_an_imported_run_is_refused_with_a_hint(runner, tmp_path):
     ok(runner, "log", "--date", day.isoformat(), "--distance", "12")  # not the same
     ok(runner, *args, "--add-anyway")
     assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 3
+
+
+# ---- 6. backups restore
+
+
+def _full_diary(runner, tmp_path) -> None:
+    ok(runner, "config", "units", "mi")
+    ok(runner, "shoes", "add", "Blue", "--start-distance", "10")
+    ok(runner, "shoes", "add", "Old")
+    ok(runner, "shoes", "retire", "Old")
+    ok(runner, "log", "--date", D[5], "--distance", "5", "--note", "n1",
+       "--pain-during", "2", "--next-morning", "settled")  # fmt: skip
+    ok(runner, "log", "--date", D[4], "--rest")
+    ok(runner, "entries", "delete", "2", "--yes")  # ids need not be 1, 2, 3
+    ok(runner, "log", "--date", D[3], "--rest", "--note", "tired")
+    day = (TODAY - timedelta(days=2)).strftime("%b %d, %Y")
+    csv_path = tmp_path / "activities.csv"
+    csv_path.write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
+        f'Distance,Activity Gear\n7,"{day}, 7:00:00 AM",Tempo,Run,3000,10.0,Red\n',
+        encoding="utf-8",
+    )
+    ok(runner, "import", str(csv_path))
+    ok(runner, "assess", "--answers", "-", input='{"where": ["outside"]}')
+
+
+def test_a_json_backup_restores_exactly_and_merges_once(
+    runner, tmp_path, monkeypatch
+) -> None:
+    """import of `export --format json` into an empty diary gives the same
+    export back; a second import adds nothing; a re-import of the original
+    activity file adds nothing either."""
+    _full_diary(runner, tmp_path)
+    backup = tmp_path / "kneecheck-backup.json"
+    ok(runner, "export", "--output", str(backup))
+    original = json.loads(backup.read_text("utf-8"))
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "new-home"))
+    out = ok(runner, "import", str(backup))
+    assert "Restored 3 entries" in out and "1 assessment" in out
+    restored = json.loads(ok(runner, "export"))
+    assert restored == original
+    again = ok(runner, "import", str(backup))
+    assert "Restored 0 entries" in again and "3 already in the diary" in again
+    assert "Imported 0 runs" in ok(runner, "import", str(tmp_path / "activities.csv"))
+    assert json.loads(ok(runner, "export")) == original
+
+
+def test_a_backup_merges_into_a_diary_without_duplicates(
+    runner, tmp_path, monkeypatch
+) -> None:
+    """Restoring into a diary that holds some of the same entries and others:
+    the missing ones are added, nothing twice, the diary's own kept."""
+    _full_diary(runner, tmp_path)
+    backup = tmp_path / "backup.json"
+    ok(runner, "export", "--output", str(backup))
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "other"))
+    ok(runner, "import", str(backup))
+    first = json.loads(ok(runner, "entries", "--json"))["entries"][0]["id"]
+    ok(runner, "entries", "delete", str(first), "--yes")
+    ok(runner, "log", "--date", D[1], "--distance", "3", "--note", "own")
+    done = json.loads(ok(runner, "import", str(backup), "--json"))
+    assert done["kind"] == "restore"
+    assert (done["entries"], done["already_in_diary"]) == (1, 2)
+    entries = json.loads(ok(runner, "export"))["entries"]
+    assert len(entries) == 4  # the backup's three and the diary's own
+    assert {e["note"] for e in entries} == {"n1", "tired", "Tempo", "own"}
+    assert len(json.loads(ok(runner, "export"))["assessments"]) == 1
+
+
+def test_a_csv_export_reads_back(runner, tmp_path, monkeypatch) -> None:
+    """export --format csv imports back: the same entries."""
+    _full_diary(runner, tmp_path)
+    path = tmp_path / "runs.csv"
+    ok(runner, "export", "--format", "csv", "--output", str(path))
+    before = json.loads(ok(runner, "export"))["entries"]
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "other"))
+    assert "Restored 3 entries" in ok(runner, "import", str(path))
+    after = json.loads(ok(runner, "export"))["entries"]
+    keep = ("id", "date", "kind", "distance_km", "pain_during", "note", "shoes")
+    assert [{k: e[k] for k in keep} for e in after] == [
+        {k: e[k] for k in keep} for e in before
+    ]
+    assert "3 already in the diary" in ok(runner, "import", str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"kind": "result"}', "not a kneecheck backup"),
+        ('{"kind": "backup", "entries": [{"date": "x"}]}', "entry 1: 'date'"),
+        (
+            '{"kind": "backup", "entries": [{"date": "2026-01-01", "kind": "run", '
+            '"distance_km": 99999}]}',
+            "entry 1: the distance 99999 km is out of range",
+        ),
+        ('{"kind": "backup", "entries": 3}', "'entries' must be a list"),
+    ],
+)
+def test_a_bad_backup_names_the_entry_and_adds_nothing(runner, tmp_path, text, message):
+    path = tmp_path / "backup.json"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "backup.json" in result.stderr and message in result.stderr
+    assert json.loads(ok(runner, "export"))["entries"] == []

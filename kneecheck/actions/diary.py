@@ -3,8 +3,6 @@ forget, info, units. Questions arrive as callables; nothing here prints."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -25,7 +23,7 @@ from ..diary import (
     open_diary,
 )
 from ..errors import UsageError
-from ..output import envelope, printable, to_json
+from ..output import envelope, printable
 from ..paths import default_catalogue_dir
 from ..trends import History, history, shoe_rows
 from ..units import from_km, localise, shown, to_km
@@ -513,65 +511,55 @@ def report_data(catalogue: Catalogue, weeks: int) -> ReportData:
     )
 
 
-# The columns of `export --format csv`, one diary entry a row.
-CSV_FIELDS = (
-    "id",
-    "date",
-    "kind",
-    "distance_km",
-    "duration_min",
-    "pain_during",
-    "pain_after",
-    "next_morning",
-    "settled",
-    "shoes",
-    "note",
-    "source",
-)
-
-
 def export_text(fmt: str) -> str:
     """Everything as a JSON backup (`json`), or the diary entries as CSV. With
     no diary yet the export is empty (and no diary is created)."""
+    from ..backup import export_text as write
+
     with open_diary(readonly=True) as diary:
-        return _export(
-            fmt, diary.entries(), diary.units(), diary.shoes(), diary.assessments()
+        return write(
+            fmt,
+            diary.entries(),
+            diary.units(),
+            diary.shoes(),
+            diary.assessments(),
+            diary.keys(),
+            sorted(diary.imported_files()),
         )
 
 
-def _export(
-    fmt: str,
-    entries: list[Entry],
-    units: str,
-    shoes: list[Shoe],
-    assessments: list[dict[str, Any]],
-) -> str:
-    rows = [e.to_dict() for e in entries]
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue()
-    everything = envelope(
-        "backup",
-        {
-            "units": units,
-            "entries": rows,
-            "shoes": [
-                {
-                    "name": s.name,
-                    "start_km": s.start_km,
-                    "distance_km": s.distance_km,
-                    "retired": s.retired,
-                    "default": s.default,
-                }
-                for s in shoes
-            ],
-            "assessments": assessments,
-        },
-    )
-    return to_json(everything)
+class RestoreReport(NamedTuple):
+    """What `import` of a backup did."""
+
+    path: Path
+    entries: int
+    already_in_diary: int
+    shoes: int
+    assessments: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `import --json` document of a restore."""
+        fields = self._asdict() | {"path": str(self.path)}
+        return envelope("restore", fields)
+
+
+def is_backup(path: Path) -> bool:
+    """Whether `path` is a file `export` wrote (JSON or CSV), to restore."""
+    from ..backup import is_backup as check
+
+    return check(path)
+
+
+def restore_backup(path: Path) -> RestoreReport:
+    """Restore a backup: everything into an empty diary, or what is missing
+    into an existing one (never twice). Checked whole before anything is
+    written; a problem names the file and the entry or row."""
+    from ..backup import read_backup
+
+    backup = read_backup(path)
+    with open_diary() as diary:
+        done = diary.restore(backup)
+    return RestoreReport(path, *done)
 
 
 class Forgotten(NamedTuple):

@@ -570,16 +570,31 @@ def import_(
     The Strava export ZIP as downloaded, .fit files (Garmin, Coros, Suunto,
     Wahoo), .gpx and .tcx files (gzipped or not), a folder of them, or a Strava
     activities.csv. The same run from two sources is stored once; a re-import
-    adds nothing; a damaged file is named and skipped.
+    adds nothing; a damaged file is named and skipped. A backup that `export`
+    wrote (JSON or CSV) is restored, without duplicates.
 
     Examples:
 
       kneecheck import ~/Downloads/export_12345.zip
 
+      kneecheck import kneecheck-backup.json
+
       kneecheck import /media/GARMIN/GARMIN/Activity
     """
-    from ..actions.diary import import_runs
+    from ..actions.diary import import_runs, is_backup, restore_backup
 
+    if is_backup(path):  # a file `export` wrote: restore it
+        restored = restore_backup(path)
+        if as_json:
+            print_json(restored.to_dict())
+            return
+        typer.echo(
+            f"Restored {_count(restored.entries, 'entry', 'entries')}, "
+            f"{_count(restored.shoes, 'pair of shoes', 'pairs of shoes')} and "
+            f"{_count(restored.assessments, 'assessment', 'assessments')} from "
+            f"{path}; {restored.already_in_diary} already in the diary."
+        )
+        return
     if not as_json and sys.stderr.isatty():  # never mixed into a document
         from ..render import import_progress  # Rich only when it can be seen
 
@@ -599,6 +614,10 @@ def import_(
         typer.echo(f"  skipped {run.where}: dated {run.date}, in the future")
     for s in unreadable:  # every one: the runner may want to fix or re-export it
         typer.echo(f"kneecheck: warning: {s.where}: {s.reason}", err=True)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _import_summary(
