@@ -722,3 +722,26 @@ def test_a_bad_backup_names_the_entry_and_adds_nothing(runner, tmp_path, text, m
     assert result.exit_code == 2, result.output
     assert "backup.json" in result.stderr and message in result.stderr
     assert json.loads(ok(runner, "export"))["entries"] == []
+
+
+def test_readme_says_where_the_diary_lives_and_how_to_keep_it() -> None:
+    """The data section: place, modes, exit codes, back up, restore, edit, delete."""
+    from helpers import TESTS
+
+    readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+    data = readme[readme.index("## The diary") : readme.index("## Speed")]
+    for needed in (
+        "KNEECHECK_HOME",
+        "0700",
+        "0600",
+        "-wal",
+        "kneecheck export --format json --output kneecheck-backup.json",
+        "kneecheck import kneecheck-backup.json",
+        "kneecheck entries edit ID",
+        "kneecheck entries delete ID",
+        "kneecheck forget",
+        "4 the diary is damaged",
+        "5 it cannot be",
+    ):
+        assert needed in data, needed
+    assert "| 5 |" in readme
