@@ -745,3 +745,33 @@ def test_readme_says_where_the_diary_lives_and_how_to_keep_it() -> None:
     ):
         assert needed in data, needed
     assert "| 5 |" in readme
+
+
+def test_rich_markup_in_data_is_shown_as_written(runner) -> None:
+    """A note or shoe name that looks like Rich markup never becomes a
+    hyperlink (OSC 8) or a style on a colour terminal: it is shown as typed."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import kneecheck_env
+
+    ok(runner, "shoes", "add", "[blink]Red")
+    ok(runner, "log", "--distance", "5", "--note", "[link=https://x.example]a[/link]")
+    env = {k: v for k, v in kneecheck_env().items() if k != "NO_COLOR"}
+    env |= {"FORCE_COLOR": "1", "TERM": "xterm", "COLUMNS": "120"}
+    env["KNEECHECK_HOME"] = os.environ["KNEECHECK_HOME"]
+    shown = {}
+    for command in ("entries", "history", "shoes"):
+        shown[command] = subprocess.run(
+            [sys.executable, "-m", "kneecheck", command]
+            + (["list"] if command == "shoes" else []),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        ).stdout
+        assert "\x1b]8;" not in shown[command], command  # no hyperlink
+        assert "\x1b[5m" not in shown[command], command  # no blink
+    assert "[link=https://x.example]a[/link]" in shown["entries"]
+    assert "[blink]Red" in shown["shoes"]

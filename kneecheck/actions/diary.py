@@ -604,8 +604,9 @@ def info(catalogue_dir: Path | None) -> dict[str, Any]:
 
 
 def units_setting(units: str | None) -> str:
-    """Set the distance units (km or mi) when given; return the current ones."""
-    with open_diary() as diary:
+    """Set the distance units (km or mi) when given; return the current ones
+    (only read, so a read-only diary still answers)."""
+    with open_diary(readonly=units is None) as diary:
         if units is not None:
             diary.set_setting("units", units)
         return diary.units()

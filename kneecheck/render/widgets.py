@@ -79,6 +79,13 @@ class Table(RichTable):
         kwargs.setdefault("box", box.SIMPLE_HEAD)
         super().__init__(**kwargs)
 
+    def add_row(self, *cells: RenderableType | None, **kwargs: Any) -> None:
+        """A row; text cells are shown as written, never read as Rich markup: a
+        note or shoe name such as "[link=...]" must not become a hyperlink."""
+        super().add_row(
+            *(Text(c) if isinstance(c, str) else c for c in cells), **kwargs
+        )
+
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> RenderResult:
