@@ -416,27 +416,7 @@ class Diary:
                 if _merge_same_run(db, e, shoe_id):
                     merged += 1
                     continue
-                db.execute(
-                    "INSERT INTO entries (date, kind, distance_km, duration_min, "
-                    "shoe_id, pain_during, pain_after, next_morning, note, source, "
-                    "source_key, created_at, started_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        e.date.isoformat(),
-                        e.kind,
-                        e.distance_km,
-                        e.duration_min,
-                        shoe_id,
-                        e.pain_during,
-                        e.pain_after,
-                        e.next_morning,
-                        e.note,
-                        e.source,
-                        e.source_key,
-                        _now(),
-                        _utc(e.started_at),
-                    ),
-                )
+                _insert(db, e, shoe_id)
                 added += 1
         return Added(added, duplicates, merged)
 
@@ -497,38 +477,17 @@ class Diary:
                 if _already_there(db, e, shoe_id):
                     duplicates += 1
                     continue
-                free = (
+                taken = (
                     item.id is not None
-                    and not db.execute(
+                    and db.execute(
                         "SELECT 1 FROM entries WHERE id = ?", (item.id,)
                     ).fetchone()
                 )
-                cur = db.execute(
-                    "INSERT INTO entries (id, date, kind, distance_km, duration_min, "
-                    "shoe_id, pain_during, pain_after, next_morning, note, source, "
-                    "source_key, created_at, started_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        item.id if free else None,
-                        e.date.isoformat(),
-                        e.kind,
-                        e.distance_km,
-                        e.duration_min,
-                        shoe_id,
-                        e.pain_during,
-                        e.pain_after,
-                        e.next_morning,
-                        e.note,
-                        e.source,
-                        e.source_key,
-                        _now(),
-                        _utc(e.started_at),
-                    ),
-                )
+                new_id = _insert(db, e, shoe_id, None if taken else item.id)
                 db.executemany(
                     "INSERT OR IGNORE INTO merged_keys (source_key, entry_id) "
                     "VALUES (?, ?)",
-                    [(k, cur.lastrowid) for k in item.merged_keys],
+                    [(k, new_id) for k in item.merged_keys],
                 )
                 added += 1
             assessments = 0
@@ -628,7 +587,7 @@ class Diary:
 
     def entry(self, entry_id: int) -> Entry:
         """One entry by its id, or an EntryError naming the id."""
-        found = [e for e in self._select("WHERE e.id = ?", (entry_id,))]
+        found = self._select("WHERE e.id = ?", (entry_id,))
         if not found:
             raise EntryError(
                 f"there is no entry {entry_id} (see the ids with `kneecheck entries`)"
@@ -981,6 +940,37 @@ def _clean(text: str | None) -> str | None:
 def _printable(e: NewEntry) -> NewEntry:
     """The entry with its note and shoe name free of control characters."""
     return e._replace(note=_clean(e.note), shoes=_clean(e.shoes))
+
+
+def _insert(
+    db: sqlite3.Connection,
+    e: NewEntry,
+    shoe_id: int | None,
+    entry_id: int | None = None,
+) -> int:
+    """Store one checked entry (with this id when given); returns its id."""
+    cur = db.execute(
+        "INSERT INTO entries (id, date, kind, distance_km, duration_min, shoe_id, "
+        "pain_during, pain_after, next_morning, note, source, source_key, "
+        "created_at, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            entry_id,
+            e.date.isoformat(),
+            e.kind,
+            e.distance_km,
+            e.duration_min,
+            shoe_id,
+            e.pain_during,
+            e.pain_after,
+            e.next_morning,
+            e.note,
+            e.source,
+            e.source_key,
+            _now(),
+            _utc(e.started_at),
+        ),
+    )
+    return int(cur.lastrowid or 0)
 
 
 def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> bool:

@@ -775,3 +775,40 @@ def test_rich_markup_in_data_is_shown_as_written(runner) -> None:
         assert "\x1b[5m" not in shown[command], command  # no blink
     assert "[link=https://x.example]a[/link]" in shown["entries"]
     assert "[blink]Red" in shown["shoes"]
+
+
+def test_a_duplicate_manual_run_is_asked_about_in_a_terminal(runner) -> None:
+    """With someone to ask, log asks: no keeps the diary as it was, yes adds."""
+    from kneecheck.actions.diary import EntryFields, log_entry
+    from kneecheck.diary import NewEntry, open_diary
+
+    day = TODAY - timedelta(days=1)
+    with open_diary() as diary:
+        diary.add_entries(
+            [NewEntry(day, distance_km=10.0, source="gpx", source_key="gpx:1")]
+        )
+    asked = []
+
+    def answer(reply: bool):
+        def confirm(twin, units) -> bool:
+            asked.append((twin.id, twin.source, units))
+            return reply
+
+        return confirm
+
+    fields = EntryFields(day, distance=9.9)
+    assert not log_entry(fields, confirm_duplicate=answer(False)).added
+    assert log_entry(fields, confirm_duplicate=answer(True)).added
+    assert asked == [(1, "gpx", "km"), (1, "gpx", "km")]
+    assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 2
+
+
+def test_entries_on_a_fresh_home(runner) -> None:
+    """No diary yet: nothing listed, and an id to change is simply unknown
+    (exit 2, not the damaged-diary 4); no diary is created."""
+    assert "No entries yet" in ok(runner, "entries")
+    for args in (["edit", "1", "--rest"], ["delete", "1", "--yes"]):
+        result = runner.invoke(app, ["entries", *args])
+        assert result.exit_code == 2, result.output
+        assert "no entry 1" in result.stderr
+    assert not diary_path().exists()

@@ -69,35 +69,22 @@ def check_entry_fields(fields: EntryFields) -> None:
         )
 
 
-# `log --json-input`: the keys of one entry, as the options of `log` name them.
-ENTRY_KEYS = (
-    "date",
-    "rest",
-    "distance",
-    "duration",
-    "pain_during",
-    "pain_after",
-    "next_morning",
-    "shoes",
-    "note",
-)
-
-
 def entry_from_json(source: str) -> EntryFields:
     """One entry from a JSON object in a file, or standard input as '-': the
-    keys of ENTRY_KEYS, as `log` takes them (distance in the runner's units,
-    next_morning 0-10 or "settled"). Anything else is a one-line usage error."""
+    keys are the fields of EntryFields, as `log` takes them (distance in the
+    runner's units, next_morning 0-10 or "settled"). Anything else is a
+    one-line usage error."""
     from ..catalogue.types import json_type, quote
     from ..inputs import read_json
 
     raw = read_json(source, "entry", UsageError)
     if not isinstance(raw, dict):
         raise UsageError(f"an entry must be a JSON object, not {json_type(raw)}")
-    unknown = sorted(k for k in raw if k not in ENTRY_KEYS)
+    unknown = sorted(k for k in raw if k not in EntryFields._fields)
     if unknown:
         raise UsageError(
             f"unknown entry key {quote(unknown[0])} (known keys: "
-            f"{', '.join(ENTRY_KEYS)})"
+            f"{', '.join(EntryFields._fields)})"
         )
 
     def number(key: str) -> float | None:
@@ -239,6 +226,7 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
     unknown = set(changes) - set(EntryFields._fields)
     if unknown:
         raise UsageError(f"cannot change {', '.join(sorted(unknown))}")
+    _require_entries(entry_id)
     with open_diary(create=False) as diary:
         old = diary.entry(entry_id)
         units = diary.units()
@@ -265,11 +253,19 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
     return Logged(new, units)
 
 
+def _require_entries(*ids: int) -> None:
+    """With no diary yet no id exists: a usage error, not a missing diary."""
+    if not exists():
+        with open_diary(readonly=True) as diary:  # empty: names the first id
+            diary.entry(ids[0])
+
+
 def delete_entries(
     ids: list[int], confirm: Callable[[list[Entry]], bool] | None = None
 ) -> list[Entry]:
     """Delete entries by id after `confirm` says yes (None: no question); an
     unknown id deletes nothing. Returns what was deleted (empty: nothing)."""
+    _require_entries(*ids)
     with open_diary(create=False) as diary:
         found = [diary.entry(i) for i in ids]
         if confirm is not None and not confirm(found):
