@@ -850,7 +850,21 @@ def open_diary(create: bool = True, readonly: bool = False) -> Diary:
                 f"{path} could not be updated ({exc}); {DAMAGED_HINT}"
             ) from None
         raise failure from None
+    _make_private(path)
     return diary
+
+
+def _make_private(path: Path) -> None:
+    """A diary made readable by others (by a version before 0600, or a copy)
+    is made the runner's alone, with its side files, when it is theirs: the
+    group and other bits go, the owner's stay (a read-only diary stays so)."""
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = f.stat().st_mode
+            if mode & 0o077 and f.stat().st_uid == os.getuid():
+                f.chmod(mode & 0o700)
+        except (OSError, AttributeError):  # gone, not ours; getuid: not on Windows
+            pass
 
 
 def _create_private(path: Path) -> None:

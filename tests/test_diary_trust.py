@@ -431,6 +431,16 @@ def test_diary_and_its_side_files_are_private(runner, tmp_path) -> None:
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+def test_a_diary_readable_by_others_is_made_private(runner) -> None:
+    """A diary an older version left 0644 is 0600 after the next write."""
+    import stat
+
+    ok(runner, "log", "--distance", "5")
+    diary_path().chmod(0o644)
+    ok(runner, "log", "--distance", "6")
+    assert stat.S_IMODE(diary_path().stat().st_mode) == 0o600
+
+
 # ---- 7. hostile input gets a clean error
 
 
