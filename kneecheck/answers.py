@@ -7,55 +7,24 @@ answers lose duplicates and follow the catalogue's order.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue
 from .catalogue.types import QUESTION_TYPES, json_type, quote
 from .errors import AnswersError
+from .inputs import JSON_MAX_CHARS, read_json
 
 Answers = dict[str, Any]
 # Contract 1.1: answer keys that were asked and answered "don't know". They
 # count exactly like missing keys; the list is kept so they are not asked again.
 DONT_KNOW_KEY = "dont_know"
-# An answers object is well under 2 KiB; anything far larger is not answers,
-# and reading it whole could exhaust memory (a runaway pipe on standard input).
-ANSWERS_MAX_CHARS = 256 * 1024
+ANSWERS_MAX_CHARS = JSON_MAX_CHARS  # an answers object is well under 2 KiB
 
 
 def read_answers(source: str, catalogue: Catalogue) -> Answers:
-    """Load answers from a file path, or from standard input when `source` is '-'."""
-    if source == "-":
-        text = sys.stdin.read(ANSWERS_MAX_CHARS + 1).removeprefix("\ufeff")
-        name = "standard input"
-    else:
-        path = Path(source)
-        try:
-            # utf-8-sig: files saved by Windows editors start with a BOM
-            with path.open(encoding="utf-8-sig") as f:
-                text = f.read(ANSWERS_MAX_CHARS + 1)
-        except FileNotFoundError:
-            raise AnswersError(f"answers file not found: {source}") from None
-        except IsADirectoryError:
-            raise AnswersError(f"answers file is a folder: {source}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AnswersError(f"cannot read answers file {source}: {exc}") from None
-        name = source
-    if len(text) > ANSWERS_MAX_CHARS:
-        raise AnswersError(
-            f"{name} is larger than {ANSWERS_MAX_CHARS // 1024} KiB: "
-            "not an answers file"
-        )
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(
-            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg})"
-        ) from None
-    return validate_answers(raw, catalogue)
+    """Load answers from a file path, or from standard input when `source` is '-'
+    (capped at ANSWERS_MAX_CHARS; see kneecheck.inputs)."""
+    return validate_answers(read_json(source, "answers", AnswersError), catalogue)
 
 
 def validate_answers(raw: object, catalogue: Catalogue) -> Answers:

@@ -6,19 +6,23 @@ a kneecheck diary is never touched: the user gets the reason and a hint.
 """
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import quote
 
-from .errors import ExitCode, KneecheckError
+from .errors import ExitCode, KneecheckError, UnwritableError
+from .output import printable
 from .paths import diary_path, ensure_private, home
 
 __all__ = [
     "Diary",
     "DiaryError",
+    "DiaryUnwritable",
     "Entry",
     "EntryError",
     "NewEntry",
@@ -29,6 +33,9 @@ __all__ = [
     "home",
     "open_diary",
 ]
+
+if TYPE_CHECKING:
+    from .backup import Backup, Keys
 
 APP_ID = 0x4B4E4545  # "KNEE": marks the file as a kneecheck diary
 
@@ -83,11 +90,26 @@ MIGRATIONS: tuple[str, ...] = (
 SAME_START_SECONDS = 120
 SAME_DISTANCE_SHARE = 0.03
 
+# What a diary entry can plausibly hold. Beyond these a value is a typo or a GPS
+# glitch, and stored it would poison every weekly figure after it.
+MAX_RUN_KM = 350.0  # past the 24-hour world record (about 320 km)
+MAX_RUN_MINUTES = 72 * 60  # three days: the longest races aside, a watch left on
+MAX_SPEED_KMH = 30.0  # faster than the 1000 m world record (27.5 km/h) on average
+MAX_SHOE_START_KM = 10_000.0  # already on a pair of shoes when it is added
+EARLIEST_DATE = date(1970, 1, 1)
+
 
 class DiaryError(KneecheckError):
     """The diary file cannot be used as it is; it is left untouched."""
 
     exit_code = ExitCode.DIARY
+
+
+class DiaryUnwritable(DiaryError, UnwritableError):
+    """The diary is sound but cannot be used from here now: read-only, locked by
+    another process, its folder cannot be made, or the disk is full."""
+
+    exit_code = ExitCode.UNWRITABLE
 
 
 class EntryError(KneecheckError):
@@ -195,6 +217,15 @@ class Added(NamedTuple):
     merged: int = 0
 
 
+class Restored(NamedTuple):
+    """What a restore added, and how many entries were there already."""
+
+    entries: int
+    duplicates: int
+    shoes: int
+    assessments: int
+
+
 class Diary:
     """An open diary. Use `open_diary()`; close it (or use it as a context manager)."""
 
@@ -205,8 +236,13 @@ class Diary:
     def __enter__(self) -> "Diary":
         return self
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object
+    ) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            # a failure met while using the diary, named instead of "internal error"
+            raise diary_failure(exc, self.path) from None
 
     def close(self) -> None:
         """Close the database."""
@@ -255,16 +291,29 @@ class Diary:
             "COALESCE(SUM(e.distance_km), 0) FROM shoes s LEFT JOIN entries e "
             "ON e.shoe_id = s.id AND e.kind = 'run' GROUP BY s.id ORDER BY s.id"
         ).fetchall()
-        out = [Shoe(r[0], r[1], r[2], bool(r[3]), bool(r[4]), r[5]) for r in rows]
+        out = []
+        for r in rows:
+            if not isinstance(r[1], str):
+                raise self._bad_cell(r[0], "shoe name", r[1])
+            for value in (r[2], r[5]):
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise DiaryError(
+                        f"{self.path} is damaged: the distance of shoes "
+                        f"{printable(r[1])!r} is {repr(value)[:40]}; {DAMAGED_HINT}"
+                    )
+            out.append(Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5]))
         return [s for s in out if include_retired or not s.retired]
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
         """Add a pair (names are unique, case aside); optionally the default."""
-        name = name.strip()
+        name = printable(name).strip()
         if not name:
             raise EntryError("a pair of shoes needs a name")
-        if start_km < 0:
-            raise EntryError("the starting distance cannot be negative")
+        if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
+            raise EntryError(
+                f"the starting distance {start_km:g} km is out of range "
+                f"(0 to {MAX_SHOE_START_KM:g} km)"
+            )
         with self.write() as db:
             if db.execute("SELECT 1 FROM shoes WHERE name = ?", (name,)).fetchone():
                 raise EntryError(f"there is already a pair called '{name}'")
@@ -284,8 +333,9 @@ class Diary:
     def shoe(self, name: str) -> Shoe:
         """The pair with this name (case aside), or an EntryError naming the known
         ones."""
+        wanted = printable(name).strip().lower()
         for s in self.shoes():
-            if s.name.lower() == name.strip().lower():
+            if s.name.lower() == wanted:
                 return s
         known = ", ".join(s.name for s in self.shoes()) or "none yet"
         raise EntryError(
@@ -325,14 +375,17 @@ class Diary:
         two minutes of one already there, with a distance within 3 %, is the
         same run from another source: it fills in what the stored one lacks
         (duration, shoes, name) and is counted as merged. Unknown shoes are an
-        error unless `create_shoes` (imports name gear that may be new).
+        error unless `create_shoes` (imports name gear that may be new). Notes
+        and shoe names are stored without control characters.
         """
+        new = [_printable(e) for e in new]
         for e in new:
             check_entry(e)
         added = duplicates = merged = 0
         with self.write() as db:
             shoe_ids = {
-                r[1].lower(): r[0] for r in db.execute("SELECT id, name FROM shoes")
+                printable(r[1]).lower(): r[0]
+                for r in db.execute("SELECT id, name FROM shoes")
             }
             for e in new:
                 if (
@@ -363,29 +416,111 @@ class Diary:
                 if _merge_same_run(db, e, shoe_id):
                     merged += 1
                     continue
-                db.execute(
-                    "INSERT INTO entries (date, kind, distance_km, duration_min, "
-                    "shoe_id, pain_during, pain_after, next_morning, note, source, "
-                    "source_key, created_at, started_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        e.date.isoformat(),
-                        e.kind,
-                        e.distance_km,
-                        e.duration_min,
-                        shoe_id,
-                        e.pain_during,
-                        e.pain_after,
-                        e.next_morning,
-                        e.note,
-                        e.source,
-                        e.source_key,
-                        _now(),
-                        _utc(e.started_at),
-                    ),
-                )
+                _insert(db, e, shoe_id)
                 added += 1
         return Added(added, duplicates, merged)
+
+    def keys(self) -> "dict[int, Keys]":
+        """Per entry id: its source key, start time and the keys merged into it
+        (what a backup keeps so re-imports after a restore add nothing)."""
+        from .backup import Keys
+
+        merged: dict[int, list[str]] = {}
+        for key, entry_id in self.conn.execute(
+            "SELECT source_key, entry_id FROM merged_keys ORDER BY source_key"
+        ):
+            merged.setdefault(entry_id, []).append(key)
+        return {
+            r[0]: Keys(r[1], r[2], tuple(merged.get(r[0], ())))
+            for r in self.conn.execute("SELECT id, source_key, started_at FROM entries")
+        }
+
+    def restore(self, backup: "Backup") -> Restored:
+        """Add what a backup holds that the diary lacks, in one transaction: an
+        entry already there (the same source key, or the same values) and an
+        assessment already there are passed over, shoes are matched by name.
+        Into an empty diary, entries keep their ids: the restore is exact."""
+        with self.write() as db:
+            shoe_ids = {
+                printable(r[1]).lower(): r[0]
+                for r in db.execute("SELECT id, name FROM shoes")
+            }
+            has_default = bool(
+                db.execute("SELECT 1 FROM shoes WHERE is_default = 1").fetchone()
+            )
+            shoes_added = 0
+            for shoe in backup.shoes:
+                name = printable(shoe.name).strip()
+                if not name or name.lower() in shoe_ids:
+                    continue
+                default = shoe.default and not has_default
+                has_default = has_default or default
+                cur = db.execute(
+                    "INSERT INTO shoes (name, start_km, retired, is_default, added) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (name, shoe.start_km, int(shoe.retired), int(default), _now()),
+                )
+                shoe_ids[name.lower()] = int(cur.lastrowid or 0)
+                shoes_added += 1
+            added = duplicates = 0
+            for item in backup.entries:
+                e = _printable(item.entry)
+                shoe_id = shoe_ids.get(e.shoes.strip().lower()) if e.shoes else None
+                if e.shoes and shoe_id is None:
+                    cur = db.execute(
+                        "INSERT INTO shoes (name, added) VALUES (?, ?)",
+                        (e.shoes.strip(), _now()),
+                    )
+                    shoe_id = int(cur.lastrowid or 0)
+                    shoe_ids[e.shoes.strip().lower()] = shoe_id
+                    shoes_added += 1
+                if _already_there(db, e, shoe_id):
+                    duplicates += 1
+                    continue
+                taken = (
+                    item.id is not None
+                    and db.execute(
+                        "SELECT 1 FROM entries WHERE id = ?", (item.id,)
+                    ).fetchone()
+                )
+                new_id = _insert(db, e, shoe_id, None if taken else item.id)
+                db.executemany(
+                    "INSERT OR IGNORE INTO merged_keys (source_key, entry_id) "
+                    "VALUES (?, ?)",
+                    [(k, new_id) for k in item.merged_keys],
+                )
+                added += 1
+            assessments = 0
+            for a in backup.assessments:
+                answers, result = json.dumps(a["answers"]), json.dumps(a["result"])
+                if db.execute(
+                    "SELECT 1 FROM assessments WHERE created_at = ? AND answers = ? "
+                    "AND result = ?",
+                    (a["created_at"], answers, result),
+                ).fetchone():
+                    continue
+                db.execute(
+                    "INSERT INTO assessments (created_at, answers, result) "
+                    "VALUES (?, ?, ?)",
+                    (a["created_at"], answers, result),
+                )
+                assessments += 1
+            db.executemany(
+                "INSERT OR IGNORE INTO imported_files (sha256, imported_at) "
+                "VALUES (?, ?)",
+                [(h, _now()) for h in backup.imported_files],
+            )
+            if (
+                backup.units
+                and not db.execute(
+                    "SELECT 1 FROM settings WHERE key = 'units'"
+                ).fetchone()
+            ):
+                db.execute(
+                    "INSERT INTO settings (key, value) VALUES ('units', ?)",
+                    (backup.units,),
+                )
+        return Restored(added, duplicates, shoes_added, assessments)
 
     def imported_files(self) -> frozenset[str]:
         """Content hashes of the files imported before (read whole)."""
@@ -403,17 +538,113 @@ class Diary:
 
     def entries(self, since: date | None = None) -> list[Entry]:
         """Every entry, oldest first."""
-        sql = (
+        if since is None:
+            return self._select("", ())
+        return self._select("WHERE e.date >= ?", (since.isoformat(),))
+
+    def _select(self, where: str, args: tuple[object, ...]) -> list[Entry]:
+        rows = self.conn.execute(
             "SELECT e.id, e.date, e.kind, e.distance_km, e.duration_min, s.name, "
             "e.pain_during, e.pain_after, e.next_morning, e.note, e.source "
-            "FROM entries e LEFT JOIN shoes s ON s.id = e.shoe_id"
+            f"FROM entries e LEFT JOIN shoes s ON s.id = e.shoe_id {where} "
+            "ORDER BY e.date, e.id",
+            args,
+        ).fetchall()
+        return [self._entry(r) for r in rows]
+
+    def _entry(self, r: Sequence[Any]) -> Entry:
+        """A stored row as an Entry; a cell of the wrong type (a file edited by
+        hand, or damaged) is named as damage instead of failing later."""
+        try:
+            day = date.fromisoformat(r[1])
+        except (TypeError, ValueError):
+            raise self._bad_cell(r[0], "date", r[1]) from None
+        if r[2] not in ("run", "rest"):
+            raise self._bad_cell(r[0], "kind", r[2])
+        for column, i, kind in (
+            ("distance_km", 3, (int, float)),
+            ("duration_min", 4, (int, float)),
+            ("pain_during", 6, int),
+            ("pain_after", 7, int),
+            ("next_morning", 8, int),
+            ("note", 9, str),
+            ("source", 10, str),
+        ):
+            if (r[i] is not None or column == "source") and not isinstance(r[i], kind):
+                raise self._bad_cell(r[0], column, r[i])
+        # printable: a diary written before notes were cleaned may hold escapes
+        return Entry(
+            r[0], day, r[2], r[3], r[4], _clean(r[5]), r[6], r[7], r[8],
+            _clean(r[9]), r[10],
+        )  # fmt: skip
+
+    def _bad_cell(self, entry_id: object, column: str, value: object) -> DiaryError:
+        shown = repr(value)[:40]
+        return DiaryError(
+            f"{self.path} is damaged: entry {entry_id} has {column} {shown}, "
+            f"which kneecheck never writes; {DAMAGED_HINT}"
         )
-        args: tuple[str, ...] = ()
-        if since is not None:
-            sql += " WHERE e.date >= ?"
-            args = (since.isoformat(),)
-        rows = self.conn.execute(sql + " ORDER BY e.date, e.id", args).fetchall()
-        return [Entry(r[0], date.fromisoformat(r[1]), *r[2:]) for r in rows]
+
+    def entry(self, entry_id: int) -> Entry:
+        """One entry by its id, or an EntryError naming the id."""
+        found = self._select("WHERE e.id = ?", (entry_id,))
+        if not found:
+            raise EntryError(
+                f"there is no entry {entry_id} (see the ids with `kneecheck entries`)"
+            )
+        return found[0]
+
+    def update_entry(self, entry_id: int, new: NewEntry) -> Entry:
+        """Replace what entry `entry_id` holds (its source stays); shoes must be
+        known. Checked like a new entry before anything is written."""
+        new = _printable(new)
+        check_entry(new)
+        self.entry(entry_id)  # refuse an unknown id before writing
+        with self.write() as db:
+            shoe_id = None
+            if new.shoes:
+                shoe_id = self.shoe(new.shoes).id
+            db.execute(
+                "UPDATE entries SET date = ?, kind = ?, distance_km = ?, "
+                "duration_min = ?, shoe_id = ?, pain_during = ?, pain_after = ?, "
+                "next_morning = ?, note = ? WHERE id = ?",
+                (
+                    new.date.isoformat(),
+                    new.kind,
+                    new.distance_km,
+                    new.duration_min,
+                    shoe_id,
+                    new.pain_during,
+                    new.pain_after,
+                    new.next_morning,
+                    new.note,
+                    entry_id,
+                ),
+            )
+        return self.entry(entry_id)
+
+    def delete_entries(self, ids: Sequence[int]) -> list[Entry]:
+        """Delete entries by id, all or none (an unknown id deletes nothing).
+        Shoe distances and weekly figures are computed from the entries, so
+        they follow."""
+        gone = [self.entry(i) for i in dict.fromkeys(ids)]
+        with self.write() as db:
+            db.executemany("DELETE FROM entries WHERE id = ?", [(e.id,) for e in gone])
+        return gone
+
+    def same_imported_run(self, e: NewEntry) -> Entry | None:
+        """An imported run on the same day with a distance this close: what a
+        manual `log` of it would duplicate."""
+        if e.kind != "run" or not e.distance_km:
+            return None
+        for old in self._select(
+            "WHERE e.date = ? AND e.kind = 'run' AND e.source != 'manual'",
+            (e.date.isoformat(),),
+        ):
+            km = old.distance_km or 0
+            if abs(km - e.distance_km) <= SAME_DISTANCE_SHARE * max(km, e.distance_km):
+                return old
+        return None
 
     def set_next_morning(self, pain: int) -> Entry:
         """Record the next-morning check on the latest run."""
@@ -451,30 +682,34 @@ class Diary:
         rows = self.conn.execute(
             "SELECT id, created_at, answers, result FROM assessments ORDER BY id"
         ).fetchall()
-        return [
-            {
-                "id": r[0],
-                "created_at": r[1],
-                "answers": json.loads(r[2]),
-                "result": json.loads(r[3]),
-            }
-            for r in rows
-        ]
+        try:
+            return [
+                {
+                    "id": r[0],
+                    "created_at": r[1],
+                    "answers": json.loads(r[2]),
+                    "result": json.loads(r[3]),
+                }
+                for r in rows
+            ]
+        except (TypeError, ValueError):
+            raise DiaryError(
+                f"{self.path} is damaged: a stored assessment is not readable; "
+                f"{DAMAGED_HINT}"
+            ) from None
 
 
 def check_entry(e: NewEntry) -> None:
     """Refuse impossible values before anything is written."""
     if e.kind not in ("run", "rest"):
         raise EntryError(f"unknown entry kind '{e.kind}'")
-    if e.date > date.today():
-        raise EntryError(f"the date {e.date.isoformat()} is in the future")
-    if e.kind == "run" and (e.distance_km is None or e.distance_km <= 0):
+    problem = implausible(e.date, e.distance_km, e.duration_min)
+    if problem:
+        raise EntryError(problem)
+    if e.kind == "run" and not e.distance_km:
         raise EntryError("a run needs a distance greater than 0 (or use --rest)")
     if e.kind == "rest" and e.distance_km:
         raise EntryError("a rest day has no distance")
-    for name, value in (("distance", e.distance_km), ("duration", e.duration_min)):
-        if value is not None and (value < 0 or value != value or value > 1e5):
-            raise EntryError(f"the {name} {value:g} is out of range")
     for name, pain in (
         ("pain during", e.pain_during),
         ("pain after", e.pain_after),
@@ -484,39 +719,102 @@ def check_entry(e: NewEntry) -> None:
             raise EntryError(f"{name} is {pain}, out of range (0 to 10)")
 
 
-def open_diary(create: bool = True) -> Diary:
+def implausible(
+    day: date, km: float | None, minutes: float | None, today: date | None = None
+) -> str | None:
+    """Why a run (or rest day) cannot be right, in one line; None when it can.
+    `log` refuses such an entry and an import skips it, naming the reason."""
+    if day > (today or date.today()):
+        return f"the date {day.isoformat()} is in the future"
+    if day < EARLIEST_DATE:
+        return f"the date {day.isoformat()} is before {EARLIEST_DATE.year}"
+    # `not 0 <= x <= limit` is also true for NaN, which compares false to all
+    if km is not None and not 0 <= km <= MAX_RUN_KM:
+        return f"the distance {km:g} km is out of range (at most {MAX_RUN_KM:g} km)"
+    if minutes is not None and not 0 <= minutes <= MAX_RUN_MINUTES:
+        return (
+            f"the duration {minutes:g} min is out of range "
+            f"(at most {MAX_RUN_MINUTES // 60:g} hours)"
+        )
+    if km and minutes and km / (minutes / 60) > MAX_SPEED_KMH:
+        return (
+            f"{km:g} km in {minutes:g} min is {km / (minutes / 60):.0f} km/h, "
+            f"faster than anyone runs (at most {MAX_SPEED_KMH:g} km/h)"
+        )
+    return None
+
+
+# How long to wait for another kneecheck that is writing (an import) to finish.
+LOCK_WAIT_SECONDS = 10.0
+DAMAGED_HINT = (
+    "it was left untouched; move it aside to start a new diary, then restore a "
+    "backup with `kneecheck import kneecheck-backup.json`"
+)
+
+
+def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
+    """What a SQLite failure means to the runner, in one line: a diary that is
+    locked, read-only or out of disk space (exit 5) is never called damaged."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DiaryUnwritable(
+            f"the diary {path} is in use by another process (waited "
+            f"{LOCK_WAIT_SECONDS:g} s); try again when it has finished"
+        )
+    if "readonly" in text or "read-only" in text:
+        return DiaryUnwritable(
+            f"the diary {path} is read-only (the file or its folder cannot be "
+            "written); nothing was saved"
+        )
+    if "disk is full" in text or "disk full" in text:
+        return DiaryUnwritable(
+            f"no space left on device for the diary {path}; nothing was saved"
+        )
+    if "unable to open" in text:
+        return DiaryUnwritable(
+            f"cannot open the diary {path}: its folder cannot be written or read"
+        )
+    return DiaryError(f"{path} is damaged ({exc}); {DAMAGED_HINT}")
+
+
+def open_diary(create: bool = True, readonly: bool = False) -> Diary:
     """Open (and, when asked, create) the diary, applying pending migrations.
 
-    Raises DiaryError for a file that is damaged, not a kneecheck diary, or
-    from a newer version; the file is left exactly as it was.
+    `readonly` is for the commands that only read: it never creates, migrates
+    or writes, works in a read-only folder, and a missing diary reads as an
+    empty one. Raises DiaryError for a file that is damaged, not a kneecheck
+    diary, or from a newer version (the file is left exactly as it was), and
+    DiaryUnwritable for one that cannot be opened from here.
     """
     path = diary_path()
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DiaryUnwritable(
+            f"the diary's folder {path.parent} is a file, not a folder "
+            "(check KNEECHECK_HOME)"
+        )
+    if readonly and not path.exists():
+        return _empty_diary(path)
     if not path.exists():
         if not create:
             raise DiaryError(f"there is no diary yet at {path}")
-        ensure_private(path.parent)
+        _create_private(path)
     elif not path.is_file():
         raise DiaryError(f"{path} is not a file")
-    hint = (
-        "it was left untouched; move it aside to start a new diary, or restore "
-        "a backup (KNEECHECK_HOME=<backup folder> kneecheck export)"
-    )
+    conn = _connect(path, readonly)
     try:
-        # isolation_level=None: transactions are explicit (Diary.write)
-        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise DiaryError(f"cannot open the diary {path}: {exc}") from None
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DiaryError(f"{path} is damaged or not a SQLite file; {hint}") from None
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise DiaryError(
+                f"{path} is damaged or not a SQLite file; {DAMAGED_HINT}"
+            ) from None
+        raise diary_failure(exc, path) from None
     if app_id != APP_ID and (app_id != 0 or tables):
         conn.close()
-        raise DiaryError(f"{path} is not a kneecheck diary; {hint}")
+        raise DiaryError(f"{path} is not a kneecheck diary; {DAMAGED_HINT}")
     if version > len(MIGRATIONS):
         conn.close()
         raise DiaryError(
@@ -525,6 +823,16 @@ def open_diary(create: bool = True) -> Diary:
             "kneecheck. The file was left untouched."
         )
     diary = Diary(conn, path)
+    if readonly and version < len(MIGRATIONS):
+        # an older diary is brought up to date when it can be, else read as it is
+        try:
+            upgraded = open_diary(create=False)
+        except DiaryUnwritable:
+            return diary
+        conn.close()
+        return upgraded
+    if readonly:
+        return diary
     try:
         _migrate(diary, version)
         if version == 0:
@@ -536,8 +844,91 @@ def open_diary(create: bool = True) -> Diary:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DiaryError(f"{path} could not be updated ({exc}); {hint}") from None
+        failure = diary_failure(exc, path)
+        if type(failure) is DiaryError:
+            raise DiaryError(
+                f"{path} could not be updated ({exc}); {DAMAGED_HINT}"
+            ) from None
+        raise failure from None
+    _make_private(path)
     return diary
+
+
+def _make_private(path: Path) -> None:
+    """A diary made readable by others (by a version before 0600, or a copy)
+    is made the runner's alone, with its side files, when it is theirs: the
+    group and other bits go, the owner's stay (a read-only diary stays so)."""
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = f.stat().st_mode
+            if mode & 0o077 and f.stat().st_uid == os.getuid():
+                f.chmod(mode & 0o700)
+        except (OSError, AttributeError):  # gone, not ours; getuid: not on Windows
+            pass
+
+
+def _create_private(path: Path) -> None:
+    """The folder (0700) and an empty diary file readable by the runner alone:
+    SQLite gives its -wal and -shm files the mode of the diary."""
+    try:
+        ensure_private(path.parent)
+    except (FileExistsError, NotADirectoryError):  # a file where a folder goes
+        raise DiaryUnwritable(
+            f"cannot make the diary's folder {path.parent}: a file is in the "
+            "way (check KNEECHECK_HOME)"
+        ) from None
+    except OSError as exc:
+        raise DiaryUnwritable(
+            f"cannot make the diary's folder {path.parent}: {exc.strerror or exc}"
+        ) from None
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another kneecheck created it a moment ago
+    except OSError as exc:
+        raise DiaryUnwritable(
+            f"cannot create the diary {path}: {exc.strerror or exc}"
+        ) from None
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection, waiting LOCK_WAIT_SECONDS for another writer. Read-only,
+    it works where SQLite cannot make its shared-memory file (a read-only
+    folder): the file is then read as it is on disk."""
+    uri = f"file:{quote(str(path.absolute()))}"
+    modes = ("?mode=ro", "?mode=ro&immutable=1") if readonly else ("?mode=rw",)
+    failure: sqlite3.Error | None = None
+    for mode in modes:
+        conn = None
+        try:
+            # isolation_level=None: transactions are explicit (Diary.write)
+            conn = sqlite3.connect(
+                uri + mode, timeout=LOCK_WAIT_SECONDS, isolation_level=None, uri=True
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+            conn.execute("PRAGMA schema_version").fetchone()  # reads the file
+            return conn
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            failure = exc
+            if "unable to open" not in str(exc) and "readonly" not in str(exc):
+                break
+    assert failure is not None
+    if isinstance(failure, sqlite3.DatabaseError) and (
+        "not a database" in str(failure) or "malformed" in str(failure)
+    ):
+        raise DiaryError(f"{path} is damaged or not a SQLite file; {DAMAGED_HINT}")
+    raise diary_failure(failure, path) from None
+
+
+def _empty_diary(path: Path) -> Diary:
+    """A diary with nothing in it, in memory: what a reader sees before the
+    first entry (nothing is created on disk)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    for migration in MIGRATIONS:
+        conn.executescript(migration)
+    return Diary(conn, path)
 
 
 def _migrate(diary: Diary, version: int) -> None:
@@ -554,6 +945,80 @@ def _migrate(diary: Diary, version: int) -> None:
             version += 1
             db.execute(f"PRAGMA user_version = {version}")
             db.execute(f"PRAGMA application_id = {APP_ID}")
+
+
+def _clean(text: str | None) -> str | None:
+    return None if text is None else printable(text)
+
+
+def _printable(e: NewEntry) -> NewEntry:
+    """The entry with its note and shoe name free of control characters."""
+    return e._replace(note=_clean(e.note), shoes=_clean(e.shoes))
+
+
+def _insert(
+    db: sqlite3.Connection,
+    e: NewEntry,
+    shoe_id: int | None,
+    entry_id: int | None = None,
+) -> int:
+    """Store one checked entry (with this id when given); returns its id."""
+    cur = db.execute(
+        "INSERT INTO entries (id, date, kind, distance_km, duration_min, shoe_id, "
+        "pain_during, pain_after, next_morning, note, source, source_key, "
+        "created_at, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            entry_id,
+            e.date.isoformat(),
+            e.kind,
+            e.distance_km,
+            e.duration_min,
+            shoe_id,
+            e.pain_during,
+            e.pain_after,
+            e.next_morning,
+            e.note,
+            e.source,
+            e.source_key,
+            _now(),
+            _utc(e.started_at),
+        ),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> bool:
+    """The entry is in the diary: its source key is known, or an entry holds
+    exactly its values (a manual entry restored twice)."""
+    if (
+        e.source_key
+        and db.execute(
+            "SELECT 1 FROM entries WHERE source_key = ? "
+            "UNION ALL SELECT 1 FROM merged_keys WHERE source_key = ?",
+            (e.source_key, e.source_key),
+        ).fetchone()
+    ):
+        return True
+    return bool(
+        db.execute(
+            "SELECT 1 FROM entries WHERE date = ? AND kind = ? "
+            "AND distance_km IS ? AND duration_min IS ? AND shoe_id IS ? "
+            "AND pain_during IS ? AND pain_after IS ? AND next_morning IS ? "
+            "AND note IS ? AND source = ?",
+            (
+                e.date.isoformat(),
+                e.kind,
+                e.distance_km,
+                e.duration_min,
+                shoe_id,
+                e.pain_during,
+                e.pain_after,
+                e.next_morning,
+                e.note,
+                e.source,
+            ),
+        ).fetchone()
+    )
 
 
 def _utc(moment: datetime | None) -> str | None:

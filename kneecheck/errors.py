@@ -14,6 +14,9 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad options, bad answers, no terminal to ask on
     CATALOGUE = 3  # the catalogue in data/ is broken or inconsistent
     DIARY = 4  # the diary file is damaged, foreign or from a newer version
+    # the diary or an output cannot be written now: read-only, locked by another
+    # process, its folder cannot be made, or the disk is full
+    UNWRITABLE = 5
     INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
 
 
@@ -37,6 +40,12 @@ class UsageError(KneecheckError):
     """The command was called in a way that cannot work (for example no terminal)."""
 
     exit_code = ExitCode.USAGE
+
+
+class UnwritableError(KneecheckError):
+    """The diary or an output cannot be written now (read-only, locked, no space)."""
+
+    exit_code = ExitCode.UNWRITABLE
 
 
 class CatalogueError(KneecheckError):

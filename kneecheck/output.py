@@ -8,6 +8,7 @@ it got before reading on: `schema_version` (the contract's major version),
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +16,20 @@ from typing import Any
 from . import __version__
 
 SCHEMA_VERSION = 1  # the scripting contract's version; never bumped within 1.x
+
+
+# Characters that steer a terminal rather than show: C0 and C1 controls (ESC
+# starts colour, title and hyperlink sequences; NUL and BEL misbehave), DEL,
+# and the bidirectional overrides that reorder what is shown.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACES = frozenset("\t\n\r\x0b\x0c")
+
+
+def printable(text: str) -> str:
+    """Text from outside (a note, a shoe or activity name, a file name) with
+    every control character taken out, line breaks and tabs made spaces, so
+    it can never steer the terminal it is shown on."""
+    return _CONTROL.sub(lambda m: " " if m.group() in _SPACES else "", text)
 
 
 def envelope(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -137,15 +137,17 @@ def pain_trend(
 
 
 def verdict(entries: Sequence[Entry], today: date, advice: Advice) -> dict[str, Any]:
-    """The pain-monitoring rule applied to the logged runs, in contract terms.
+    """The pain-monitoring rule applied to the logged runs, in contract terms;
+    the verdict is None when no run in the last two weeks gives it anything to
+    judge.
 
     The sentences and the pain limits come from the catalogue's advice.
     """
     msg = advice.history
     runs = [e for e in _runs(entries) if e.date <= today]
     recent = [e for e in runs if e.date > today - timedelta(days=14)]
-    if not recent:
-        return {"verdict": "continue", "reasons": [msg.no_recent_runs]}
+    if not recent:  # nothing to judge: no verdict, never a reassuring "continue"
+        return {"verdict": None, "reasons": [msg.no_recent_runs]}
     latest = recent[-1]
     day = latest.date.isoformat()
     if (

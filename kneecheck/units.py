@@ -15,6 +15,11 @@ def from_km(value: float, units: str) -> float:
     return value / KM_PER_MILE if units == "mi" else value
 
 
+def shown(km: float | None, units: str) -> str:
+    """A distance for the screen: '8.0 km', '5.0 mi', or '-' when there is none."""
+    return "-" if km is None else f"{from_km(km, units):.1f} {units}"
+
+
 def localise(text: str, units: str) -> str:
     """'at least 500 km' reads 'at least 311 mi' for a runner who chose miles.
 

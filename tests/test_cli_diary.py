@@ -259,10 +259,10 @@ def test_export_json_and_csv(runner, tmp_path) -> None:
 
 
 def test_export_without_diary(runner) -> None:
-    """Nothing to export: a clear error."""
+    """Nothing to export yet: an empty export (exit 4 is for damage)."""
     result = runner.invoke(app, ["export"])
-    assert result.exit_code == 4
-    assert "no diary yet" in result.stderr
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["entries"] == []
 
 
 def test_forget(runner) -> None:

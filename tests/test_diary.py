@@ -138,7 +138,7 @@ def test_no_diary_when_not_creating() -> None:
     ("entry", "message"),
     [
         (NewEntry(TODAY), "a run needs a distance"),
-        (NewEntry(TODAY, distance_km=-1), "a run needs a distance"),
+        (NewEntry(TODAY, distance_km=-1), "the distance -1 km is out of range"),
         (NewEntry(TODAY + timedelta(days=1), distance_km=5), "in the future"),
         (NewEntry(TODAY, distance_km=5, pain_during=11), "pain during is 11"),
         (NewEntry(TODAY, distance_km=5, next_morning=-1), "next-morning pain is -1"),

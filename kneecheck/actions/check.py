@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .. import engine
 from ..answers import DONT_KNOW_KEY, Answers, validate_answers
 from ..catalogue import Catalogue
+from ..catalogue.types import QUESTION_TYPES
 from ..engine import Assessment
+from ..errors import AnswersError
 
 if TYPE_CHECKING:
     from ..plans import PlanResult
@@ -38,13 +40,36 @@ def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefi
     if not exists():
         return NO_PREFILL
     try:
-        with open_diary(create=False) as diary:
+        with open_diary(readonly=True) as diary:
             found = diary_answers(
                 diary.entries(), diary.shoes(), today or date.today(), catalogue.advice
             )
-            return Prefill(found, diary.units(), None)
+            units = diary.units()
     except DiaryError as exc:
         return NO_PREFILL._replace(warning=f"diary not used: {exc.message}")
+    kept, dropped = _within_ranges(catalogue, found)
+    warning = None
+    if dropped:
+        warning = "diary figures left out of the assessment: " + "; ".join(dropped)
+    return Prefill(kept, units, warning)
+
+
+def _within_ranges(catalogue: Catalogue, found: Answers) -> tuple[Answers, list[str]]:
+    """The diary's answers that the answers contract accepts, and why each other
+    one was left out: a wild value in the diary (an old typo, a GPS glitch) must
+    never turn the runner's check into an error about their answers."""
+    questions = {q.id: q for q in catalogue.questions}
+    kept: Answers = {}
+    dropped: list[str] = []
+    for key, value in found.items():
+        q = questions.get(key)
+        if q is None:
+            continue
+        try:
+            kept[key] = QUESTION_TYPES[q.type].check(q, value)
+        except AnswersError as exc:
+            dropped.append(exc.message)
+    return kept, dropped
 
 
 def merge_answers(

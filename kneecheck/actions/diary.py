@@ -3,8 +3,6 @@ forget, info, units. Questions arrive as callables; nothing here prints."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -21,13 +19,14 @@ from ..diary import (
     diary_path,
     exists,
     home,
+    implausible,
     open_diary,
 )
 from ..errors import UsageError
-from ..output import envelope, to_json
+from ..output import envelope, printable
 from ..paths import default_catalogue_dir
 from ..trends import History, history, shoe_rows
-from ..units import localise, to_km
+from ..units import from_km, localise, shown, to_km
 
 # ---------------------------------------------------------------- the diary
 
@@ -70,25 +69,101 @@ def check_entry_fields(fields: EntryFields) -> None:
         )
 
 
+def entry_from_json(source: str) -> EntryFields:
+    """One entry from a JSON object in a file, or standard input as '-': the
+    keys are the fields of EntryFields, as `log` takes them (distance in the
+    runner's units, next_morning 0-10 or "settled"). Anything else is a
+    one-line usage error."""
+    from ..catalogue.types import json_type, quote
+    from ..inputs import read_json
+
+    raw = read_json(source, "entry", UsageError)
+    if not isinstance(raw, dict):
+        raise UsageError(f"an entry must be a JSON object, not {json_type(raw)}")
+    unknown = sorted(k for k in raw if k not in EntryFields._fields)
+    if unknown:
+        raise UsageError(
+            f"unknown entry key {quote(unknown[0])} (known keys: "
+            f"{', '.join(EntryFields._fields)})"
+        )
+
+    def number(key: str) -> float | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"'{key}' must be a number, not {json_type(value)}")
+        return float(value)
+
+    def pain(key: str) -> int | None:
+        value = raw.get(key)
+        if key == "next_morning" and value == "settled":
+            return 0
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UsageError(f"'{key}' must be a whole number, not {json_type(value)}")
+        if not 0 <= value <= 10:
+            raise UsageError(f"'{key}' is {value}, out of range (0 to 10)")
+        return value
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise UsageError(f"'{key}' must be a string, not {json_type(value)}")
+        return value
+
+    when = text("date")
+    try:
+        day = date.today() if when is None else date.fromisoformat(when)
+    except ValueError:
+        raise UsageError(
+            f"'date' {quote(when or '')} is not a date like 2026-11-25"
+        ) from None
+    rest = raw.get("rest", False)
+    if not isinstance(rest, bool):
+        raise UsageError(f"'rest' must be true or false, not {json_type(rest)}")
+    return EntryFields(
+        day,
+        rest,
+        number("distance"),
+        number("duration"),
+        pain("pain_during"),
+        pain("pain_after"),
+        pain("next_morning"),
+        text("shoes"),
+        text("note"),
+    )
+
+
 class Logged(NamedTuple):
-    """What `log` wrote, and the units to show it in."""
+    """What `log` wrote (or, when `added` is false, would have), and the units
+    to show it in."""
 
     entry: NewEntry
     units: str
+    added: bool = True
 
 
 AskUnits = Callable[[], str]
 AskEntry = Callable[[str, list[str], Shoe | None], EntryFields]
+# Asked when a manual run looks like one an import already holds: add it too?
+ConfirmDuplicate = Callable[[Entry, str], bool]
 
 
 def log_entry(
     fields: EntryFields | None,
     ask_units: AskUnits | None = None,
     ask_entry: AskEntry | None = None,
+    confirm_duplicate: ConfirmDuplicate | None = None,
+    add_anyway: bool = False,
 ) -> Logged:
     """Add one run or rest day. With no fields, `ask_entry` asks for them; the
     units are asked once on first use when `ask_units` is given. A run with no
-    shoes named takes the default pair; unknown shoes are an error."""
+    shoes named takes the default pair; unknown shoes are an error. A run that
+    an import already holds (same day, distance within 3 %) is added only with
+    `add_anyway` or when `confirm_duplicate` says yes; without either it is a
+    usage error with the hint."""
     with open_diary() as diary:
         units = diary.setting("units")
         if not units:
@@ -107,8 +182,95 @@ def log_entry(
         if shoe is not None:
             shoe = diary.shoe(shoe).name  # unknown shoes: a clear error
         new = fields.entry(units, shoe)
+        twin = None if add_anyway else diary.same_imported_run(new)
+        if twin is not None:
+            if confirm_duplicate is None:
+                raise UsageError(
+                    f"entry {twin.id}, a {twin.source} run of "
+                    f"{shown(twin.distance_km, units)} on {twin.date}, looks like "
+                    "this one; add --add-anyway to log it too, or change that one "
+                    f"with `kneecheck entries edit {twin.id}`"
+                )
+            if not confirm_duplicate(twin, units):
+                return Logged(new, units, added=False)
         diary.add_entries([new])
     return Logged(new, units)
+
+
+class EntryList(NamedTuple):
+    """Diary entries with their ids, and the units to show them in."""
+
+    units: str
+    entries: list[Entry]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `entries --json` document (distances in km, as everywhere)."""
+        return envelope(
+            "entries",
+            {"units": self.units, "entries": [e.to_dict() for e in self.entries]},
+        )
+
+
+def list_entries(since: date | None = None, limit: int | None = None) -> EntryList:
+    """The entries from `since`, the latest `limit` of them, oldest first."""
+    with open_diary(readonly=True) as diary:
+        found = diary.entries(since)
+        units = diary.units()
+    return EntryList(units, found[-limit:] if limit else found)
+
+
+def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
+    """Change what entry `entry_id` holds: `changes` has the keys of EntryFields
+    that were given (distance in the runner's units); the rest stays. `rest`
+    makes it a rest day; a distance makes a rest day a run."""
+    unknown = set(changes) - set(EntryFields._fields)
+    if unknown:
+        raise UsageError(f"cannot change {', '.join(sorted(unknown))}")
+    _require_entries(entry_id)
+    with open_diary(create=False) as diary:
+        old = diary.entry(entry_id)
+        units = diary.units()
+        rest = changes.get("rest", old.kind == "rest" and "distance" not in changes)
+        distance = changes.get(
+            "distance",
+            None if old.distance_km is None else from_km(old.distance_km, units),
+        )
+        fields = EntryFields(
+            date=changes.get("date", old.date),
+            rest=bool(rest),
+            distance=None if rest else distance,
+            duration=changes.get("duration", old.duration_min),
+            pain_during=changes.get("pain_during", old.pain_during),
+            pain_after=changes.get("pain_after", old.pain_after),
+            next_morning=changes.get("next_morning", old.next_morning),
+            shoes=changes.get("shoes", old.shoes) or None,
+            note=changes.get("note", old.note) or None,
+        )
+        new = fields.entry(units, fields.shoes)
+        if "distance" not in changes and not rest:
+            new = new._replace(distance_km=old.distance_km)  # no rounding trip
+        diary.update_entry(entry_id, new)
+    return Logged(new, units)
+
+
+def _require_entries(*ids: int) -> None:
+    """With no diary yet no id exists: a usage error, not a missing diary."""
+    if not exists():
+        with open_diary(readonly=True) as diary:  # empty: names the first id
+            diary.entry(ids[0])
+
+
+def delete_entries(
+    ids: list[int], confirm: Callable[[list[Entry]], bool] | None = None
+) -> list[Entry]:
+    """Delete entries by id after `confirm` says yes (None: no question); an
+    unknown id deletes nothing. Returns what was deleted (empty: nothing)."""
+    _require_entries(*ids)
+    with open_diary(create=False) as diary:
+        found = [diary.entry(i) for i in ids]
+        if confirm is not None and not confirm(found):
+            return []
+        return diary.delete_entries(ids)
 
 
 def record_morning(pain: int | None, ask: Callable[[], int] | None = None) -> Entry:
@@ -134,7 +296,7 @@ class HistoryData(NamedTuple):
 
 def history_data(catalogue: Catalogue, weeks: int) -> HistoryData:
     """The history and the latest assessment, from one read of the diary."""
-    with open_diary() as diary:
+    with open_diary(readonly=True) as diary:
         stored = diary.assessments()
         doc = history(
             diary.entries(),
@@ -164,7 +326,7 @@ class ShoeList(NamedTuple):
 
 def shoe_list(catalogue: Catalogue) -> ShoeList:
     """Every pair, retired ones too."""
-    with open_diary() as diary:
+    with open_diary(readonly=True) as diary:
         return ShoeList(diary.units(), shoe_rows(diary.shoes(), catalogue.advice))
 
 
@@ -246,15 +408,35 @@ def import_runs(
 ) -> ImportReport:
     """Read runs from a file, folder or export and add the new ones to the
     diary; files imported before (same content) are passed over unread."""
-    from ..importers import read_import
+    from ..importers import Skipped, read_import
 
     known: frozenset[str] = frozenset()
     if exists():  # a failed first import must not leave an empty diary behind
-        with open_diary(create=False) as diary:
+        with open_diary(readonly=True) as diary:
             known = diary.imported_files()
     result = read_import(path, csv_units, known, progress)
     today = today or date.today()
     future = tuple(r for r in result.runs if r.date > today)
+    # A GPS glitch (a 5000 km "run") is named and skipped, never stored.
+    wild = {
+        r.source_key: problem
+        for r in result.runs
+        if r.date <= today
+        and (problem := implausible(r.date, r.distance_km, r.duration_min, today))
+    }
+    skipped = tuple(
+        # names from a file or an export are shown: never with control characters
+        s._replace(where=printable(s.where), reason=printable(s.reason))
+        for s in (
+            *result.skipped,
+            *(
+                Skipped(r.where, wild[r.source_key])
+                for r in result.runs
+                if r.source_key in wild
+            ),
+        )
+    )
+    future = tuple(r._replace(where=printable(r.where)) for r in future)
     new = [
         NewEntry(
             date=r.date,
@@ -267,7 +449,7 @@ def import_runs(
             started_at=r.start,
         )
         for r in result.runs
-        if r.date <= today
+        if r.date <= today and r.source_key not in wild
     ]
     with open_diary() as diary:
         done = diary.add_entries(new, create_shoes=True)
@@ -279,7 +461,7 @@ def import_runs(
         done.added,
         done.duplicates,
         done.merged,
-        tuple(result.skipped),
+        skipped,
         future,
         span,
         result.known,
@@ -325,52 +507,55 @@ def report_data(catalogue: Catalogue, weeks: int) -> ReportData:
     )
 
 
-# The columns of `export --format csv`, one diary entry a row.
-CSV_FIELDS = (
-    "id",
-    "date",
-    "kind",
-    "distance_km",
-    "duration_min",
-    "pain_during",
-    "pain_after",
-    "next_morning",
-    "settled",
-    "shoes",
-    "note",
-    "source",
-)
-
-
 def export_text(fmt: str) -> str:
-    """Everything as a JSON backup (`json`), or the diary entries as CSV."""
-    with open_diary(create=False) as diary:
-        entries = [e.to_dict() for e in diary.entries()]
-        if fmt == "csv":
-            buf = io.StringIO()
-            writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(entries)
-            return buf.getvalue()
-        everything = envelope(
-            "backup",
-            {
-                "units": diary.units(),
-                "entries": entries,
-                "shoes": [
-                    {
-                        "name": s.name,
-                        "start_km": s.start_km,
-                        "distance_km": s.distance_km,
-                        "retired": s.retired,
-                        "default": s.default,
-                    }
-                    for s in diary.shoes()
-                ],
-                "assessments": diary.assessments(),
-            },
+    """Everything as a JSON backup (`json`), or the diary entries as CSV. With
+    no diary yet the export is empty (and no diary is created)."""
+    from ..backup import export_text as write
+
+    with open_diary(readonly=True) as diary:
+        return write(
+            fmt,
+            diary.entries(),
+            diary.units(),
+            diary.shoes(),
+            diary.assessments(),
+            diary.keys(),
+            sorted(diary.imported_files()),
         )
-    return to_json(everything)
+
+
+class RestoreReport(NamedTuple):
+    """What `import` of a backup did."""
+
+    path: Path
+    entries: int
+    already_in_diary: int
+    shoes: int
+    assessments: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `import --json` document of a restore."""
+        fields = self._asdict() | {"path": str(self.path)}
+        return envelope("restore", fields)
+
+
+def is_backup(path: Path) -> bool:
+    """Whether `path` is a file `export` wrote (JSON or CSV), to restore."""
+    from ..backup import is_backup as check
+
+    return check(path)
+
+
+def restore_backup(path: Path) -> RestoreReport:
+    """Restore a backup: everything into an empty diary, or what is missing
+    into an existing one (never twice). Checked whole before anything is
+    written; a problem names the file and the entry or row."""
+    from ..backup import read_backup
+
+    backup = read_backup(path)
+    with open_diary() as diary:
+        done = diary.restore(backup)
+    return RestoreReport(path, *done)
 
 
 class Forgotten(NamedTuple):
@@ -387,7 +572,7 @@ def forget(confirm: Callable[[Path], bool] | None = None) -> Forgotten:
     path = diary_path()
     if not path.exists():
         return Forgotten(path, False, False)
-    open_diary(create=False).close()  # refuse what is not ours, before asking
+    open_diary(readonly=True).close()  # refuse what is not ours, before asking
     if confirm is not None and not confirm(path):
         return Forgotten(path, True, False)
     delete_diary()
@@ -403,7 +588,7 @@ def info(catalogue_dir: Path | None) -> dict[str, Any]:
         "catalogue": str((catalogue_dir or default_catalogue_dir()).resolve()),
     }
     if exists():
-        with open_diary(create=False) as diary:
+        with open_diary(readonly=True) as diary:
             doc |= {
                 "entries": len(diary.entries()),
                 "shoes": len(diary.shoes()),
@@ -415,8 +600,9 @@ def info(catalogue_dir: Path | None) -> dict[str, Any]:
 
 
 def units_setting(units: str | None) -> str:
-    """Set the distance units (km or mi) when given; return the current ones."""
-    with open_diary() as diary:
+    """Set the distance units (km or mi) when given; return the current ones
+    (only read, so a read-only diary still answers)."""
+    with open_diary(readonly=units is None) as diary:
         if units is not None:
             diary.set_setting("units", units)
         return diary.units()

@@ -450,7 +450,8 @@ def schema(
     which: Annotated[
         SchemaName,
         typer.Argument(
-            help="Which object: answers (input of assess) or result (its --json)."
+            metavar="answers|result",
+            help="Which object: answers (input of assess) or result (its --json).",
         ),
     ],
 ) -> None:

@@ -4,6 +4,7 @@ Kept free of `from __future__ import annotations` on purpose: Typer reads the
 annotations of the aliases below, and real ones cost it nothing at start-up.
 """
 
+import errno
 import functools
 import os
 import sys
@@ -13,7 +14,7 @@ from typing import Annotated, NoReturn, ParamSpec
 
 import typer
 
-from ..errors import ExitCode, KneecheckError, UsageError
+from ..errors import ExitCode, KneecheckError, UnwritableError, UsageError
 from ..settings import Settings
 
 P = ParamSpec("P")
@@ -25,8 +26,12 @@ JsonFlag = Annotated[
 
 
 def fail(message: str, code: int) -> NoReturn:
-    """One line on standard error, then exit with `code`."""
-    typer.echo(f"kneecheck: {message}", err=True)
+    """One line on standard error, then exit with `code`. Control characters
+    are taken out: a message may quote a file name or a value from outside."""
+    from ..output import printable
+
+    text = "\n".join(printable(line) for line in message.split("\n"))
+    typer.echo(f"kneecheck: {text}", err=True)
     raise typer.Exit(code)
 
 
@@ -41,6 +46,7 @@ def guarded(command: Callable[P, None]) -> Callable[P, None]:
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             command(*args, **kwargs)
+            sys.stdout.flush()  # here, where a full disk or closed pipe is caught
         except KneecheckError as exc:
             fail(f"error: {exc.message}", exc.exit_code)
         except KeyboardInterrupt:
@@ -51,15 +57,28 @@ def guarded(command: Callable[P, None]) -> Callable[P, None]:
             raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort):
             raise
-        except Exception as exc:  # one line, no traceback: answers must not leak
-            where = write_debug_log(exc)
-            detail = f"; details in {where}" if where else ""
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                internal_error(exc)
+            silence_stdout()  # the last flush at exit would fail again
             fail(
-                f"internal error ({type(exc).__name__}){detail}. Please report it.",
-                ExitCode.INTERNAL,
+                "error: no space left on device; the output is incomplete",
+                ExitCode.UNWRITABLE,
             )
+        except Exception as exc:
+            internal_error(exc)
 
     return run
+
+
+def internal_error(exc: BaseException) -> NoReturn:
+    """One line, no traceback: answers must not leak; the details go to the log."""
+    where = write_debug_log(exc)
+    detail = f"; details in {where}" if where else ""
+    fail(
+        f"internal error ({type(exc).__name__}){detail}. Please report it.",
+        ExitCode.INTERNAL,
+    )
 
 
 def settings(ctx: typer.Context) -> Settings:
@@ -81,15 +100,25 @@ def require_terminal(hint: str) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write beside the target, then rename: never a half-written file."""
+    """Write beside the target, then rename: never a half-written file, and
+    readable by the runner alone (0600: reports and exports hold health data).
+    Through a symbolic link the link's target is written, the link kept."""
     import tempfile
 
+    target = path.resolve() if path.is_symlink() else path
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise UnwritableError(
+                f"cannot write {path}: no space left on device"
+            ) from None
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
     from ..actions.diary import EntryFields, ImportReport
-    from ..diary import Shoe
+    from ..diary import Entry, NewEntry, Shoe
     from ..importers import Skipped
 
 shoes_app = typer.Typer(
@@ -38,6 +38,7 @@ shoes_app = typer.Typer(
     help="Your running shoes and the distance each pair has done.",
     no_args_is_help=True,
 )
+entries_app = typer.Typer(rich_markup_mode=None, invoke_without_command=True)
 config_app = typer.Typer(
     rich_markup_mode=None, help="Settings: distance units.", no_args_is_help=True
 )
@@ -102,9 +103,9 @@ def _parse_morning(text: str | None) -> int | None:
 
 
 def _distance(km: float | None, units: str) -> str:
-    from ..units import from_km
+    from ..units import shown
 
-    return "-" if km is None else f"{from_km(km, units):.1f} {units}"
+    return shown(km, units)
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
@@ -115,55 +116,99 @@ def _write_or_print(text: str, output: Path | None) -> None:
     typer.echo(f"Wrote {output}")
 
 
+# The options of one entry: `log` and `entries edit` take the same.
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date", metavar="YYYY-MM-DD", help="Day of the run (default: today)."
+    ),
+]
+DistanceOption = Annotated[
+    float | None,
+    typer.Option(
+        "--distance",
+        min=0,
+        metavar="DISTANCE",
+        help="Distance, in your units (km or mi).",
+    ),
+]
+DurationOption = Annotated[
+    float | None,
+    typer.Option("--duration", min=0, metavar="MIN", help="Duration in minutes."),
+]
+PainDuringOption = Annotated[
+    int | None,
+    typer.Option(
+        "--pain-during",
+        min=0,
+        max=10,
+        metavar="0-10",
+        help="Worst pain during the run, 0-10.",
+    ),
+]
+PainAfterOption = Annotated[
+    int | None,
+    typer.Option(
+        "--pain-after",
+        min=0,
+        max=10,
+        metavar="0-10",
+        help="Pain in the hours after, 0-10.",
+    ),
+]
+NextMorningOption = Annotated[
+    str | None,
+    typer.Option(
+        "--next-morning",
+        metavar="0-10|settled",
+        help="Pain the next morning, or 'settled'.",
+    ),
+]
+ShoesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--shoes", metavar="NAME", help="Shoes worn (default: your default pair)."
+    ),
+]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="A note.")
+]
+
+
 @guarded
 def log(
     ctx: typer.Context,
-    when: Annotated[
-        str | None,
-        typer.Option(
-            "--date", metavar="YYYY-MM-DD", help="Day of the run (default: today)."
-        ),
-    ] = None,
-    distance: Annotated[
-        float | None,
-        typer.Option("--distance", min=0, help="Distance, in your units (km or mi)."),
-    ] = None,
-    duration: Annotated[
-        float | None,
-        typer.Option("--duration", min=0, metavar="MIN", help="Duration in minutes."),
-    ] = None,
-    pain_during: Annotated[
-        int | None,
-        typer.Option(
-            "--pain-during", min=0, max=10, help="Worst pain during the run, 0-10."
-        ),
-    ] = None,
-    pain_after: Annotated[
-        int | None,
-        typer.Option(
-            "--pain-after", min=0, max=10, help="Pain in the hours after, 0-10."
-        ),
-    ] = None,
-    next_morning: Annotated[
-        str | None,
-        typer.Option(
-            "--next-morning",
-            metavar="0-10|settled",
-            help="Pain the next morning, or 'settled'.",
-        ),
-    ] = None,
-    shoes: Annotated[
-        str | None,
-        typer.Option(
-            "--shoes", metavar="NAME", help="Shoes worn (default: your default pair)."
-        ),
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note.")] = None,
+    when: DateOption = None,
+    distance: DistanceOption = None,
+    duration: DurationOption = None,
+    pain_during: PainDuringOption = None,
+    pain_after: PainAfterOption = None,
+    next_morning: NextMorningOption = None,
+    shoes: ShoesOption = None,
+    note: NoteOption = None,
     rest: Annotated[bool, typer.Option("--rest", help="Log a rest day.")] = False,
     morning: Annotated[
         bool,
         typer.Option(
             "--morning", help="Only record the next-morning check for the latest run."
+        ),
+    ] = False,
+    json_input: Annotated[
+        str | None,
+        typer.Option(
+            "--json-input",
+            metavar="FILE|-",
+            help="Read one entry as a JSON object (keys as the options: date, "
+            "rest, distance, duration, pain_during, pain_after, next_morning, "
+            "shoes, note) from FILE, or standard input as '-'.",
+        ),
+    ] = None,
+    add_anyway: Annotated[
+        bool,
+        typer.Option(
+            "--add-anyway",
+            help="Add the run even if an imported run of that day and distance "
+            "is in the diary.",
         ),
     ] = False,
 ) -> None:
@@ -173,12 +218,18 @@ def log(
 
     Examples:
 
-      kneecheck log --distance 8 --pain-during 3 --pain-after 2 --shoes Blue
+      kneecheck log --distance 8 --pain-during 3 --pain-after 2 --note easy
 
       kneecheck log --morning --next-morning settled
+
+      echo '{"distance": 5, "pain_during": 1}' | kneecheck log --json-input -
     """
     from ..actions import diary as actions
 
+    given = (when, distance, duration, pain_during, pain_after, next_morning, shoes)
+    options = rest or any(v is not None for v in (*given, note))
+    if json_input is not None and (options or morning):
+        raise UsageError("give the entry either as options or with --json-input")
     pain = _parse_morning(next_morning)
     if morning:
         asked = _asker(ctx, "--next-morning", _ask_morning)
@@ -186,9 +237,11 @@ def log(
         settled = "settled" if entry.settled else f"{entry.next_morning}/10"
         typer.echo(f"Next-morning check for the run on {entry.date}: {settled}.")
         return
-    given = (when, distance, duration, pain_during, pain_after, next_morning, shoes)
     fields = None
-    if rest or any(v is not None for v in (*given, note)):
+    if json_input is not None:
+        fields = actions.entry_from_json(json_input)
+        actions.check_entry_fields(fields)
+    elif options:
         fields = actions.EntryFields(
             _parse_date(when), rest, distance, duration, pain_during, pain_after,
             pain, shoes, note,
@@ -196,15 +249,26 @@ def log(
         actions.check_entry_fields(fields)
     units = _asker(ctx, "", _ask_units) if has_terminal() else None
     ask = None if fields else _asker(ctx, "--distance", _ask_entry)
-    logged = actions.log_entry(fields, units, ask)
-    new = logged.entry
-    what = (
-        "rest day"
-        if new.kind == "rest"
-        else f"run of {_distance(new.distance_km, logged.units)}"
-    )
-    extra = f" in {new.shoes}" if new.shoes else ""
-    typer.echo(f"Logged a {what} on {new.date.isoformat()}{extra}.")
+    confirm = _confirm_duplicate(ctx) if has_terminal() else None
+    logged = actions.log_entry(fields, units, ask, confirm, add_anyway)
+    if not logged.added:
+        typer.echo("Nothing logged.")
+        return
+    typer.echo(f"Logged {_entry_words(logged.entry, logged.units)}.")
+
+
+def _confirm_duplicate(ctx: typer.Context) -> "Callable[[Entry, str], bool]":
+    def confirm(twin: "Entry", units: str) -> bool:
+        from ..prompts import configure
+        from ..prompts import confirm as ask
+
+        configure(settings(ctx).plain)
+        return ask(
+            f"Entry {twin.id} is a {twin.source} run of "
+            f"{_distance(twin.distance_km, units)} on {twin.date}. Add this one too?"
+        )
+
+    return confirm
 
 
 def _asker(
@@ -251,11 +315,137 @@ def _ask_entry(
     )  # fmt: skip
 
 
+@entries_app.callback()
+@guarded
+def entries(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="YYYY-MM-DD", help="Only from this day on."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, metavar="N", help="Only the latest N."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List diary entries with their ids; edit or delete them by id.
+
+    Entries are listed oldest first; `entries edit ID` takes the options of
+    `log`, `entries delete ID...` asks first (--yes for scripts).
+
+    Examples:
+
+      kneecheck entries --limit 10
+
+      kneecheck entries edit 12 --distance 8.5
+
+      kneecheck entries delete 12 13 --yes
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..actions.diary import list_entries
+
+    listing = list_entries(_parse_date(since, "--since") if since else None, limit)
+    if as_json:
+        print_json(listing.to_dict())
+        return
+    from ..render import make_console, render_entries
+
+    rows = [e.to_dict() for e in listing.entries]
+    console = make_console(settings(ctx).plain)
+    if not rows:
+        typer.echo("No entries yet: kneecheck log --distance N, or kneecheck import.")
+        return
+    render_entries(rows, listing.units, console, with_ids=True)
+
+
+@entries_app.command("edit")
+@guarded
+def entries_edit(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id.")],
+    when: DateOption = None,
+    distance: DistanceOption = None,
+    duration: DurationOption = None,
+    pain_during: PainDuringOption = None,
+    pain_after: PainAfterOption = None,
+    next_morning: NextMorningOption = None,
+    shoes: ShoesOption = None,
+    note: NoteOption = None,
+    rest: Annotated[bool, typer.Option("--rest", help="Make it a rest day.")] = False,
+) -> None:
+    """Change an entry: only the options given change (an empty --note or
+    --shoes clears it). Example: kneecheck entries edit 12 --pain-after 3"""
+    from ..actions.diary import edit_entry
+
+    given = {
+        "date": None if when is None else _parse_date(when),
+        "distance": distance,
+        "duration": duration,
+        "pain_during": pain_during,
+        "pain_after": pain_after,
+        "next_morning": _parse_morning(next_morning),
+        "shoes": shoes,
+        "note": note,
+        "rest": rest or None,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes:
+        raise UsageError("give what to change (see kneecheck entries edit --help)")
+    logged = edit_entry(entry_id, changes)
+    typer.echo(f"Changed entry {entry_id}: {_entry_words(logged.entry, logged.units)}.")
+
+
+@entries_app.command("delete")
+@guarded
+def entries_delete(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="The ids of the entries.")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask (for scripts).")
+    ] = False,
+) -> None:
+    """Delete entries; shoe distances and weekly figures follow. Example:
+    kneecheck entries delete 12 --yes"""
+    from ..actions.diary import delete_entries
+
+    def confirm(found: "list[Entry]") -> bool:
+        require_terminal("add --yes to delete entries")
+        from ..prompts import configure
+        from ..prompts import confirm as ask
+
+        configure(settings(ctx).plain)
+        listed = ", ".join(f"{e.id} ({e.date} {e.kind})" for e in found)
+        return ask(f"Delete entry {listed}? This cannot be undone.")
+
+    gone = delete_entries(ids, None if yes else confirm)
+    if not gone:
+        typer.echo("Nothing deleted.")
+        return
+    typer.echo(f"Deleted {len(gone)} entr{'y' if len(gone) == 1 else 'ies'}.")
+
+
+def _entry_words(new: "NewEntry", units: str) -> str:
+    """'a run of 8.0 km on 2026-11-25 in Blue' or 'a rest day on ...'."""
+    what = (
+        "rest day"
+        if new.kind == "rest"
+        else f"run of {_distance(new.distance_km, units)}"
+    )
+    extra = f" in {new.shoes}" if new.shoes else ""
+    return f"a {what} on {new.date.isoformat()}{extra}"
+
+
 @guarded
 def history(
     ctx: typer.Context,
     weeks: Annotated[
-        int, typer.Option("--weeks", min=1, max=520, help="How many weeks to show.")
+        int,
+        typer.Option(
+            "--weeks", min=1, max=520, metavar="N", help="How many weeks to show."
+        ),
     ] = 8,
     as_json: JsonFlag = False,
 ) -> None:
@@ -293,6 +483,7 @@ def shoes_add(
         typer.Option(
             "--start-distance",
             min=0,
+            metavar="DISTANCE",
             help="Distance already on them (second-hand shoes), in your units.",
         ),
     ] = 0.0,
@@ -379,16 +570,31 @@ def import_(
     The Strava export ZIP as downloaded, .fit files (Garmin, Coros, Suunto,
     Wahoo), .gpx and .tcx files (gzipped or not), a folder of them, or a Strava
     activities.csv. The same run from two sources is stored once; a re-import
-    adds nothing; a damaged file is named and skipped.
+    adds nothing; a damaged file is named and skipped. A backup that `export`
+    wrote (JSON or CSV) is restored, without duplicates.
 
     Examples:
 
       kneecheck import ~/Downloads/export_12345.zip
 
+      kneecheck import kneecheck-backup.json
+
       kneecheck import /media/GARMIN/GARMIN/Activity
     """
-    from ..actions.diary import import_runs
+    from ..actions.diary import import_runs, is_backup, restore_backup
 
+    if is_backup(path):  # a file `export` wrote: restore it
+        restored = restore_backup(path)
+        if as_json:
+            print_json(restored.to_dict())
+            return
+        typer.echo(
+            f"Restored {_count(restored.entries, 'entry', 'entries')}, "
+            f"{_count(restored.shoes, 'pair of shoes', 'pairs of shoes')} and "
+            f"{_count(restored.assessments, 'assessment', 'assessments')} from "
+            f"{path}; {restored.already_in_diary} already in the diary."
+        )
+        return
     if not as_json and sys.stderr.isatty():  # never mixed into a document
         from ..render import import_progress  # Rich only when it can be seen
 
@@ -408,6 +614,10 @@ def import_(
         typer.echo(f"  skipped {run.where}: dated {run.date}, in the future")
     for s in unreadable:  # every one: the runner may want to fix or re-export it
         typer.echo(f"kneecheck: warning: {s.where}: {s.reason}", err=True)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _import_summary(
@@ -458,7 +668,11 @@ def report(
     weeks: Annotated[
         int,
         typer.Option(
-            "--weeks", min=1, max=520, help="How many weeks of diary to include."
+            "--weeks",
+            min=1,
+            max=520,
+            metavar="N",
+            help="How many weeks of diary to include.",
         ),
     ] = 8,
 ) -> None:
@@ -487,7 +701,9 @@ def report(
 def config_units(
     units: Annotated[
         Units | None,
-        typer.Argument(help="km or mi; leave out to show the current setting."),
+        typer.Argument(
+            metavar="km|mi", help="km or mi; leave out to show the current setting."
+        ),
     ] = None,
 ) -> None:
     """Choose kilometres or miles for everything. Example: kneecheck config units mi"""
@@ -567,6 +783,7 @@ def register(app: typer.Typer) -> None:
     app.command()(log)
     app.command()(history)
     app.add_typer(shoes_app, name="shoes")
+    app.add_typer(entries_app, name="entries")
     app.command("import")(import_)
     app.command()(report)
     app.add_typer(config_app, name="config")

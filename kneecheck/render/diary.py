@@ -78,7 +78,10 @@ def render_history(history: History, console: Console) -> None:
     doc = history.to_dict()
     units = doc["units"]
     v = doc["verdict"]
-    head = Text(f" {v['verdict'].upper()} ", style=VERDICT_STYLE[v["verdict"]])
+    if v["verdict"] is None:
+        head = Text(" NOTHING TO JUDGE YET ", style="bold")
+    else:
+        head = Text(f" {v['verdict'].upper()} ", style=VERDICT_STYLE[v["verdict"]])
     head.append("  the pain-monitoring rule on your logged runs")
     body: list[Text] = [head, *(Text(f"- {r}") for r in v["reasons"])]
     if doc["trend"]:
@@ -172,15 +175,21 @@ def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -
 
 
 def render_entries(
-    entries: Sequence[dict[str, Any]], units: str, console: Console
+    entries: Sequence[dict[str, Any]],
+    units: str,
+    console: Console,
+    with_ids: bool = False,
 ) -> None:
-    """The latest entries with their numbers, for reading exactly what was logged."""
+    """The latest entries with their numbers, for reading exactly what was
+    logged; `with_ids` adds the id and source (for `kneecheck entries`)."""
 
     def pain(value: int | None) -> str:
         return "-" if value is None else f"{value}/10"
 
-    table = Table(title=f"Latest entries ({len(entries)})", title_justify="left")
-    for col in ("date", "distance", "during", "after", "next morning", "shoes", "note"):
+    title = "Entries" if with_ids else "Latest entries"
+    table = Table(title=f"{title} ({len(entries)})", title_justify="left")
+    cols = ["date", "distance", "during", "after", "next morning", "shoes", "note"]
+    for col in ["id", *cols, "source"] if with_ids else cols:
         table.add_column(col)
     for e in entries:
         morning = "settled" if e["settled"] else pain(e["next_morning"])
@@ -189,7 +198,7 @@ def render_entries(
             if e["kind"] == "run" and e["distance_km"]
             else "rest"
         )
-        table.add_row(
+        row = [
             e["date"],
             distance,
             pain(e["pain_during"]),
@@ -197,7 +206,8 @@ def render_entries(
             morning,
             e["shoes"] or "",
             e["note"] or "",
-        )
+        ]
+        table.add_row(*([str(e["id"]), *row, e["source"]] if with_ids else row))
     console.print(table)
 
 

@@ -18,7 +18,17 @@ from rich.text import Text
 VERDICT_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
 
 
-class PlainConsole(Console):
+class QuietConsole(Console):
+    """A console whose reader may go away (`kneecheck history | head`): that is
+    not an error, so the command's guard ends it with exit 0, not Rich's 1."""
+
+    def on_broken_pipe(self) -> None:
+        """Stop writing; the guard around every command takes it from here."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
+class PlainConsole(QuietConsole):
     """A console for --plain and TERM=dumb: the widgets below draw plainly on it."""
 
 
@@ -33,7 +43,7 @@ def make_console(plain: bool = False, stderr: bool = False) -> Console:
             emoji=False,
             color_system=None,
         )
-    return Console(stderr=stderr, highlight=False, emoji=False)
+    return QuietConsole(stderr=stderr, highlight=False, emoji=False)
 
 
 def is_plain(console: Console) -> bool:
@@ -68,6 +78,13 @@ class Table(RichTable):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("box", box.SIMPLE_HEAD)
         super().__init__(**kwargs)
+
+    def add_row(self, *cells: RenderableType | None, **kwargs: Any) -> None:
+        """A row; text cells are shown as written, never read as Rich markup: a
+        note or shoe name such as "[link=...]" must not become a hyperlink."""
+        super().add_row(
+            *(Text(c) if isinstance(c, str) else c for c in cells), **kwargs
+        )
 
     def __rich_console__(
         self, console: Console, options: ConsoleOptions

@@ -1,0 +1,305 @@
+"""The backup formats: what `export` writes and `import` reads back.
+
+`export --format json` holds everything (entries, shoes, assessments, units);
+`export --format csv` the entries. Both read back through `read_backup`, which
+checks every value before anything is written and names the file and the entry
+or row of a problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .diary import Entry, EntryError, NewEntry, Shoe, check_entry
+from .errors import UsageError
+from .output import envelope, to_json
+
+BACKUP_KIND = "backup"  # the `kind` of the JSON document
+# The columns of `export --format csv`, one diary entry a row.
+CSV_FIELDS = (
+    "id",
+    "date",
+    "kind",
+    "distance_km",
+    "duration_min",
+    "pain_during",
+    "pain_after",
+    "next_morning",
+    "settled",
+    "shoes",
+    "note",
+    "source",
+)
+MAX_BACKUP_BYTES = 64 << 20  # ten years of daily entries are a few MiB
+
+
+class BackupEntry(NamedTuple):
+    """One entry of a backup: what to add, the id it had, and the keys of the
+    copies that were merged into it (so a re-import still knows them)."""
+
+    id: int | None
+    entry: NewEntry
+    merged_keys: tuple[str, ...] = ()
+
+
+class BackupShoe(NamedTuple):
+    """A pair of shoes as a backup holds it."""
+
+    name: str
+    start_km: float
+    retired: bool
+    default: bool
+
+
+class Backup(NamedTuple):
+    """Everything a backup file holds, checked."""
+
+    units: str | None
+    entries: tuple[BackupEntry, ...]
+    shoes: tuple[BackupShoe, ...]
+    assessments: tuple[dict[str, Any], ...]
+    imported_files: tuple[str, ...]
+
+
+class Keys(NamedTuple):
+    """What the diary keeps beside an entry for telling copies apart."""
+
+    source_key: str | None
+    started_at: str | None
+    merged_keys: tuple[str, ...]
+
+
+def export_text(
+    fmt: str,
+    entries: Sequence[Entry],
+    units: str,
+    shoes: Sequence[Shoe],
+    assessments: Sequence[dict[str, Any]],
+    keys: dict[int, Keys],
+    imported_files: Sequence[str],
+) -> str:
+    """The text of `export`: CSV of the entries, or the whole diary as JSON."""
+    rows = [e.to_dict() for e in entries]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
+    for row in rows:
+        k = keys.get(row["id"])
+        row["source_key"] = k.source_key if k else None
+        row["started_at"] = k.started_at if k else None
+        row["merged_keys"] = list(k.merged_keys) if k else []
+    return to_json(
+        envelope(
+            BACKUP_KIND,
+            {
+                "units": units,
+                "entries": rows,
+                "shoes": [
+                    {
+                        "name": s.name,
+                        "start_km": s.start_km,
+                        "distance_km": s.distance_km,
+                        "retired": s.retired,
+                        "default": s.default,
+                    }
+                    for s in shoes
+                ],
+                "assessments": list(assessments),
+                "imported_files": list(imported_files),
+            },
+        )
+    )
+
+
+def is_backup(path: Path) -> bool:
+    """A file `export` wrote: JSON of kind backup, or CSV with its header."""
+    if not path.is_file():
+        return False
+    try:
+        with path.open(encoding="utf-8-sig") as f:
+            head = f.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return '"kind"' in head or head.lstrip().startswith("{")
+    if suffix == ".csv":
+        return head.splitlines()[:1] == [",".join(CSV_FIELDS)]
+    return False
+
+
+def read_backup(path: Path) -> Backup:
+    """A backup file, checked whole; a UsageError names the file and the entry
+    or row of the first problem."""
+    try:
+        if path.stat().st_size > MAX_BACKUP_BYTES:
+            raise UsageError(f"{path.name}: larger than {MAX_BACKUP_BYTES >> 20} MiB")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path.name}: not UTF-8 text") from None
+    if path.suffix.lower() == ".csv":
+        return _from_csv(path.name, text)
+    return _from_json(path.name, text)
+
+
+def _from_json(name: str, text: str) -> Backup:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise UsageError(f"{name}: not valid JSON ({str(exc)[:80]})") from None
+    if not isinstance(doc, dict) or doc.get("kind") != BACKUP_KIND:
+        raise UsageError(
+            f"{name}: not a kneecheck backup (`kneecheck export --format json` "
+            "writes one)"
+        )
+    units = doc.get("units")
+    if units not in (None, "km", "mi"):
+        raise UsageError(f"{name}: units {str(units)[:20]!r} are not km or mi")
+    entries = tuple(
+        _entry(f"{name} entry {i}", raw)
+        for i, raw in enumerate(_list(name, doc, "entries"), 1)
+    )
+    shoes = tuple(
+        _shoe(f"{name} shoes {i}", raw)
+        for i, raw in enumerate(_list(name, doc, "shoes"), 1)
+    )
+    assessments = []
+    for i, raw in enumerate(_list(name, doc, "assessments"), 1):
+        if not (
+            isinstance(raw, dict)
+            and isinstance(raw.get("created_at"), str)
+            and isinstance(raw.get("answers"), dict)
+            and isinstance(raw.get("result"), dict)
+        ):
+            raise UsageError(
+                f"{name} assessment {i}: needs created_at, answers and result"
+            )
+        assessments.append(raw)
+    files = _list(name, doc, "imported_files")
+    if not all(isinstance(h, str) for h in files):
+        raise UsageError(f"{name}: imported_files must list strings")
+    return Backup(units, entries, shoes, tuple(assessments), tuple(files))
+
+
+def _list(name: str, doc: dict[str, Any], key: str) -> list[Any]:
+    value = doc.get(key, [])
+    if not isinstance(value, list):
+        raise UsageError(f"{name}: '{key}' must be a list")
+    return value
+
+
+def _entry(where: str, raw: object) -> BackupEntry:
+    if not isinstance(raw, dict):
+        raise UsageError(f"{where}: not an object")
+
+    def get(key: str, kind: type | tuple[type, ...]) -> Any:
+        value = raw.get(key)
+        if value is not None and (
+            (isinstance(value, bool) and kind is not bool)
+            or not isinstance(value, kind)
+        ):
+            raise UsageError(f"{where}: '{key}' is {str(value)[:40]!r}")
+        return value
+
+    try:
+        day = date.fromisoformat(get("date", str) or "")
+    except ValueError:
+        raise UsageError(f"{where}: 'date' is not a date like 2026-11-25") from None
+    started = get("started_at", str)
+    try:
+        start = (
+            None
+            if started is None
+            else datetime.fromisoformat(
+                started[:-1] + "+00:00" if started.endswith("Z") else started
+            )
+        )
+    except ValueError:
+        raise UsageError(f"{where}: 'started_at' is not a time") from None
+    merged = get("merged_keys", list) or []
+    if not all(isinstance(k, str) for k in merged):
+        raise UsageError(f"{where}: 'merged_keys' must list strings")
+    entry = NewEntry(
+        date=day,
+        kind=get("kind", str) or "",
+        distance_km=get("distance_km", (int, float)),
+        duration_min=get("duration_min", (int, float)),
+        shoes=get("shoes", str),
+        pain_during=get("pain_during", int),
+        pain_after=get("pain_after", int),
+        next_morning=get("next_morning", int),
+        note=get("note", str),
+        source=get("source", str) or "manual",
+        source_key=get("source_key", str),
+        started_at=start,
+    )
+    try:
+        check_entry(entry)
+    except EntryError as exc:
+        raise UsageError(f"{where}: {exc.message}") from None
+    return BackupEntry(get("id", int), entry, tuple(merged))
+
+
+def _shoe(where: str, raw: object) -> BackupShoe:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        raise UsageError(f"{where}: needs a name")
+    start = raw.get("start_km", 0)
+    if isinstance(start, bool) or not isinstance(start, (int, float)):
+        raise UsageError(f"{where}: 'start_km' is {str(start)[:40]!r}")
+    return BackupShoe(
+        raw["name"], float(start), bool(raw.get("retired")), bool(raw.get("default"))
+    )
+
+
+def _from_csv(name: str, text: str) -> Backup:
+    reader = csv.DictReader(io.StringIO(text))
+    entries = [
+        _entry(f"{name} row {reader.line_num}", _csv_row(name, reader.line_num, row))
+        for row in reader
+    ]
+    shoes = {e.entry.shoes for e in entries if e.entry.shoes}
+    return Backup(
+        None,
+        tuple(entries),
+        tuple(BackupShoe(s, 0.0, False, False) for s in sorted(shoes)),
+        (),
+        (),
+    )
+
+
+def _csv_row(name: str, line: int, row: dict[str, str | None]) -> dict[str, Any]:
+    """A row of `export --format csv` as the values of a JSON backup entry."""
+
+    def number(key: str, whole: bool = False) -> Any:
+        value = (row.get(key) or "").strip()
+        if not value:
+            return None
+        try:
+            return int(value) if whole else float(value)
+        except ValueError:
+            raise UsageError(f"{name} row {line}: '{key}' is {value[:40]!r}") from None
+
+    return {
+        "id": number("id", whole=True),
+        "date": row.get("date"),
+        "kind": row.get("kind"),
+        "distance_km": number("distance_km"),
+        "duration_min": number("duration_min"),
+        "pain_during": number("pain_during", whole=True),
+        "pain_after": number("pain_after", whole=True),
+        "next_morning": number("next_morning", whole=True),
+        "shoes": row.get("shoes") or None,
+        "note": row.get("note") or None,
+        "source": row.get("source") or "manual",
+    }

@@ -1,0 +1,58 @@
+"""JSON from outside (a file, or standard input as '-'): capped, then decoded
+with every failure one line naming the source, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .errors import KneecheckError
+
+# An answers object or one diary entry is well under 2 KiB; anything far larger
+# is not one, and reading it whole could exhaust memory (a runaway pipe, or
+# /dev/urandom named as the file).
+JSON_MAX_CHARS = 256 * 1024
+# A whole number longer than this is no answer or distance; refused before
+# Python converts it (thousands of digits take long and cannot be printed).
+MAX_INT_DIGITS = 20
+
+
+def read_json(source: str, what: str, error: type[KneecheckError]) -> object:
+    """The decoded JSON of a file path, or of standard input when `source` is
+    '-'. `what` names the file in messages ("answers", "entry"); failures raise
+    `error` with one line."""
+    if source == "-":
+        text = sys.stdin.read(JSON_MAX_CHARS + 1).removeprefix("\ufeff")
+        name = "standard input"
+    else:
+        path = Path(source)
+        try:
+            # utf-8-sig: files saved by Windows editors start with a BOM
+            with path.open(encoding="utf-8-sig") as f:
+                text = f.read(JSON_MAX_CHARS + 1)
+        except FileNotFoundError:
+            raise error(f"{what} file not found: {source}") from None
+        except IsADirectoryError:
+            raise error(f"{what} file is a folder: {source}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise error(f"cannot read {what} file {source}: {exc}") from None
+        name = source
+    not_one = f"not {'an' if what[0] in 'aeiou' else 'a'} {what} file"
+    if len(text) > JSON_MAX_CHARS:
+        raise error(f"{name} is larger than {JSON_MAX_CHARS // 1024} KiB: {not_one}")
+
+    def whole(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+            raise error(f"{name} holds a number {len(digits)} digits long")
+        return int(digits)
+
+    try:
+        return json.loads(text, parse_int=whole)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg})"
+        ) from None
+    except RecursionError:
+        raise error(f"{name} is nested too deeply: {not_one}") from None
