@@ -12,18 +12,17 @@ from typing import Any
 from .catalogue import Catalogue
 from .catalogue.types import QUESTION_TYPES, json_type, quote
 from .errors import AnswersError
-from .inputs import JSON_MAX_CHARS, read_json
+from .inputs import read_json
 
 Answers = dict[str, Any]
 # Contract 1.1: answer keys that were asked and answered "don't know". They
 # count exactly like missing keys; the list is kept so they are not asked again.
 DONT_KNOW_KEY = "dont_know"
-ANSWERS_MAX_CHARS = JSON_MAX_CHARS  # an answers object is well under 2 KiB
 
 
 def read_answers(source: str, catalogue: Catalogue) -> Answers:
     """Load answers from a file path, or from standard input when `source` is '-'
-    (capped at ANSWERS_MAX_CHARS; see kneecheck.inputs)."""
+    (capped in size and depth: kneecheck.inputs)."""
     return validate_answers(read_json(source, "answers", AnswersError), catalogue)
 
 

@@ -8,7 +8,6 @@ A case file is one JSON object: `id`, `answers` (contract section 1) and
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,11 +17,11 @@ from .answers import validate_answers
 from .catalogue import LEVELS, VERDICTS, Catalogue
 from .engine import assess
 from .errors import AnswersError, CaseFileError
+from .inputs import read_json
 from .interview import simulate
 from .output import envelope
 
 SPLITS = ("tune", "holdout")
-CASE_MAX_BYTES = 256 * 1024  # a case file is a few hundred bytes; refuse a dump
 CALIBRATION_BINS = 10  # equal-width bins of the top probability
 
 
@@ -172,14 +171,8 @@ def read_case(path: Path, catalogue: Catalogue) -> Case:
     def bad(message: str) -> CaseFileError:
         return CaseFileError(f"{path}: {message}")
 
-    try:
-        if path.stat().st_size > CASE_MAX_BYTES:
-            raise bad(f"larger than {CASE_MAX_BYTES // 1024} KiB")
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise bad(f"cannot be read ({type(exc).__name__})") from None
-    except json.JSONDecodeError as exc:
-        raise bad(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    # capped in size and depth like every JSON from outside; messages name it
+    raw = read_json(str(path), "case", CaseFileError)
     if not isinstance(raw, dict):
         raise bad("must hold a JSON object")
     expect = raw.get("expect")
