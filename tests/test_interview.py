@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers import run_kneecheck as cli
 
@@ -83,6 +84,8 @@ def test_adaptive_asks_the_basics_then_fewer_and_ends(catalogue) -> None:
     basics = list(catalogue.interview.basics)
     assert seen[: len(basics)] == basics
     assert len(seen) < len(catalogue.questions) / 2
+    # nothing scores or triages on these: no answer could change anything
+    assert not {"side", "shoe_km", "new_shoes_or_surface"} & set(seen)
     result = assess(catalogue, validate_answers(answers, catalogue))
     assert result.triage.level == "appointment"
     assert result.run_guidance.verdict != "continue"
@@ -137,7 +140,8 @@ def test_when_it_stops_no_answer_could_raise_the_triage_or_the_verdict(
     from kneecheck.predicates import all_hold
 
     checked = 0
-    for case in [*published_tune_cases, *written_cases]:
+    own = [c for c in written_cases if Path(c.path).parent.name == "cases"]
+    for case in [*published_tune_cases, *own]:
         gathered, _ = simulate(catalogue, case.answers)
         now = assess(catalogue, gathered)
         if gathered.get("red_flags"):
