@@ -133,8 +133,6 @@ def next_question(
     if basics:
         q = basics[0]
         why = texts.warning if q.id == "red_flags" else texts.basic
-        if q.id == "red_flags":  # nothing else is known yet: guess from the cap
-            return NextQuestion(q, why, asked, max(1, min(room, len(open_))))
         rest = [o for o in open_ if o.id not in plan.basics]
         after = _choose(catalogue, answers, rest, room - len(basics))[2]
         return NextQuestion(q, why, asked, len(basics) + after)
