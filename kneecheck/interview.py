@@ -1,17 +1,20 @@
 """The interview: which question to ask next, and why (contract 1.1's `next`).
 
-Warning signs come first (a ticked one ends the interview), then the basics
-every result needs (questions.json `interview.basics`). After that each
-question is chosen by what its answer could do, tried answer by answer on the
-same engine that scores the result:
+Warning signs come first (a ticked one ends the interview, but for a question
+that could still make it an emergency), then the basics every result needs
+(questions.json `interview.basics`). After that each question is chosen by what
+its answer could do, tried answer by answer on the same engine that scores the
+result:
 1. safety: a question an urgent or emergency rule still waits on;
-2. a question whose answer could change the triage level or the run verdict;
-3. while the causes are not settled, the question expected to teach most
-   about them (expected information gain, in bits).
-It stops when nothing left could change the triage or the verdict and the
-causes are settled (the top probability high enough, or no question expected
-to teach enough), or at `max_questions`. `full` keeps the questionnaire's own
-order. Pure and deterministic: ties go to the questionnaire's order.
+2. triage: an answer could make it more urgent;
+3. verdict: the run verdict still needs it, or an answer could make it more
+   cautious;
+4. outcome: an answer could change the triage or the verdict either way;
+5. narrow: while the causes are not settled, the question expected to teach
+   most about them (expected information gain, in bits).
+The first three are always asked; the last two only under `max_questions`.
+It stops when no group has a question left. `full` keeps the questionnaire's
+own order. Pure and deterministic: ties go to the questionnaire's order.
 """
 
 import math
@@ -148,8 +151,8 @@ def _after_warning(
     """A ticked warning sign ends the interview, as NHS 111 does, except for a
     question that could still make it more urgent (fever becomes an emergency
     with a swollen knee)."""
-    ranked, _ = rank_conditions(catalogue, answers)
-    level = triage_and_verdict(catalogue, answers, ranked, {})[0].level
+    ranked, scores = rank_conditions(catalogue, answers)
+    level = triage_and_verdict(catalogue, answers, ranked, scores)[0].level
     waiting = _waiting(catalogue, answers, ranked, level, open_)
     safety = [q for q in open_ if waiting.get(q.id) in URGENT]
     if not safety:
@@ -187,35 +190,37 @@ def _choose(
         (v for v in values if v.cautious_verdict),
         key=lambda v: v.question.id not in VERDICT_KEYS,  # stable: keeps the order
     )
-    tiers: list[tuple[list[Value], str]] = [
-        ([v for v in values if waiting.get(v.question.id) in URGENT], texts.safety),
+    # In order; the first three are asked whatever the count.
+    tiers: list[tuple[str, list[Value]]] = [
+        ("safety", [v for v in values if waiting.get(v.question.id) in URGENT]),
         (
+            "triage",
             [v for v in values if v.raises_triage or v.question.id in waiting],
-            texts.triage,
         ),
-        (verdict_first, texts.verdict),
+        ("verdict", verdict_first),
         (
+            "outcome",
             []
             if room <= 0
             else [v for v in values if v.moves_triage or v.moves_verdict],
-            texts.outcome,
         ),
         (
+            "narrow",
             [] if settled else [v for v in values if v.gain >= plan.min_gain_bits],
-            texts.narrow,
         ),
     ]
-    must = {v.question.id for tier, _ in tiers[:3] for v in tier}
-    may = {v.question.id for tier, _ in tiers[3:] for v in tier} - must
+    must = {v.question.id for _, tier in tiers[:3] for v in tier}
+    may = {v.question.id for _, tier in tiers[3:] for v in tier} - must
     remaining = len(must) + min(max(room, 0), len(may))
-    for tier, why in tiers:
+    for name, tier in tiers:
         if not tier:
             continue
         # safety and the verdict go in questionnaire order; the rest by gain
-        best = tier[0] if why in (texts.safety, texts.verdict) else _best(tier)
-        if why == texts.outcome:  # say which it could change
-            why = texts.triage if best.moves_triage else texts.verdict
-        if why == texts.narrow and best.pair:
+        best = tier[0] if name in ("safety", "verdict") else _best(tier)
+        if name == "outcome":  # say which it could change
+            name = "triage" if best.moves_triage else "verdict"
+        why = getattr(texts, name)
+        if name == "narrow" and best.pair:
             first, second = (catalogue.condition(c).name for c in best.pair)
             why = texts.tell_apart.format(first=first, second=second)
         return best.question, why, remaining

@@ -364,7 +364,6 @@ class InterviewTexts(NamedTuple):
     safety: str
     triage: str
     verdict: str
-    outcome: str
     tell_apart: str
     narrow: str
     full: str
