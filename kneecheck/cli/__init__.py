@@ -5,10 +5,12 @@ pages, cli/diary.py the diary commands (built only when one of them runs),
 cli/catalogue.py `catalogue check|export`.
 """
 
+import copy
 import os
 import sys
 
 import typer
+from typer.main import get_command_name
 
 from . import check  # noqa: F401  (registers the check commands on the app)
 from .app import app
@@ -32,6 +34,22 @@ def full_app() -> typer.Typer:
         app.add_typer(catalogue_app, name="catalogue")
         _full = True
     return app
+
+
+def one_command(name: str) -> typer.Typer:
+    """The app with its root options and the command `name` alone, for running
+    that command: Typer builds the options of every command it holds first.
+    Completion's root options are left out too: they are never given after
+    the command, and completion itself runs on the full app."""
+    only = copy.copy(app)
+    only.registered_commands = [
+        c
+        for c in app.registered_commands
+        if (c.name or get_command_name(c.callback.__name__ if c.callback else ""))
+        == name
+    ]
+    only._add_completion = False
+    return only
 
 
 def hoist_catalogue(args: list[str]) -> tuple[list[str], list[str]]:
@@ -62,7 +80,8 @@ def main() -> None:
     option, rest = hoist_catalogue(sys.argv[1:])
     completing = any(k.endswith("_COMPLETE") for k in os.environ)
     core = bool(rest) and rest[0] in CORE_COMMANDS and not completing
-    (app if core else full_app())(args=option + rest, prog_name="kneecheck")
+    run = one_command(rest[0]) if core else full_app()
+    run(args=option + rest, prog_name="kneecheck")
 
 
-__all__ = ["CORE_COMMANDS", "app", "full_app", "hoist_catalogue", "main"]
+__all__ = ["CORE_COMMANDS", "app", "full_app", "hoist_catalogue", "main", "one_command"]
