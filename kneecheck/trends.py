@@ -4,8 +4,6 @@ Pure functions of the entries and today's date, so every rule can be tested
 without a database. Distances are km throughout; conversion is for display.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from datetime import date, timedelta
