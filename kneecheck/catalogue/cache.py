@@ -35,7 +35,9 @@ def cache_key(folder: Path) -> str:
     """Changes with kneecheck's version and record modules, the folder, and any
     catalogue file's size or time."""
     parts = [__version__, str(folder)]
-    for path in (*RECORD_MODULES, *sorted(folder.glob("*.json"))):
+    # iterdir, not glob: the same files without compiling a pattern
+    files = sorted(p for p in folder.iterdir() if p.name.endswith(".json"))
+    for path in (*RECORD_MODULES, *files):
         stat = path.stat()
         parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
