@@ -6,6 +6,7 @@ cli/catalogue.py `catalogue check|export`.
 """
 
 import copy
+import gc
 import os
 import sys
 
@@ -81,7 +82,15 @@ def main() -> None:
     completing = any(k.endswith("_COMPLETE") for k in os.environ)
     core = bool(rest) and rest[0] in CORE_COMMANDS and not completing
     run = one_command(rest[0]) if core else full_app()
-    run(args=option + rest, prog_name="kneecheck")
+    try:
+        run(args=option + rest, prog_name="kneecheck")
+    finally:
+        # The process ends here. Frozen, the objects are left out of the
+        # collector's last pass at exit, a walk over everything (Typer, the
+        # catalogue) that frees only memory the system takes back anyway; files
+        # and the diary are closed by then, and plain objects still go by
+        # reference counting. Some 30 of the 320 M instructions of `assess --json`.
+        gc.freeze()
 
 
 __all__ = ["CORE_COMMANDS", "app", "full_app", "hoist_catalogue", "main", "one_command"]
