@@ -14,10 +14,11 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .diary import Entry, EntryError, NewEntry, Shoe, check_entry
 from .errors import UsageError
+from .namedtuples import NamedTuple
 from .output import envelope, to_json
 
 BACKUP_KIND = "backup"  # the `kind` of the JSON document

@@ -12,10 +12,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .errors import ExitCode, KneecheckError, UnwritableError
+from .namedtuples import NamedTuple
 from .output import printable
 from .paths import diary_path, ensure_private, home
 

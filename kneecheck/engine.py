@@ -13,10 +13,11 @@ Order matters and is the safety design:
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from .answers import Answers
 from .catalogue import LEVELS, VERDICT_NEEDS, Catalogue, Condition, Tip
+from .namedtuples import NamedTuple
 from .output import envelope
 from .predicates import all_hold, key_missing
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .answers import validate_answers
 from .catalogue import LEVELS, VERDICTS, Catalogue
@@ -19,6 +19,7 @@ from .engine import assess
 from .errors import AnswersError, CaseFileError
 from .inputs import read_json
 from .interview import simulate
+from .namedtuples import NamedTuple
 from .output import envelope
 
 SPLITS = ("tune", "holdout")

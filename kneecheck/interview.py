@@ -19,7 +19,7 @@ own order. Pure and deterministic: ties go to the questionnaire's order.
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from .answers import DONT_KNOW_KEY, Answers
 from .catalogue import (
@@ -44,6 +44,7 @@ from .engine import (
     stops_questionnaire,
     triage_and_verdict,
 )
+from .namedtuples import NamedTuple
 from .output import envelope
 from .predicates import NUMBER_OPS, VALUE_OPS, Predicate, all_hold
 

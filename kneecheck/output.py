@@ -8,7 +8,6 @@ it got before reading on: `schema_version` (the contract's major version),
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -20,16 +19,25 @@ SCHEMA_VERSION = 1  # the scripting contract's version; never bumped within 1.x
 
 # Characters that steer a terminal rather than show: C0 and C1 controls (ESC
 # starts colour, title and hyperlink sequences; NUL and BEL misbehave), DEL,
-# and the bidirectional overrides that reorder what is shown.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SPACES = frozenset("\t\n\r\x0b\x0c")
+# and the bidirectional overrides that reorder what is shown. Line breaks and
+# tabs become spaces. A translation table, not a regular expression: compiling
+# one cost every command more than all the text it ever cleans.
+_CONTROLS = (
+    *range(0x00, 0x20),
+    *range(0x7F, 0xA0),
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+_PRINTABLE = {c: " " if chr(c) in "\t\n\r\x0b\x0c" else None for c in _CONTROLS}
 
 
 def printable(text: str) -> str:
     """Text from outside (a note, a shoe or activity name, a file name) with
     every control character taken out, line breaks and tabs made spaces, so
     it can never steer the terminal it is shown on."""
-    return _CONTROL.sub(lambda m: " " if m.group() in _SPACES else "", text)
+    return text.translate(_PRINTABLE)
 
 
 def envelope(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from .catalogue import Catalogue, Condition, Exercise, Tip, Topic
 from .errors import UsageError
+from .namedtuples import NamedTuple
 from .output import document, envelope
 
 

@@ -6,10 +6,11 @@ next walk-run step from the last session's pain. Rendering lives elsewhere.
 
 import math
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from .catalogue import Catalogue, Condition, ReturnToRun, WalkRunStep
 from .errors import UsageError
+from .namedtuples import NamedTuple
 from .output import document
 from .pages import exercise_dict
 

@@ -5,7 +5,9 @@ for nor against anything.
 """
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
+
+from .namedtuples import NamedTuple
 
 LIST_OPS = frozenset({"includes", "excludes", "includes_any"})
 VALUE_OPS = frozenset({"eq", "ne", "in"})

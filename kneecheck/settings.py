@@ -6,7 +6,8 @@ The CLI builds one `Settings` in its root callback and hands it to the commands
 
 import os
 from pathlib import Path
-from typing import NamedTuple
+
+from .namedtuples import NamedTuple
 
 
 class Settings(NamedTuple):

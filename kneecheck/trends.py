@@ -4,15 +4,14 @@ Pure functions of the entries and today's date, so every rule can be tested
 without a database. Distances are km throughout; conversion is for display.
 """
 
-from __future__ import annotations
-
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from .catalogue import Advice
 from .diary import Entry, Shoe
+from .namedtuples import NamedTuple
 from .output import document
 
 SPIKE_RATIO = 1.10  # a run over 110 % of the longest of the 30 days before

@@ -5,7 +5,7 @@ starts quickly.
 """
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .. import engine
 from ..answers import DONT_KNOW_KEY, Answers, validate_answers
@@ -13,6 +13,7 @@ from ..catalogue import Catalogue
 from ..catalogue.types import QUESTION_TYPES
 from ..engine import Assessment
 from ..errors import AnswersError
+from ..namedtuples import NamedTuple
 
 if TYPE_CHECKING:
     from ..plans import PlanResult

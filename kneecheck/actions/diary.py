@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..catalogue import Catalogue
 from ..diary import (
@@ -23,6 +23,7 @@ from ..diary import (
     open_diary,
 )
 from ..errors import UsageError
+from ..namedtuples import NamedTuple
 from ..output import envelope, printable
 from ..paths import default_catalogue_dir
 from ..trends import History, history, shoe_rows

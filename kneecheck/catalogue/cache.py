@@ -8,13 +8,17 @@ reading or writing it means the catalogue is simply loaded and checked.
 
 import contextlib
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
 from ..paths import cache_dir, ensure_private
 from .models import Catalogue
+
+try:  # the C unpickler alone: pickle.py costs more to import than the load
+    from _pickle import load
+except ImportError:  # not CPython
+    from pickle import load
 
 CACHE_FILE = "catalogue.pickle"
 
@@ -31,7 +35,9 @@ def cache_key(folder: Path) -> str:
     """Changes with kneecheck's version and record modules, the folder, and any
     catalogue file's size or time."""
     parts = [__version__, str(folder)]
-    for path in (*RECORD_MODULES, *sorted(folder.glob("*.json"))):
+    # iterdir, not glob: the same files without compiling a pattern
+    files = sorted(p for p in folder.iterdir() if p.name.endswith(".json"))
+    for path in (*RECORD_MODULES, *files):
         stat = path.stat()
         parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
@@ -46,7 +52,7 @@ def cached(folder: Path, build: Callable[[], Catalogue]) -> Catalogue:
         return build()
     try:
         with path.open("rb") as f:
-            stored_key, catalogue = pickle.load(f)
+            stored_key, catalogue = load(f)
         if stored_key == key and isinstance(catalogue, Catalogue):
             return catalogue
     except Exception:  # no cache yet, another catalogue's, an old or damaged one
@@ -58,6 +64,8 @@ def cached(folder: Path, build: Callable[[], Catalogue]) -> Catalogue:
 
 
 def _keep(path: Path, key: str, catalogue: Catalogue) -> None:
+    import pickle
+
     ensure_private(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     with tmp.open("wb") as f:

@@ -5,8 +5,8 @@ JSON files in data/ and checks them, so code reads attributes, never raw keys.
 """
 
 from pathlib import Path
-from typing import NamedTuple
 
+from ..namedtuples import NamedTuple
 from ..predicates import Predicate
 
 # The public contract (shared/spec/contract-v1.md): these must always exist.

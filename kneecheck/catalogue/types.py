@@ -8,9 +8,10 @@ of asking in prompts.py).
 import json
 import math
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import AnswersError
+from ..namedtuples import NamedTuple
 from .models import Question
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
 
+from ..namedtuples import NamedTuple
 from .records import KM_PER_UNIT, ImportedRun, ImportFileError, ImportResult, Skipped
 
 __all__ = [

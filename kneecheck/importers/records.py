@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import io
 import pathlib
-from typing import NamedTuple
 
 from ..errors import ExitCode, KneecheckError
+from ..namedtuples import NamedTuple
 from ..units import KM_PER_MILE
 
 MAX_FILE_BYTES = 64 << 20  # one activity file; a day-long ultra is a few MiB

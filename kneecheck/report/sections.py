@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Any, NamedTuple
+from typing import Any
 
+from ..namedtuples import NamedTuple
 from ..trends import DAY_BY_DAY_LIMIT
 from ..units import from_km
 
