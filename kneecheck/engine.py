@@ -28,6 +28,7 @@ INJURIES = frozenset({"twist", "blow", "fall", "landing"})
 SWELLING_OF_THE_JOINT = frozenset({"mild", "on_kneecap", "back_of_knee"})
 # The questions about how the pain started and behaves: where it hurts, age and
 # sex are not history, and a check with almost none of these cannot reassure.
+HISTORY_FACT = "history_answered"  # the derived fact that counts them
 HISTORY_KEYS = frozenset(
     {
         "onset",
@@ -392,7 +393,7 @@ def derived_facts(
         and weeks > settle,
         "swelling_without_injury": swelling in SWELLING_OF_THE_JOINT
         and answers.get("injury") not in INJURIES,
-        "history_answered": sum(1 for key in HISTORY_KEYS if key in answers),
+        HISTORY_FACT: sum(1 for key in HISTORY_KEYS if key in answers),
     }
 
 

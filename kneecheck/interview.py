@@ -34,6 +34,8 @@ from .catalogue import (
 )
 from .catalogue.types import QUESTION_TYPES
 from .engine import (
+    BONE_STRESS,
+    HISTORY_FACT,
     HISTORY_KEYS,
     Evidence,
     derived_facts,
@@ -97,6 +99,8 @@ class Now(NamedTuple):
     reasons: frozenset[str]
     probability_rules: frozenset[str]  # rules on the probabilities alone
     verdict_open: bool  # every answer the verdict needs could still come
+    decisive: frozenset[str]  # answer keys triage or the verdict read as things stand
+    signature: tuple[Any, ...]  # what triage reads of the probabilities
 
 
 class Value(NamedTuple):
@@ -184,6 +188,9 @@ def _choose(
         ready.probability_rules,
         guidance.verdict != "stop"
         and not set(VERDICT_NEEDS) & set(answers.get(DONT_KNOW_KEY) or ()),
+        ready.decisive
+        | (HISTORY_KEYS if _history_matters(catalogue, answers) else set()),
+        _signature(catalogue, ranked, scores),
     )
     values = [_value(catalogue, answers, q, ev, scores, now, ready) for q in open_]
     settled = max(scores.values(), default=0.0) >= plan.settled or room <= 0
@@ -314,7 +321,7 @@ def _value(
     """Try each possible answer to `q`: could it make the triage more urgent or
     the verdict more cautious, and how much is it expected to tell about the
     cause?"""
-    if q.id not in ready.features and q.id not in ready.decisive:
+    if q.id not in ready.features and q.id not in now.decisive:
         # nothing scores it and nothing triages on it: no answer can matter
         return Value(q, False, False, False, False, 0.0, None)
     needs_rescore = q.id == "age" or any(
@@ -323,7 +330,7 @@ def _value(
     outcomes: list[tuple[float, dict[str, float]]] = []
     shifts: dict[str, list[float]] = {}
     raises = cautious = moves_triage = moves_verdict = False
-    for answer, alike in ready.probes[q.id]:
+    for answer, alike, seen in ready.probes[q.id]:
         tried = {**answers, q.id: answer}
         if needs_rescore:  # the priors themselves move: score from scratch
             ranked, tried_scores = rank_conditions(catalogue, tried)
@@ -347,6 +354,13 @@ def _value(
             pro = {c: SUPPORTED for c in ev.pro if ev.pro[c] or c in supported}
             ranked = ranked_from(catalogue, tried_scores, pro, {})
             mass = norm * alike  # how well the model expects this answer
+        if (
+            not seen
+            and q.id not in now.decisive
+            and _signature(catalogue, ranked, tried_scores) == now.signature
+        ):  # no rule sees this answer, and the probabilities triage reads stand
+            outcomes.append((mass, tried_scores))
+            continue
         triage, guidance = triage_and_verdict(catalogue, tried, ranked, tried_scores)
         moves_triage |= triage.level != now.level
         moves_verdict |= guidance.verdict != now.verdict
@@ -408,16 +422,18 @@ def probes(catalogue: Catalogue, q: Question) -> list[Any]:
     """The answers worth trying for a question: every choice (each tick alone,
     and none, for a tick list), yes and no, a number's presets or the values
     either side of every threshold the catalogue tests it against."""
-    return [answer for answer, _ in _prepared(catalogue).probes[q.id]]
+    return [answer for answer, _, _ in _prepared(catalogue).probes[q.id]]
 
 
 class Prepared(NamedTuple):
     """What the interview works out once per catalogue."""
 
     features: dict[str, list[tuple[str | None, Feature]]]  # by answer key
-    probes: dict[str, list[tuple[Any, int]]]  # answers to try, how many alike
+    # answers to try: each with how many it stands for, and whether a triage
+    # rule tests it (holds on it)
+    probes: dict[str, list[tuple[Any, int, bool]]]
     probability_rules: frozenset[str]
-    decisive: frozenset[str]  # answer keys that triage or the verdict read
+    decisive: frozenset[str]  # answer keys read whole: the verdict's, derived facts'
 
 
 _PREPARED: dict[int, tuple[Catalogue, Prepared]] = {}
@@ -430,7 +446,13 @@ def _prepared(catalogue: Catalogue) -> Prepared:
     if kept is None or kept[0] is not catalogue:
         ready = Prepared(
             _features_by_key(catalogue),
-            {q.id: _probes_of(catalogue, q) for q in catalogue.questions},
+            {
+                q.id: [
+                    (answer, alike, _rule_sees(catalogue, q.id, answer))
+                    for answer, alike in _probes_of(catalogue, q)
+                ]
+                for q in catalogue.questions
+            },
             _probability_rules(catalogue),
             _decisive_keys(catalogue),
         )
@@ -439,14 +461,46 @@ def _prepared(catalogue: Catalogue) -> Prepared:
 
 
 def _decisive_keys(catalogue: Catalogue) -> frozenset[str]:
-    """Every answer key that triage or the verdict read besides the
-    probabilities: rules (through derived facts too), the count of history
-    answers, the verdict's answers, the warning signs."""
-    keys = {"red_flags", *VERDICT_KEYS, *HISTORY_KEYS}
+    """The answer keys that triage or the verdict read whole, besides the rules'
+    own predicates (_rule_sees): the verdict's answers, the warning signs, the
+    inputs of derived facts. (The count of history answers: _history_matters.)"""
+    keys = {"red_flags", *VERDICT_KEYS}
     for rule in catalogue.rules:
         for pred in rule.when:
-            keys |= _keys_of(pred.key)
+            if pred.key in DERIVED_FROM:
+                keys |= _keys_of(pred.key)
     return frozenset(keys)
+
+
+def _rule_sees(catalogue: Catalogue, key: str, answer: Any) -> bool:
+    """A triage rule tests this answer: one of its predicates holds on it."""
+    return any(
+        p.holds({key: answer}) for r in catalogue.rules for p in r.when if p.key == key
+    )
+
+
+def _history_matters(catalogue: Catalogue, answers: Answers) -> bool:
+    """One more history answer could change a rule on the count of them (fewer
+    than three books an appointment; once there are three, it cannot)."""
+    count = sum(1 for key in HISTORY_KEYS if key in answers)
+    return any(
+        p.holds({HISTORY_FACT: count}) != p.holds({HISTORY_FACT: count + 1})
+        for rule in catalogue.rules
+        for p in rule.when
+        if p.key == HISTORY_FACT
+    )
+
+
+def _signature(
+    catalogue: Catalogue, ranked: Sequence[Any], scores: Mapping[str, float]
+) -> tuple[Any, ...]:
+    """All that triage and the verdict read of the probabilities: the listed
+    conditions in order with their bands, and whether a bone stress injury is
+    suspected."""
+    return (
+        tuple((r.id, r.band) for r in ranked),
+        scores.get(BONE_STRESS, 0.0) >= catalogue.model.suspected,
+    )
 
 
 def _probes_of(catalogue: Catalogue, q: Question) -> list[tuple[Any, int]]:

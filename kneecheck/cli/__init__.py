@@ -19,7 +19,7 @@ from .app import app
 # Commands that never touch the diary: for these the diary commands are not
 # even built, which keeps `assess --json` and friends quick to start.
 CORE_COMMANDS = frozenset(
-    {"assess", "tips", "conditions", "explain", "plan", "schema", "evaluate"}
+    {"assess", "next", "tips", "conditions", "explain", "plan", "schema", "evaluate"}
 )
 _full = False
 
