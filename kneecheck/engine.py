@@ -311,16 +311,16 @@ def ranked_from(
     con: Mapping[str, Sequence[str]],
 ) -> list[RankedCondition]:
     """The conditions with some support (an answer for them), best first."""
-    order = {c.id: i for i, c in enumerate(catalogue.conditions)}
+    index = catalogue.condition_index()
     ranked = []
-    for cid in sorted(pro, key=lambda c: (-scores[c], order[c])):
+    for cid in sorted(pro, key=lambda c: (-scores[c], index[c][0])):
         if not pro[cid]:
             continue  # the contract lists only conditions with some support
         probability = round(scores[cid], 3)
         ranked.append(
             RankedCondition(
                 cid,
-                catalogue.condition(cid).name,
+                index[cid][1].name,
                 probability,
                 band_of(catalogue, probability),
                 tuple(pro[cid]),

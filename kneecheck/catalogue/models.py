@@ -484,13 +484,17 @@ class Catalogue(NamedTuple):
     def condition(self, cid: str) -> Condition:
         """The condition with this id (looked up by name: the interview asks
         this hundreds of times a question)."""
+        return self.condition_index()[cid][1]
+
+    def condition_index(self) -> dict[str, tuple[int, Condition]]:
+        """Each condition id with its place in the catalogue and its record."""
         kept = _BY_ID.get(id(self.conditions))
         if kept is None or kept[0] is not self.conditions:
-            kept = (self.conditions, {c.id: c for c in self.conditions})
-            _BY_ID[id(self.conditions)] = kept
-        return kept[1][cid]
+            index = {c.id: (i, c) for i, c in enumerate(self.conditions)}
+            kept = _BY_ID[id(self.conditions)] = (self.conditions, index)
+        return kept[1]
 
 
 # conditions by id, per tuple of conditions (the tuple is kept, so its id stays
 # its own); a catalogue record is immutable, so the index never goes stale
-_BY_ID: dict[int, tuple[tuple[Condition, ...], dict[str, Condition]]] = {}
+_BY_ID: dict[int, tuple[tuple[Condition, ...], dict[str, tuple[int, Condition]]]] = {}
