@@ -32,6 +32,8 @@ def test_second_load_comes_from_the_cache(catalogue_copy: Path) -> None:
     assert (cache_dir() / CACHE_FILE).is_file()
     assert oct((cache_dir()).stat().st_mode & 0o777) == "0o700"
     assert oct((cache_dir().parent).stat().st_mode & 0o777) == "0o700"
+    assert oct((cache_dir() / CACHE_FILE).stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in cache_dir().iterdir()] == [CACHE_FILE]  # no leftovers
     second = cached(catalogue_copy, counted)
     assert calls == [1] and second == first
 

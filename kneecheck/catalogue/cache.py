@@ -65,9 +65,15 @@ def cached(folder: Path, build: Callable[[], Catalogue]) -> Catalogue:
 
 def _keep(path: Path, key: str, catalogue: Catalogue) -> None:
     import pickle
+    import tempfile
 
     ensure_private(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    with tmp.open("wb") as f:
-        pickle.dump((key, catalogue), f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    # mkstemp makes the file 0600, like everything else in the kneecheck home
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((key, catalogue), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
