@@ -766,7 +766,12 @@ def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
             f"the diary {path} is read-only (the file or its folder cannot be "
             "written); nothing was saved"
         )
-    if "disk is full" in text or "disk full" in text:
+    if (
+        "disk is full" in text
+        or "disk full" in text
+        or ("disk i/o error" in text and out_of_space(path))
+    ):
+        # SQLite reports a -shm or -wal it cannot grow as an I/O error
         return DiaryUnwritable(
             f"no space left on device for the diary {path}; nothing was saved"
         )
@@ -775,6 +780,19 @@ def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
             f"cannot open the diary {path}: its folder cannot be written or read"
         )
     return DiaryError(f"{path} is damaged ({exc}); {DAMAGED_HINT}")
+
+
+# Less free space than this makes a disk I/O error a full disk, not damage.
+LOW_SPACE_BYTES = 1 << 20
+
+
+def out_of_space(path: Path) -> bool:
+    """Whether the disk holding the diary is (nearly) full."""
+    try:
+        st = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # statvfs: not on Windows
+        return False
+    return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
 
 
 def open_diary(create: bool = True, readonly: bool = False) -> Diary:
@@ -894,11 +912,23 @@ def _create_private(path: Path) -> None:
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     """A connection, waiting LOCK_WAIT_SECONDS for another writer. Read-only,
     it works where SQLite cannot make its shared-memory file (a read-only
-    folder): the file is then read as it is on disk."""
+    folder, a full disk): the file is then read as it is on disk, which is
+    only the whole diary when its -wal file holds nothing."""
     uri = f"file:{quote(str(path.absolute()))}"
     modes = ("?mode=ro", "?mode=ro&immutable=1") if readonly else ("?mode=rw",)
     failure: sqlite3.Error | None = None
     for mode in modes:
+        if "immutable" in mode and _wal_holds_commits(path):
+            # read as it is on disk, the runs committed to the -wal would be missing
+            why = (
+                "there is no space left on device"
+                if out_of_space(path)
+                else "its folder cannot be written"
+            )
+            raise DiaryUnwritable(
+                f"cannot read the diary {path} whole from here: its latest "
+                f"entries are still in {path.name}-wal and {why}"
+            )
         conn = None
         try:
             # isolation_level=None: transactions are explicit (Diary.write)
@@ -912,7 +942,12 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
             if conn is not None:
                 conn.close()
             failure = exc
-            if "unable to open" not in str(exc) and "readonly" not in str(exc):
+            text = str(exc)
+            if not (
+                "unable to open" in text
+                or "readonly" in text
+                or ("disk I/O error" in text and out_of_space(path))
+            ):
                 break
     assert failure is not None
     if isinstance(failure, sqlite3.DatabaseError) and (
@@ -920,6 +955,14 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     ):
         raise DiaryError(f"{path} is damaged or not a SQLite file; {DAMAGED_HINT}")
     raise diary_failure(failure, path) from None
+
+
+def _wal_holds_commits(path: Path) -> bool:
+    """The -wal file holds frames (committed or not) past its 32-byte header."""
+    try:
+        return Path(f"{path}-wal").stat().st_size > 32
+    except OSError:
+        return False
 
 
 def _empty_diary(path: Path) -> Diary:
