@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import quote
 
 from .errors import ExitCode, KneecheckError, UnwritableError
@@ -98,11 +99,15 @@ MAX_SPEED_KMH = 30.0  # faster than the 1000 m world record (27.5 km/h) on avera
 MAX_SHOE_START_KM = 10_000.0  # already on a pair of shoes when it is added
 EARLIEST_DATE = date(1970, 1, 1)
 
+# What opening the diary checks first (see open_diary).
+Check = Literal["all", "structure", "none"]
+
 
 class DiaryError(KneecheckError):
     """The diary file cannot be used as it is; it is left untouched."""
 
     exit_code = ExitCode.DIARY
+    detail = ""  # for a damaged row: what is wrong with it, in a few words
 
 
 class DiaryUnwritable(DiaryError, UnwritableError):
@@ -131,7 +136,7 @@ def delete_diary() -> Path | None:
     path = diary_path()
     if not path.exists():
         return None
-    open_diary(create=False).close()  # refuse to delete what is not ours
+    open_diary(create=False, check="none").close()  # refuse what is not ours
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return path
@@ -229,9 +234,15 @@ class Restored(NamedTuple):
 class Diary:
     """An open diary. Use `open_diary()`; close it (or use it as a context manager)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, skip_damaged: bool = False
+    ) -> None:
         self.conn = conn
         self.path = path
+        # Reading what is readable (export): a damaged entry or assessment is
+        # left out and named here instead of stopping the read.
+        self.skip_damaged = skip_damaged
+        self.skipped: list[str] = []
 
     def __enter__(self) -> "Diary":
         return self
@@ -550,7 +561,15 @@ class Diary:
             "ORDER BY e.date, e.id",
             args,
         ).fetchall()
-        return [self._entry(r) for r in rows]
+        found = []
+        for r in rows:
+            try:
+                found.append(self._entry(r))
+            except DiaryError as exc:
+                if not self.skip_damaged:
+                    raise
+                self.skipped.append(f"entry {r[0]} ({exc.detail})")
+        return found
 
     def _entry(self, r: Sequence[Any]) -> Entry:
         """A stored row as an Entry; a cell of the wrong type (a file edited by
@@ -579,19 +598,31 @@ class Diary:
         )  # fmt: skip
 
     def _bad_cell(self, entry_id: object, column: str, value: object) -> DiaryError:
-        shown = repr(value)[:40]
-        return DiaryError(
-            f"{self.path} is damaged: entry {entry_id} has {column} {shown}, "
-            f"which kneecheck never writes; {DAMAGED_HINT}"
+        detail = f"{column} {repr(value)[:40]}"
+        error = DiaryError(
+            f"{self.path} is damaged: entry {entry_id} has {detail}, which "
+            f"kneecheck never writes; it was left untouched; delete that entry "
+            f"with `kneecheck entries delete {entry_id}` ({BACKUP_FIRST})"
         )
+        error.detail = detail
+        return error
+
+    def bad_assessment(self, assessment_id: object) -> DiaryError:
+        """The error naming a stored assessment that cannot be read."""
+        error = DiaryError(
+            f"{self.path} is damaged: assessment {assessment_id} is not readable; "
+            "it was left untouched; back up the rest with `kneecheck export "
+            "--output kneecheck-backup.json` (it names what it leaves out), move "
+            "the file aside, then `kneecheck import kneecheck-backup.json`"
+        )
+        error.detail = "not readable"
+        return error
 
     def entry(self, entry_id: int) -> Entry:
         """One entry by its id, or an EntryError naming the id."""
         found = self._select("WHERE e.id = ?", (entry_id,))
         if not found:
-            raise EntryError(
-                f"there is no entry {entry_id} (see the ids with `kneecheck entries`)"
-            )
+            raise EntryError(_NO_ENTRY.format(entry_id))
         return found[0]
 
     def update_entry(self, entry_id: int, new: NewEntry) -> Entry:
@@ -623,13 +654,31 @@ class Diary:
             )
         return self.entry(entry_id)
 
-    def delete_entries(self, ids: Sequence[int]) -> list[Entry]:
-        """Delete entries by id, all or none (an unknown id deletes nothing).
-        Shoe distances and weekly figures are computed from the entries, so
-        they follow."""
-        gone = [self.entry(i) for i in dict.fromkeys(ids)]
+    def entry_or_damage(self, entry_id: int) -> Entry | str:
+        """One entry by its id, or what is wrong with it when it is damaged
+        (so it can still be deleted); an EntryError for an unknown id."""
+        skip, self.skip_damaged = self.skip_damaged, False  # see it, not skip it
+        try:
+            return self.entry(entry_id)
+        except DiaryError as exc:
+            if not exc.detail:
+                raise
+            return exc.detail
+        finally:
+            self.skip_damaged = skip
+
+    def delete_entries(self, ids: Sequence[int]) -> list[int]:
+        """Delete entries by id, all or none (an unknown id deletes nothing);
+        a damaged entry can be deleted too. Shoe distances and weekly figures
+        are computed from the entries, so they follow."""
+        gone = list(dict.fromkeys(ids))
         with self.write() as db:
-            db.executemany("DELETE FROM entries WHERE id = ?", [(e.id,) for e in gone])
+            for i in gone:
+                if not db.execute(
+                    "SELECT 1 FROM entries WHERE id = ?", (i,)
+                ).fetchone():
+                    raise EntryError(_NO_ENTRY.format(i))
+            db.executemany("DELETE FROM entries WHERE id = ?", [(i,) for i in gone])
         return gone
 
     def same_imported_run(self, e: NewEntry) -> Entry | None:
@@ -678,25 +727,27 @@ class Diary:
             return int(cur.lastrowid or 0)
 
     def assessments(self) -> list[dict[str, Any]]:
-        """Every stored assessment, oldest first, with its answers and result."""
-        rows = self.conn.execute(
+        """Every stored assessment, oldest first, with its answers and result;
+        one that cannot be read is named (DiaryError), never dropped."""
+        bad = {r[0] for r in self.conn.execute(_BAD_ASSESSMENT.replace("LIMIT 1", ""))}
+        found = []
+        for r in self.conn.execute(
             "SELECT id, created_at, answers, result FROM assessments ORDER BY id"
-        ).fetchall()
-        try:
-            return [
+        ):
+            if r[0] in bad:
+                if not self.skip_damaged:
+                    raise self.bad_assessment(r[0])
+                self.skipped.append(f"assessment {r[0]} (not readable)")
+                continue
+            found.append(
                 {
                     "id": r[0],
                     "created_at": r[1],
                     "answers": json.loads(r[2]),
                     "result": json.loads(r[3]),
                 }
-                for r in rows
-            ]
-        except (TypeError, ValueError):
-            raise DiaryError(
-                f"{self.path} is damaged: a stored assessment is not readable; "
-                f"{DAMAGED_HINT}"
-            ) from None
+            )
+        return found
 
 
 def check_entry(e: NewEntry) -> None:
@@ -744,8 +795,10 @@ def implausible(
     return None
 
 
+_NO_ENTRY = "there is no entry {} (see the ids with `kneecheck entries`)"
 # How long to wait for another kneecheck that is writing (an import) to finish.
 LOCK_WAIT_SECONDS = 10.0
+BACKUP_FIRST = "`kneecheck export` backs up the rest first, naming what it leaves out"
 DAMAGED_HINT = (
     "it was left untouched; move it aside to start a new diary, then restore a "
     "backup with `kneecheck import kneecheck-backup.json`"
@@ -795,14 +848,20 @@ def out_of_space(path: Path) -> bool:
     return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
 
 
-def open_diary(create: bool = True, readonly: bool = False) -> Diary:
+def open_diary(
+    create: bool = True, readonly: bool = False, check: Check = "all"
+) -> Diary:
     """Open (and, when asked, create) the diary, applying pending migrations.
 
     `readonly` is for the commands that only read: it never creates, migrates
     or writes, works in a read-only folder, and a missing diary reads as an
     empty one. Raises DiaryError for a file that is damaged, not a kneecheck
     diary, or from a newer version (the file is left exactly as it was), and
-    DiaryUnwritable for one that cannot be opened from here.
+    DiaryUnwritable for one that cannot be opened from here. Every open is
+    checked the same way before anything is read or written (`check`): "all"
+    refuses a damaged structure and a damaged row; "structure" lets the
+    caller meet damaged rows itself (export skips them, delete removes them);
+    "none" only makes sure the file is a kneecheck diary (forget).
     """
     path = diary_path()
     if path.parent.exists() and not path.parent.is_dir():
@@ -840,11 +899,20 @@ def open_diary(create: bool = True, readonly: bool = False) -> Diary:
             f"{version}, this one knows {len(MIGRATIONS)}); upgrade "
             "kneecheck. The file was left untouched."
         )
-    diary = Diary(conn, path)
+    diary = Diary(conn, path, skip_damaged=check == "structure")
+    if check != "none":
+        try:
+            _check_sound(diary, version, rows=check == "all")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise diary_failure(exc, path) from None
+        except DiaryError:
+            conn.close()
+            raise
     if readonly and version < len(MIGRATIONS):
         # an older diary is brought up to date when it can be, else read as it is
         try:
-            upgraded = open_diary(create=False)
+            upgraded = open_diary(create=False, check=check)
         except DiaryUnwritable:
             return diary
         conn.close()
@@ -870,6 +938,82 @@ def open_diary(create: bool = True, readonly: bool = False) -> Diary:
         raise failure from None
     _make_private(path)
     return diary
+
+
+@cache
+def expected_schema(version: int) -> dict[str, frozenset[str]]:
+    """The tables of a diary at `version` and the columns each must have."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS[:version]:
+            conn.executescript(migration)
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {
+            t: frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({t})"))
+            for t in tables
+        }
+    finally:
+        conn.close()
+
+
+# A stored row kneecheck could never have written: a cell of the wrong type.
+_BAD_ENTRY = """
+    SELECT id FROM entries WHERE typeof(date) != 'text'
+    OR date NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+    OR kind IS NOT 'run' AND kind IS NOT 'rest'
+    OR typeof(distance_km) NOT IN ('integer', 'real', 'null')
+    OR typeof(duration_min) NOT IN ('integer', 'real', 'null')
+    OR typeof(pain_during) NOT IN ('integer', 'null')
+    OR typeof(pain_after) NOT IN ('integer', 'null')
+    OR typeof(next_morning) NOT IN ('integer', 'null')
+    OR typeof(note) NOT IN ('text', 'null') OR typeof(source) != 'text'
+    ORDER BY id LIMIT 1
+"""
+# ...or an assessment whose answers or result history and report cannot read
+_BAD_ASSESSMENT = """
+    SELECT id FROM assessments WHERE CASE
+    WHEN typeof(answers) != 'text' OR typeof(result) != 'text' THEN 1
+    WHEN typeof(created_at) != 'text' THEN 1
+    WHEN NOT json_valid(answers) OR NOT json_valid(result) THEN 1
+    ELSE json_type(answers) IS NOT 'object'
+    OR json_type(result, '$.triage.level') IS NULL
+    OR json_type(result, '$.conditions') IS NOT 'array'
+    OR json_type(result, '$.run_guidance.verdict') IS NULL END
+    ORDER BY id LIMIT 1
+"""
+
+
+def _check_sound(diary: Diary, version: int, rows: bool) -> None:
+    """The one check every open makes, so that every reader and every writer
+    refuses the same damaged file (DiaryError) before touching it: SQLite's
+    quick check of the pages, the expected tables and columns, and with
+    `rows` no cell of a type kneecheck never writes."""
+    conn, path = diary.conn, diary.path
+    problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if problem != "ok":  # "*** in database main ***\nPage 4: ...": one line
+        problem = " ".join(str(problem).replace("*** in database main ***", "").split())
+        raise DiaryError(f"{path} is damaged ({problem[:120]}); {DAMAGED_HINT}")
+    for table, columns in expected_schema(version).items():
+        found = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if not found:
+            raise DiaryError(f"{path} is damaged (no table {table}); {DAMAGED_HINT}")
+        if columns - found:
+            missing = ", ".join(sorted(columns - found))
+            raise DiaryError(
+                f"{path} is damaged (table {table} lacks {missing}); {DAMAGED_HINT}"
+            )
+    if not rows or version < len(MIGRATIONS):
+        return
+    bad = conn.execute(_BAD_ENTRY).fetchone()
+    if bad is not None:
+        diary.entry(bad[0])  # raises the DiaryError naming the entry and the cell
+    diary.shoes()  # names a shoe with a damaged name or distance
+    bad = conn.execute(_BAD_ASSESSMENT).fetchone()
+    if bad is not None:
+        raise diary.bad_assessment(bad[0])
 
 
 def _make_private(path: Path) -> None:

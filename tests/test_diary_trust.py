@@ -326,7 +326,11 @@ def test_damage_is_named_and_assess_still_answers(runner, damage) -> None:
     _two_runs(runner)
     DAMAGE[damage]()
     before = diary_path().read_bytes()
-    for command in (["history"], ["export"], ["report"]):
+    # a damaged row is left out of an export and named (a backup can be made)
+    readers = [["history"], ["report"]] + (
+        [["export"]] if "wrong" not in damage else []
+    )
+    for command in readers:
         result = runner.invoke(app, command)
         assert result.exit_code == 4, (command, result.output)
         assert "is damaged" in result.stderr and "left untouched" in result.stderr

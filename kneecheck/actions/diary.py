@@ -261,15 +261,24 @@ def _require_entries(*ids: int) -> None:
 
 
 def delete_entries(
-    ids: list[int], confirm: Callable[[list[Entry]], bool] | None = None
-) -> list[Entry]:
-    """Delete entries by id after `confirm` says yes (None: no question); an
-    unknown id deletes nothing. Returns what was deleted (empty: nothing)."""
+    ids: list[int], confirm: Callable[[list[str]], bool] | None = None
+) -> list[int]:
+    """Delete entries by id after `confirm` says yes to their descriptions
+    ("12 (2026-11-29 run)"; None: no question); an unknown id deletes
+    nothing. A damaged entry can be deleted: that is the way out of it.
+    Returns the ids deleted (empty: nothing)."""
     _require_entries(*ids)
-    with open_diary(create=False) as diary:
-        found = [diary.entry(i) for i in ids]
-        if confirm is not None and not confirm(found):
-            return []
+    with open_diary(create=False, check="structure") as diary:
+        found = [diary.entry_or_damage(i) for i in ids]
+        if confirm is not None:
+            words = [
+                f"{i} (damaged: {e})"
+                if isinstance(e, str)
+                else f"{i} ({e.date} {e.kind})"
+                for i, e in zip(ids, found, strict=True)
+            ]
+            if not confirm(words):
+                return []
         return diary.delete_entries(ids)
 
 
@@ -507,21 +516,32 @@ def report_data(catalogue: Catalogue, weeks: int) -> ReportData:
     )
 
 
-def export_text(fmt: str) -> str:
+class Exported(NamedTuple):
+    """The text of an export, and the damaged entries and assessments it left
+    out (each named, "entry 5 (distance_km 'abc')")."""
+
+    text: str
+    skipped: tuple[str, ...]
+
+
+def export_text(fmt: str) -> Exported:
     """Everything as a JSON backup (`json`), or the diary entries as CSV. With
-    no diary yet the export is empty (and no diary is created)."""
+    no diary yet the export is empty (and no diary is created). A damaged
+    entry or assessment is left out and named, so a backup can still be made
+    of everything else."""
     from ..backup import export_text as write
 
-    with open_diary(readonly=True) as diary:
-        return write(
+    with open_diary(readonly=True, check="structure") as diary:
+        text = write(
             fmt,
             diary.entries(),
             diary.units(),
             diary.shoes(),
-            diary.assessments(),
+            diary.assessments() if fmt == "json" else [],
             diary.keys(),
             sorted(diary.imported_files()),
         )
+        return Exported(text, tuple(diary.skipped))
 
 
 class RestoreReport(NamedTuple):
@@ -572,7 +592,8 @@ def forget(confirm: Callable[[Path], bool] | None = None) -> Forgotten:
     path = diary_path()
     if not path.exists():
         return Forgotten(path, False, False)
-    open_diary(readonly=True).close()  # refuse what is not ours, before asking
+    # refuse what is not ours before asking; a damaged diary of ours may go
+    open_diary(readonly=True, check="none").close()
     if confirm is not None and not confirm(path):
         return Forgotten(path, True, False)
     delete_diary()

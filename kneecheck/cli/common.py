@@ -35,6 +35,14 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def warn(message: str | None) -> None:
+    """One warning line on standard error (nothing for None); the command goes on."""
+    if message:
+        from ..output import printable
+
+        typer.echo(f"kneecheck: warning: {printable(message)}", err=True)
+
+
 def guarded(command: Callable[P, None]) -> Callable[P, None]:
     """Run a command, turning expected failures into one line and an exit code.
 

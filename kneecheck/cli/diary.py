@@ -23,6 +23,7 @@ from .common import (
     has_terminal,
     require_terminal,
     settings,
+    warn,
     write_atomically,
 )
 
@@ -411,14 +412,13 @@ def entries_delete(
     kneecheck entries delete 12 --yes"""
     from ..actions.diary import delete_entries
 
-    def confirm(found: "list[Entry]") -> bool:
+    def confirm(found: list[str]) -> bool:
         require_terminal("add --yes to delete entries")
         from ..prompts import configure
         from ..prompts import confirm as ask
 
         configure(settings(ctx).plain)
-        listed = ", ".join(f"{e.id} ({e.date} {e.kind})" for e in found)
-        return ask(f"Delete entry {listed}? This cannot be undone.")
+        return ask(f"Delete entry {', '.join(found)}? This cannot be undone.")
 
     gone = delete_entries(ids, None if yes else confirm)
     if not gone:
@@ -748,7 +748,10 @@ def export(
     """
     from ..actions.diary import export_text
 
-    _write_or_print(export_text(fmt.value), output)
+    done = export_text(fmt.value)
+    _write_or_print(done.text, output)
+    if done.skipped:
+        warn(f"left out of the export (damaged): {'; '.join(done.skipped)}")
 
 
 @guarded
