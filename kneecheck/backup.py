@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .diary import Entry, EntryError, NewEntry, Shoe, check_entry
+from .diary import Entry, EntryError, NewEntry, Shoe, check_entry, check_shoe_start
 from .errors import UsageError
 from .output import envelope, to_json
 
@@ -257,6 +257,10 @@ def _shoe(where: str, raw: object) -> BackupShoe:
     start = raw.get("start_km", 0)
     if isinstance(start, bool) or not isinstance(start, (int, float)):
         raise UsageError(f"{where}: 'start_km' is {str(start)[:40]!r}")
+    try:
+        check_shoe_start(float(start))
+    except EntryError as exc:
+        raise UsageError(f"{where}: {exc.message}") from None
     return BackupShoe(
         raw["name"], float(start), bool(raw.get("retired")), bool(raw.get("default"))
     )

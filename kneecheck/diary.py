@@ -320,11 +320,7 @@ class Diary:
         name = printable(name).strip()
         if not name:
             raise EntryError("a pair of shoes needs a name")
-        if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
-            raise EntryError(
-                f"the starting distance {start_km:g} km is out of range "
-                f"(0 to {MAX_SHOE_START_KM:g} km)"
-            )
+        check_shoe_start(start_km)
         with self.write() as db:
             if db.execute("SELECT 1 FROM shoes WHERE name = ?", (name,)).fetchone():
                 raise EntryError(f"there is already a pair called '{name}'")
@@ -448,7 +444,8 @@ class Diary:
 
     def restore(self, backup: "Backup") -> Restored:
         """Add what a backup holds that the diary lacks, in one transaction: an
-        entry already there (the same source key, or the same values) and an
+        entry already there (the same source key, the same values, or a run the
+        diary held on the same day with the same distance, edited since) and an
         assessment already there are passed over, shoes are matched by name.
         Into an empty diary, entries keep their ids: the restore is exact."""
         with self.write() as db:
@@ -474,6 +471,7 @@ class Diary:
                 shoe_ids[name.lower()] = int(cur.lastrowid or 0)
                 shoes_added += 1
             added = duplicates = 0
+            before = frozenset(r[0] for r in db.execute("SELECT id FROM entries"))
             for item in backup.entries:
                 e = _printable(item.entry)
                 shoe_id = shoe_ids.get(e.shoes.strip().lower()) if e.shoes else None
@@ -485,7 +483,9 @@ class Diary:
                     shoe_id = int(cur.lastrowid or 0)
                     shoe_ids[e.shoes.strip().lower()] = shoe_id
                     shoes_added += 1
-                if _already_there(db, e, shoe_id):
+                if _already_there(db, e, shoe_id, before) or _same_run_before(
+                    db, e, before
+                ):
                     duplicates += 1
                     continue
                 taken = (
@@ -690,8 +690,7 @@ class Diary:
             "WHERE e.date = ? AND e.kind = 'run' AND e.source != 'manual'",
             (e.date.isoformat(),),
         ):
-            km = old.distance_km or 0
-            if abs(km - e.distance_km) <= SAME_DISTANCE_SHARE * max(km, e.distance_km):
+            if same_distance(old.distance_km, e.distance_km):
                 return old
         return None
 
@@ -748,6 +747,15 @@ class Diary:
                 }
             )
         return found
+
+
+def check_shoe_start(start_km: float) -> None:
+    """Refuse a starting distance for a pair no shoes can have (NaN too)."""
+    if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
+        raise EntryError(
+            f"the starting distance {start_km:g} km is out of range "
+            f"(0 to {MAX_SHOE_START_KM:g} km)"
+        )
 
 
 def check_entry(e: NewEntry) -> None:
@@ -1174,9 +1182,12 @@ def _insert(
     return int(cur.lastrowid or 0)
 
 
-def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> bool:
-    """The entry is in the diary: its source key is known, or an entry holds
-    exactly its values (a manual entry restored twice)."""
+def _already_there(
+    db: sqlite3.Connection, e: NewEntry, shoe_id: int | None, before: frozenset[int]
+) -> bool:
+    """The entry is in the diary: its source key is known, or an entry that
+    was there `before` the restore holds exactly its values (a manual entry
+    restored twice; two equal runs of one day in the backup both restore)."""
     if (
         e.source_key
         and db.execute(
@@ -1186,9 +1197,10 @@ def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> 
         ).fetchone()
     ):
         return True
-    return bool(
-        db.execute(
-            "SELECT 1 FROM entries WHERE date = ? AND kind = ? "
+    return any(
+        r[0] in before
+        for r in db.execute(
+            "SELECT id FROM entries WHERE date = ? AND kind = ? "
             "AND distance_km IS ? AND duration_min IS ? AND shoe_id IS ? "
             "AND pain_during IS ? AND pain_after IS ? AND next_morning IS ? "
             "AND note IS ? AND source = ?",
@@ -1204,7 +1216,31 @@ def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> 
                 e.note,
                 e.source,
             ),
-        ).fetchone()
+        )
+    )
+
+
+def same_distance(a: float | None, b: float | None) -> bool:
+    """Two runs' distances close enough to be the same run (within 3 %)."""
+    if not a or not b:
+        return False
+    return abs(a - b) <= SAME_DISTANCE_SHARE * max(a, b)
+
+
+def _same_run_before(
+    db: sqlite3.Connection, e: NewEntry, before: frozenset[int]
+) -> bool:
+    """A run the diary held before this restore, on the same day with the
+    same distance (the rule a manual `log` is asked about): the entry, edited
+    since the backup was made."""
+    if e.kind != "run":
+        return False
+    return any(
+        rid in before and same_distance(km, e.distance_km)
+        for rid, km in db.execute(
+            "SELECT id, distance_km FROM entries WHERE date = ? AND kind = 'run'",
+            (e.date.isoformat(),),
+        )
     )
 
 
@@ -1227,9 +1263,7 @@ def _merge_same_run(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) ->
         (_utc(start - window), _utc(start + window)),
     ).fetchall()
     for rid, km in rows:
-        if km and abs(km - e.distance_km) <= SAME_DISTANCE_SHARE * max(
-            km, e.distance_km
-        ):
+        if same_distance(km, e.distance_km):
             # keep the richer record: fill in only what the stored one lacks
             db.execute(
                 "UPDATE entries SET duration_min = COALESCE(duration_min, ?), "

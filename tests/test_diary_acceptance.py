@@ -222,3 +222,45 @@ def test_an_unreadable_assessment_is_named(runner, tmp_path, result):
     assert "left out of the export (damaged): assessment 1" in done.stderr
     saved = json.loads((tmp_path / "b.json").read_text("utf-8"))["assessments"]
     assert [a["id"] for a in saved] == [2]
+
+
+# ---- QA 3: a bad backup blames the backup, never the diary
+
+
+@pytest.mark.parametrize("start", ["NaN", "-5", "1e12"])
+def test_a_bad_shoe_in_a_backup_names_the_backup(runner, tmp_path, start):
+    """A shoe's start_km is checked with the limits of `shoes add`: exit 2
+    naming the backup file and the shoe; the diary is not blamed or changed."""
+    _three_runs(runner)
+    path = tmp_path / "bad_shoe.json"
+    path.write_text(
+        '{"kind": "backup", "shoes": [{"name": "Red", "start_km": ' + start + "}]}",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "bad_shoe.json shoes 1: the starting distance" in result.stderr
+    assert "out of range (0 to 10000 km)" in result.stderr
+    assert "damaged" not in result.stderr
+    assert json.loads(ok(runner, "export"))["shoes"] == []
+
+
+# ---- QA 7: a restore never adds a run the diary already holds
+
+
+def test_a_restore_never_adds_a_run_the_diary_holds(runner, tmp_path, monkeypatch):
+    """Restore, edit a restored run, restore again: nothing added (same day,
+    distance within 3 %: the rule `log` asks about). Two runs of one day in
+    the backup still both restore into an empty diary."""
+    ok(runner, "log", "--date", D[2], "--distance", "5")
+    ok(runner, "log", "--date", D[2], "--distance", "5", "--add-anyway")
+    ok(runner, "log", "--date", D[1], "--distance", "8")
+    backup = tmp_path / "b1.json"
+    ok(runner, "export", "--output", str(backup))
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "new-home"))
+    assert "Restored 3 entries" in ok(runner, "import", str(backup))
+    ok(runner, "entries", "edit", "3", "--pain-after", "4")
+    again = ok(runner, "import", str(backup))
+    assert "Restored 0 entries" in again and "3 already in the diary" in again
+    entries = json.loads(ok(runner, "entries", "--json"))["entries"]
+    assert len(entries) == 3 and entries[-1]["pain_after"] == 4
