@@ -264,3 +264,46 @@ def test_a_restore_never_adds_a_run_the_diary_holds(runner, tmp_path, monkeypatc
     assert "Restored 0 entries" in again and "3 already in the diary" in again
     entries = json.loads(ok(runner, "entries", "--json"))["entries"]
     assert len(entries) == 3 and entries[-1]["pain_after"] == 4
+
+
+# ---- QA 10: `entries` never cuts an id or a date
+
+
+@pytest.mark.parametrize("columns", ["80", "50"])
+def test_entries_never_cut_ids_or_dates(runner, monkeypatch, columns):
+    """Piped at 80 columns or fewer, every id and date is shown whole; a long
+    shoe name and note give way instead."""
+    ok(runner, "shoes", "add", "A very long name for a pair of trail shoes")
+    for n in (3, 2, 1):
+        note = "a rather long note about how the run went today"
+        ok(runner, "log", "--date", D[n], "--distance", "12.5", "--note", note)
+    monkeypatch.setenv("COLUMNS", columns)
+    text = ok(runner, "entries")
+    for n, entry_id in ((3, 1), (2, 2), (1, 3)):
+        assert any(
+            line.split()[:2] == [str(entry_id), D[n]] for line in text.splitlines()
+        ), text
+    assert "12.5 km" in text and "…" in text
+
+
+# ---- QA 9: --output that cannot be written is exit 5, as the README says
+
+
+def test_an_output_that_cannot_be_written_is_exit_5(runner, tmp_path):
+    """A read-only folder or file: exit 5 saying read-only; the file is kept."""
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    kept = tmp_path / "kept.md"
+    kept.write_text("mine", encoding="utf-8")
+    kept.chmod(0o400)
+    for target in (kept, Path("/proc/version")):
+        result = runner.invoke(app, ["report", "--output", str(target)])
+        assert result.exit_code == 5, (target, result.output)
+        assert "read-only" in result.stderr
+        assert "No such file" not in result.stderr
+    assert kept.read_text(encoding="utf-8") == "mine"
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    done = run_unprivileged("report", "--output", str(folder / "r.md"))
+    assert done.returncode == 5, done.stderr
+    assert "read-only" in done.stderr
