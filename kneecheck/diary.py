@@ -769,6 +769,8 @@ def check_entry(e: NewEntry) -> None:
         raise EntryError("a run needs a distance greater than 0 (or use --rest)")
     if e.kind == "rest" and e.distance_km:
         raise EntryError("a rest day has no distance")
+    if e.kind == "rest" and (e.duration_min or e.pain_during is not None):
+        raise EntryError("a rest day has no duration and no pain during a run")
     for name, pain in (
         ("pain during", e.pain_during),
         ("pain after", e.pain_after),

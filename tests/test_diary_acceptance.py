@@ -307,3 +307,83 @@ def test_an_output_that_cannot_be_written_is_exit_5(runner, tmp_path):
     done = run_unprivileged("report", "--output", str(folder / "r.md"))
     assert done.returncode == 5, done.stderr
     assert "read-only" in done.stderr
+
+
+# ---- QA 11: a wild shoe distance is left out with a warning, like weekly_km
+
+
+def test_a_wild_shoe_distance_is_left_out_not_clamped(runner):
+    """A pair at 50,000 km: assess leaves shoe_km out and says why, exactly as
+    it does for a weekly distance over its range; never a silent 20000."""
+    ok(runner, "shoes", "add", "Blue")
+    ok(runner, "log", "--date", D[1], "--distance", "10")
+    raw_sql("UPDATE shoes SET start_km = 50000")
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0, result.output
+    assert "left out of the assessment: 'shoe_km' is 50010" in result.stderr
+    doc = json.loads(result.stdout)
+    assert "shoe_km" not in doc.get("from_diary", {})
+    assert "shoe_km" not in doc["answers"]
+
+
+# ---- minor: a refused distance is named in the runner's units
+
+
+def test_a_refused_distance_is_named_in_miles(runner):
+    """A runner who chose miles reads the limit in miles."""
+    ok(runner, "config", "units", "mi")
+    result = runner.invoke(app, ["log", "--distance", "300"])
+    assert result.exit_code == 2, result.output
+    assert "the distance 300 mi is out of range (at most 217 mi)" in result.stderr
+    result = runner.invoke(app, ["shoes", "add", "Blue", "--start-distance", "9000"])
+    assert result.exit_code == 2, result.output
+    assert "(0 to 6214 mi)" in result.stderr
+
+
+# ---- minor: entries edit's help and --rest
+
+
+def test_edit_to_a_rest_day_keeps_nothing_of_the_run(runner):
+    """edit's help promises no defaults; --rest drops the run's duration and
+    pain during; a rest day with pain during a run is refused."""
+    text = ok(runner, "entries", "edit", "--help")
+    assert "default: today" not in text and "default pair" not in text
+    ok(runner, "log", "--date", D[1], "--distance", "5", "--duration", "30",
+       "--pain-during", "3", "--pain-after", "2")  # fmt: skip
+    ok(runner, "entries", "edit", "1", "--rest")
+    (entry,) = json.loads(ok(runner, "entries", "--json"))["entries"]
+    assert entry["kind"] == "rest" and entry["distance_km"] is None
+    assert entry["duration_min"] is None and entry["pain_during"] is None
+    assert entry["pain_after"] == 2
+    for args in (
+        ["entries", "edit", "1", "--pain-during", "2"],
+        ["log", "--rest", "--pain-during", "2"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "a rest day has no duration" in result.stderr
+
+
+# ---- minor: metavars are plain words everywhere
+
+
+def test_no_braces_or_angle_brackets_in_any_help(runner):
+    """`{name}`, `{ID...}`, `<csv|json>` read as NAME, ID..., csv|json."""
+    import re
+
+    import typer
+
+    def walk(command, path):
+        subs = getattr(command, "commands", None)
+        if not subs:
+            yield path
+            return
+        for name, sub in subs.items():
+            yield from walk(sub, [*path, name])
+
+    for path in walk(typer.main.get_command(app), []):
+        text = ok(runner, *path, "--help")
+        assert not re.findall(r"\{[^}\s]*\}|<[^>\s]*>", text), (path, text)
+    assert "kneecheck shoes add [OPTIONS] NAME" in ok(runner, "shoes", "add", "--help")
+    assert "--format csv|json" in ok(runner, "export", "--help")
+    assert "ID..." in ok(runner, "entries", "delete", "--help")

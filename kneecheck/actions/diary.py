@@ -3,7 +3,8 @@ forget, info, units. Questions arrive as callables; nothing here prints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -58,6 +59,15 @@ class EntryFields(NamedTuple):
             next_morning=self.next_morning,
             note=self.note,
         )
+
+
+@contextmanager
+def _in_units(units: str) -> Iterator[None]:
+    """A refused value is named in the runner's units, as they typed it."""
+    try:
+        yield
+    except EntryError as exc:
+        raise EntryError(localise(exc.message, units)) from None
 
 
 def check_entry_fields(fields: EntryFields) -> None:
@@ -193,7 +203,8 @@ def log_entry(
                 )
             if not confirm_duplicate(twin, units):
                 return Logged(new, units, added=False)
-        diary.add_entries([new])
+        with _in_units(units):
+            diary.add_entries([new])
     return Logged(new, units)
 
 
@@ -235,12 +246,16 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
             "distance",
             None if old.distance_km is None else from_km(old.distance_km, units),
         )
+        # a run made a rest day keeps nothing of the run unless it is given
+        run_only = rest and old.kind == "run"
         fields = EntryFields(
             date=changes.get("date", old.date),
             rest=bool(rest),
             distance=None if rest else distance,
-            duration=changes.get("duration", old.duration_min),
-            pain_during=changes.get("pain_during", old.pain_during),
+            duration=changes.get("duration", None if run_only else old.duration_min),
+            pain_during=changes.get(
+                "pain_during", None if run_only else old.pain_during
+            ),
             pain_after=changes.get("pain_after", old.pain_after),
             next_morning=changes.get("next_morning", old.next_morning),
             shoes=changes.get("shoes", old.shoes) or None,
@@ -249,7 +264,8 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
         new = fields.entry(units, fields.shoes)
         if "distance" not in changes and not rest:
             new = new._replace(distance_km=old.distance_km)  # no rounding trip
-        diary.update_entry(entry_id, new)
+        with _in_units(units):
+            diary.update_entry(entry_id, new)
     return Logged(new, units)
 
 
@@ -350,7 +366,9 @@ def add_shoe(name: str, start: float, default: bool) -> ShoeChange:
     """A new pair; `start` (already run in them) is in the runner's units."""
     with open_diary() as diary:
         units = diary.units()
-        return ShoeChange(diary.add_shoe(name, to_km(start, units), default), units)
+        with _in_units(units):
+            shoe = diary.add_shoe(name, to_km(start, units), default)
+        return ShoeChange(shoe, units)
 
 
 def retire_shoe(name: str) -> ShoeChange:

@@ -174,6 +174,15 @@ ShoesOption = Annotated[
 NoteOption = Annotated[
     str | None, typer.Option("--note", metavar="TEXT", help="A note.")
 ]
+# `entries edit` changes only what is given: no defaults to promise
+EditDateOption = Annotated[
+    str | None,
+    typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was, if not that."),
+]
+EditShoesOption = Annotated[
+    str | None,
+    typer.Option("--shoes", metavar="NAME", help="Shoes worn (empty: none)."),
+]
 
 
 @guarded
@@ -365,13 +374,13 @@ def entries(
 @guarded
 def entries_edit(
     entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id.")],
-    when: DateOption = None,
+    when: EditDateOption = None,
     distance: DistanceOption = None,
     duration: DurationOption = None,
     pain_during: PainDuringOption = None,
     pain_after: PainAfterOption = None,
     next_morning: NextMorningOption = None,
-    shoes: ShoesOption = None,
+    shoes: EditShoesOption = None,
     note: NoteOption = None,
     rest: Annotated[bool, typer.Option("--rest", help="Make it a rest day.")] = False,
 ) -> None:
