@@ -284,6 +284,14 @@ def _from_csv(name: str, text: str) -> Backup:
 
 def _csv_row(name: str, line: int, row: dict[str, str | None]) -> dict[str, Any]:
     """A row of `export --format csv` as the values of a JSON backup entry."""
+    # DictReader keys the extra cells of a long row None, and fills a short one
+    # with None: either way it is not a row `export` wrote
+    if None in row or None in row.values():
+        how = "too many" if None in row else "too few"
+        raise UsageError(
+            f"{name} row {line}: {how} columns (`kneecheck export --format csv` "
+            f"writes {len(CSV_FIELDS)})"
+        )
 
     def number(key: str, whole: bool = False) -> Any:
         value = (row.get(key) or "").strip()

@@ -22,6 +22,7 @@ from .paths import diary_path, ensure_private, home
 
 __all__ = [
     "Diary",
+    "DiaryBusy",
     "DiaryError",
     "DiaryUnwritable",
     "Entry",
@@ -115,6 +116,10 @@ class DiaryUnwritable(DiaryError, UnwritableError):
     another process, its folder cannot be made, or the disk is full."""
 
     exit_code = ExitCode.UNWRITABLE
+
+
+class DiaryBusy(DiaryUnwritable):
+    """Another process holds the diary's lock, and kneecheck waited for it."""
 
 
 class EntryError(KneecheckError):
@@ -820,7 +825,7 @@ def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
     locked, read-only or out of disk space (exit 5) is never called damaged."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return DiaryUnwritable(
+        return DiaryBusy(
             f"the diary {path} is in use by another process (waited "
             f"{LOCK_WAIT_SECONDS:g} s); try again when it has finished"
         )

@@ -387,3 +387,58 @@ def test_no_braces_or_angle_brackets_in_any_help(runner):
     assert "kneecheck shoes add [OPTIONS] NAME" in ok(runner, "shoes", "add", "--help")
     assert "--format csv|json" in ok(runner, "export", "--help")
     assert "ID..." in ok(runner, "entries", "delete", "--help")
+
+
+# ---- minor: assess waits for a locked diary once, not twice
+
+
+def test_assess_waits_for_a_locked_diary_once(runner, monkeypatch):
+    """A diary another process holds exclusively: assess answers after one
+    wait, with both warnings (not used, not saved)."""
+    import kneecheck.diary
+
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    monkeypatch.setattr(kneecheck.diary, "LOCK_WAIT_SECONDS", 0.2)
+    waits = []
+    failure = kneecheck.diary.diary_failure
+
+    def counted(exc, path):
+        found = failure(exc, path)
+        if "in use by another process" in str(found):
+            waits.append(path)
+        return found
+
+    monkeypatch.setattr(kneecheck.diary, "diary_failure", counted)
+    holder = sqlite3.connect(diary_path(), isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO settings VALUES ('x', 'y')")
+    try:
+        result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 0, result.output
+    assert "diary not used" in result.stderr and "assessment not saved" in result.stderr
+    assert len(waits) == 1
+
+
+# ---- minor: a CSV backup row of the wrong length is named, not restored
+
+
+@pytest.mark.parametrize(
+    ("row", "how"),
+    [("1,DAY,run,5.0", "too few"), ("1,DAY,run,5,,,,,,,,manual,x", "too many")],
+)
+def test_a_csv_row_of_the_wrong_length_is_refused(runner, tmp_path, row, how):
+    """A row cut short (or with cells to spare) is named, and nothing is added."""
+    from kneecheck.backup import CSV_FIELDS
+
+    path = tmp_path / "runs.csv"
+    path.write_text(
+        ",".join(CSV_FIELDS) + "\n" + row.replace("DAY", D[1]) + "\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"runs.csv row 2: {how} columns" in result.stderr
+    assert json.loads(ok(runner, "export"))["entries"] == []

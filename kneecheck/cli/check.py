@@ -112,7 +112,7 @@ def assess(
         from_diary = actions.kept_from_diary(given, prefill)
     done = actions.assess_and_store(
         catalogue, given, stopped_early=stopped, from_diary=from_diary,
-        with_plan=with_plan, store=use_diary,
+        with_plan=with_plan, store=use_diary, busy=prefill.busy,
     )  # fmt: skip
     warn(done.warning)
     if as_json:
