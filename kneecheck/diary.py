@@ -309,15 +309,23 @@ class Diary:
         ).fetchall()
         out = []
         for r in rows:
+            problem = None
             if not isinstance(r[1], str):
-                raise self._bad_cell(r[0], "shoe name", r[1])
+                problem = f"the name {repr(r[1])[:40]}"
             for value in (r[2], r[5]):
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise DiaryError(
-                        f"{self.path} is damaged: the distance of shoes "
-                        f"{printable(r[1])!r} is {repr(value)[:40]}; {DAMAGED_HINT}"
-                    )
-            out.append(Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5]))
+                    problem = f"the distance {repr(value)[:40]}"
+            if problem is None:
+                out.append(
+                    Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5])
+                )
+            elif self.skip_damaged:
+                self.skipped.append(f"shoes {r[0]} ({problem})")
+            else:
+                raise DiaryError(
+                    f"{self.path} is damaged: shoes {r[0]} have {problem}, which "
+                    f"kneecheck never writes; it was left untouched; {RESTORE_HINT}"
+                )
         return [s for s in out if include_retired or not s.retired]
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
@@ -616,9 +624,7 @@ class Diary:
         """The error naming a stored assessment that cannot be read."""
         error = DiaryError(
             f"{self.path} is damaged: assessment {assessment_id} is not readable; "
-            "it was left untouched; back up the rest with `kneecheck export "
-            "--output kneecheck-backup.json` (it names what it leaves out), move "
-            "the file aside, then `kneecheck import kneecheck-backup.json`"
+            f"it was left untouched; {RESTORE_HINT}"
         )
         error.detail = "not readable"
         return error
@@ -814,6 +820,12 @@ _NO_ENTRY = "there is no entry {} (see the ids with `kneecheck entries`)"
 # How long to wait for another kneecheck that is writing (an import) to finish.
 LOCK_WAIT_SECONDS = 10.0
 BACKUP_FIRST = "`kneecheck export` backs up the rest first, naming what it leaves out"
+# The way out of a damaged row that cannot be deleted on its own.
+RESTORE_HINT = (
+    "back up the rest with `kneecheck export --output kneecheck-backup.json` "
+    "(it names what it leaves out), move the file aside, then `kneecheck import "
+    "kneecheck-backup.json`"
+)
 DAMAGED_HINT = (
     "it was left untouched; move it aside to start a new diary, then restore a "
     "backup with `kneecheck import kneecheck-backup.json`"

@@ -442,3 +442,25 @@ def test_a_csv_row_of_the_wrong_length_is_refused(runner, tmp_path, row, how):
     assert result.exit_code == 2, result.output
     assert f"runs.csv row 2: {how} columns" in result.stderr
     assert json.loads(ok(runner, "export"))["entries"] == []
+
+
+def test_a_damaged_shoe_is_named_as_a_shoe_and_backed_up_around(runner, tmp_path):
+    """A pair with a wrongly typed distance: named as that pair (never with
+    advice to delete an entry of the same number); export backs up the rest."""
+    ok(runner, "shoes", "add", "Blue")
+    ok(runner, "shoes", "add", "Red")
+    ok(runner, "log", "--date", D[1], "--distance", "5", "--shoes", "Red")
+    raw_sql("UPDATE shoes SET start_km = 'far' WHERE name = 'Blue'")
+    result = runner.invoke(app, ["shoes", "list"])
+    assert result.exit_code == 4, result.output
+    assert "shoes 1 have the distance 'far'" in result.stderr
+    assert "entries delete" not in result.stderr
+    backup = tmp_path / "kneecheck-backup.json"
+    result = runner.invoke(app, ["export", "--output", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert "left out of the export (damaged): shoes 1 (the distance 'far')" in (
+        result.stderr
+    )
+    doc = json.loads(backup.read_text("utf-8"))
+    assert [s["name"] for s in doc["shoes"]] == ["Red"]
+    assert len(doc["entries"]) == 1
