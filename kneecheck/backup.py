@@ -16,7 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .diary import Entry, EntryError, NewEntry, Shoe, check_entry, check_shoe_start
+from .diary import (
+    Entry,
+    EntryError,
+    NewEntry,
+    Shoe,
+    check_entry,
+    check_shoe_start,
+    readable_assessment,
+)
 from .errors import UsageError
 from .output import envelope, to_json
 
@@ -36,6 +44,7 @@ CSV_FIELDS = (
     "note",
     "source",
 )
+MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest rowid; ids start at 1
 MAX_BACKUP_BYTES = 64 << 20  # ten years of daily entries are a few MiB
 
 
@@ -179,11 +188,11 @@ def _from_json(name: str, text: str) -> Backup:
         if not (
             isinstance(raw, dict)
             and isinstance(raw.get("created_at"), str)
-            and isinstance(raw.get("answers"), dict)
-            and isinstance(raw.get("result"), dict)
+            and readable_assessment(raw.get("answers"), raw.get("result"))
         ):
             raise UsageError(
-                f"{name} assessment {i}: needs created_at, answers and result"
+                f"{name} assessment {i}: needs created_at, answers and a result "
+                "with its triage, conditions and run guidance"
             )
         assessments.append(raw)
     files = _list(name, doc, "imported_files")
@@ -248,7 +257,10 @@ def _entry(where: str, raw: object) -> BackupEntry:
         check_entry(entry)
     except EntryError as exc:
         raise UsageError(f"{where}: {exc.message}") from None
-    return BackupEntry(get("id", int), entry, tuple(merged))
+    entry_id = get("id", int)
+    if entry_id is not None and not 0 < entry_id <= MAX_ENTRY_ID:
+        raise UsageError(f"{where}: 'id' is {str(entry_id)[:40]}, not an entry id")
+    return BackupEntry(entry_id, entry, tuple(merged))
 
 
 def _shoe(where: str, raw: object) -> BackupShoe:

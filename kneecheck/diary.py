@@ -1013,6 +1013,21 @@ _BAD_ASSESSMENT = """
 """
 
 
+def readable_assessment(answers: object, result: object) -> bool:
+    """What _BAD_ASSESSMENT asks of a stored assessment, for one not stored
+    yet (a backup's): answers an object, a result with its triage level,
+    conditions and verdict, which history and report read."""
+    return (
+        isinstance(answers, dict)
+        and isinstance(result, dict)
+        and isinstance(result.get("triage"), dict)
+        and result["triage"].get("level") is not None
+        and isinstance(result.get("conditions"), list)
+        and isinstance(result.get("run_guidance"), dict)
+        and result["run_guidance"].get("verdict") is not None
+    )
+
+
 def _check_sound(diary: Diary, version: int, rows: bool) -> None:
     """The one check every open makes, so that every reader and every writer
     refuses the same damaged file (DiaryError) before touching it: SQLite's
