@@ -8,7 +8,7 @@ a kneecheck diary is never touched: the user gets the reason and a hint.
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -109,6 +109,7 @@ class DiaryError(KneecheckError):
 
     exit_code = ExitCode.DIARY
     detail = ""  # for a damaged row: what is wrong with it, in a few words
+    entry_id: object = None  # for a damaged entry: its id
 
 
 class DiaryUnwritable(DiaryError, UnwritableError):
@@ -566,7 +567,9 @@ class Diary:
             return self._select("", ())
         return self._select("WHERE e.date >= ?", (since.isoformat(),))
 
-    def _select(self, where: str, args: tuple[object, ...]) -> list[Entry]:
+    def _select(
+        self, where: str, args: tuple[object, ...], unread: Collection[str] = ()
+    ) -> list[Entry]:
         rows = self.conn.execute(
             "SELECT e.id, e.date, e.kind, e.distance_km, e.duration_min, s.name, "
             "e.pain_during, e.pain_after, e.next_morning, e.note, e.source "
@@ -574,6 +577,9 @@ class Diary:
             "ORDER BY e.date, e.id",
             args,
         ).fetchall()
+        if unread:  # cells about to be replaced: read as empty, damaged or not
+            blank = {_ENTRY_COLUMNS.index(c) for c in unread}
+            rows = [[None if i in blank else v for i, v in enumerate(r)] for r in rows]
         found = []
         for r in rows:
             try:
@@ -612,12 +618,19 @@ class Diary:
 
     def _bad_cell(self, entry_id: object, column: str, value: object) -> DiaryError:
         detail = f"{column} {repr(value)[:40]}"
+        option = _MENDED_BY.get(column)
+        mend = (
+            f"`kneecheck entries edit {entry_id} {option} ...` mends it, or "
+            if option
+            else ""
+        )
         error = DiaryError(
             f"{self.path} is damaged: entry {entry_id} has {detail}, which "
-            f"kneecheck never writes; it was left untouched; delete that entry "
-            f"with `kneecheck entries delete {entry_id}` ({BACKUP_FIRST})"
+            f"kneecheck never writes; it was left untouched; {mend}delete that "
+            f"entry with `kneecheck entries delete {entry_id}` ({BACKUP_FIRST})"
         )
         error.detail = detail
+        error.entry_id = entry_id
         return error
 
     def bad_assessment(self, assessment_id: object) -> DiaryError:
@@ -629,9 +642,15 @@ class Diary:
         error.detail = "not readable"
         return error
 
-    def entry(self, entry_id: int) -> Entry:
-        """One entry by its id, or an EntryError naming the id."""
-        found = self._select("WHERE e.id = ?", (entry_id,))
+    def entry(self, entry_id: int, unread: Collection[str] = ()) -> Entry:
+        """One entry by its id, or an EntryError naming the id. The columns
+        `unread` (distance_km, note...) are read as empty: `entries edit`
+        replaces them, so a damaged cell among them can be mended."""
+        skip, self.skip_damaged = self.skip_damaged, False  # named, never skipped
+        try:
+            found = self._select("WHERE e.id = ?", (entry_id,), unread)
+        finally:
+            self.skip_damaged = skip
         if not found:
             raise EntryError(_NO_ENTRY.format(entry_id))
         return found[0]
@@ -641,7 +660,10 @@ class Diary:
         known. Checked like a new entry before anything is written."""
         new = _printable(new)
         check_entry(new)
-        self.entry(entry_id)  # refuse an unknown id before writing
+        if not self.conn.execute(  # an unknown id is refused before writing
+            "SELECT 1 FROM entries WHERE id = ?", (entry_id,)
+        ).fetchone():
+            raise EntryError(_NO_ENTRY.format(entry_id))
         with self.write() as db:
             shoe_id = None
             if new.shoes:
@@ -668,15 +690,12 @@ class Diary:
     def entry_or_damage(self, entry_id: int) -> Entry | str:
         """One entry by its id, or what is wrong with it when it is damaged
         (so it can still be deleted); an EntryError for an unknown id."""
-        skip, self.skip_damaged = self.skip_damaged, False  # see it, not skip it
         try:
             return self.entry(entry_id)
         except DiaryError as exc:
             if not exc.detail:
                 raise
             return exc.detail
-        finally:
-            self.skip_damaged = skip
 
     def delete_entries(self, ids: Sequence[int]) -> list[int]:
         """Delete entries by id, all or none (an unknown id deletes nothing);
@@ -739,7 +758,7 @@ class Diary:
     def assessments(self) -> list[dict[str, Any]]:
         """Every stored assessment, oldest first, with its answers and result;
         one that cannot be read is named (DiaryError), never dropped."""
-        bad = {r[0] for r in self.conn.execute(_BAD_ASSESSMENT.replace("LIMIT 1", ""))}
+        bad = {r[0] for r in self.conn.execute(_BAD_ASSESSMENT)}
         found = []
         for r in self.conn.execute(
             "SELECT id, created_at, answers, result FROM assessments ORDER BY id"
@@ -816,6 +835,20 @@ def implausible(
     return None
 
 
+# The columns _select reads, in order (shoes: the pair's name).
+_ENTRY_COLUMNS = (
+    "id", "date", "kind", "distance_km", "duration_min", "shoes",
+    "pain_during", "pain_after", "next_morning", "note", "source",
+)  # fmt: skip
+# The option of `entries edit` that gives a damaged cell a new value.
+_MENDED_BY = {
+    "distance_km": "--distance",
+    "duration_min": "--duration",
+    "pain_during": "--pain-during",
+    "pain_after": "--pain-after",
+    "next_morning": "--next-morning",
+    "note": "--note",
+}
 _NO_ENTRY = "there is no entry {} (see the ids with `kneecheck entries`)"
 # How long to wait for another kneecheck that is writing (an import) to finish.
 LOCK_WAIT_SECONDS = 10.0
@@ -1009,7 +1042,7 @@ _BAD_ASSESSMENT = """
     OR json_type(result, '$.triage.level') IS NULL
     OR json_type(result, '$.conditions') IS NOT 'array'
     OR json_type(result, '$.run_guidance.verdict') IS NULL END
-    ORDER BY id LIMIT 1
+    ORDER BY id
 """
 
 
@@ -1053,7 +1086,7 @@ def _check_sound(diary: Diary, version: int, rows: bool) -> None:
     if bad is not None:
         diary.entry(bad[0])  # raises the DiaryError naming the entry and the cell
     diary.shoes()  # names a shoe with a damaged name or distance
-    bad = conn.execute(_BAD_ASSESSMENT).fetchone()
+    bad = conn.execute(f"{_BAD_ASSESSMENT} LIMIT 1").fetchone()
     if bad is not None:
         raise diary.bad_assessment(bad[0])
 

@@ -169,9 +169,8 @@ def test_every_writer_refuses_a_damaged_diary(runner, tmp_path, damage):
         assert result.exit_code == 4, (command, result.output)
         assert "is damaged" in result.stderr and "internal error" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
-    if damage != "wrong-typed distance":  # that one can be deleted: see below
-        result = runner.invoke(app, ["entries", "delete", "3", "--yes"])
-        assert result.exit_code == 4, result.output
+    result = runner.invoke(app, ["entries", "delete", "3", "--yes"])
+    assert result.exit_code == 4, result.output  # entry 2 is the damaged one
     assert diary_path().read_bytes() == before
 
 
@@ -194,6 +193,20 @@ def test_a_damaged_entry_can_be_backed_up_around_and_deleted(runner, tmp_path):
     ok(runner, "entries", "delete", "2", "--yes")
     ok(runner, "log", "--distance", "3")
     assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 3
+
+
+def test_a_damaged_cell_can_be_mended_with_entries_edit(runner):
+    """Giving the damaged cell a new value mends it; changing another cell of
+    that entry is still refused, naming the damage."""
+    _three_runs(runner)
+    raw_sql("UPDATE entries SET distance_km = 'abc' WHERE id = 2")
+    result = runner.invoke(app, ["entries", "edit", "2", "--pain-after", "1"])
+    assert result.exit_code == 4, result.output
+    assert "entry 2 has distance_km 'abc'" in result.stderr
+    assert "`kneecheck entries edit 2 --distance ...` mends it" in result.stderr
+    ok(runner, "entries", "edit", "2", "--distance", "4")
+    entries = json.loads(ok(runner, "entries", "--json"))["entries"]
+    assert [e["distance_km"] for e in entries] == [5.0, 4.0, 5.0]
 
 
 def _three_runs(runner) -> None:

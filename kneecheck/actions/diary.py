@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 from ..catalogue import Catalogue
 from ..diary import (
+    Diary,
+    DiaryError,
     Entry,
     EntryError,
     NewEntry,
@@ -230,6 +232,17 @@ def list_entries(since: date | None = None, limit: int | None = None) -> EntryLi
     return EntryList(units, found[-limit:] if limit else found)
 
 
+# The diary column each change of `entries edit` replaces.
+_COLUMN_OF = {
+    "distance": "distance_km",
+    "duration": "duration_min",
+    "pain_during": "pain_during",
+    "pain_after": "pain_after",
+    "next_morning": "next_morning",
+    "note": "note",
+}
+
+
 def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
     """Change what entry `entry_id` holds: `changes` has the keys of EntryFields
     that were given (distance in the runner's units); the rest stays. `rest`
@@ -238,8 +251,10 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
     if unknown:
         raise UsageError(f"cannot change {', '.join(sorted(unknown))}")
     _require_entries(entry_id)
-    with open_diary(create=False) as diary:
-        old = diary.entry(entry_id)
+    # a damaged cell that is given a new value is mended, not refused
+    replaced = [_COLUMN_OF[k] for k in changes if k in _COLUMN_OF]
+    with _open_to_mend(entry_id) as diary:
+        old = diary.entry(entry_id, unread=replaced)
         units = diary.units()
         rest = changes.get("rest", old.kind == "rest" and "distance" not in changes)
         distance = changes.get(
@@ -269,6 +284,18 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
     return Logged(new, units)
 
 
+def _open_to_mend(*ids: int) -> Diary:
+    """The diary, to change or delete entries `ids`: refused when damaged, as
+    for every writer, unless the damage found is in one of those entries
+    (the change or the deletion is the way out of it)."""
+    try:
+        return open_diary(create=False)
+    except DiaryError as exc:
+        if exc.entry_id not in ids:
+            raise
+    return open_diary(create=False, check="structure")
+
+
 def _require_entries(*ids: int) -> None:
     """With no diary yet no id exists: a usage error, not a missing diary."""
     if not exists():
@@ -284,7 +311,7 @@ def delete_entries(
     nothing. A damaged entry can be deleted: that is the way out of it.
     Returns the ids deleted (empty: nothing)."""
     _require_entries(*ids)
-    with open_diary(create=False, check="structure") as diary:
+    with _open_to_mend(*ids) as diary:
         found = [diary.entry_or_damage(i) for i in ids]
         if confirm is not None:
             words = [
