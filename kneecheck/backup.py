@@ -16,7 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .diary import Entry, EntryError, NewEntry, Shoe, check_entry
+from .diary import (
+    Entry,
+    EntryError,
+    NewEntry,
+    Shoe,
+    check_entry,
+    check_shoe_start,
+    readable_assessment,
+)
 from .errors import UsageError
 from .namedtuples import NamedTuple
 from .output import envelope, to_json
@@ -37,6 +45,7 @@ CSV_FIELDS = (
     "note",
     "source",
 )
+MAX_ENTRY_ID = 2**63 - 1  # SQLite's largest rowid; ids start at 1
 MAX_BACKUP_BYTES = 64 << 20  # ten years of daily entries are a few MiB
 
 
@@ -180,11 +189,11 @@ def _from_json(name: str, text: str) -> Backup:
         if not (
             isinstance(raw, dict)
             and isinstance(raw.get("created_at"), str)
-            and isinstance(raw.get("answers"), dict)
-            and isinstance(raw.get("result"), dict)
+            and readable_assessment(raw.get("answers"), raw.get("result"))
         ):
             raise UsageError(
-                f"{name} assessment {i}: needs created_at, answers and result"
+                f"{name} assessment {i}: needs created_at, answers and a result "
+                "with its triage, conditions and run guidance"
             )
         assessments.append(raw)
     files = _list(name, doc, "imported_files")
@@ -249,7 +258,10 @@ def _entry(where: str, raw: object) -> BackupEntry:
         check_entry(entry)
     except EntryError as exc:
         raise UsageError(f"{where}: {exc.message}") from None
-    return BackupEntry(get("id", int), entry, tuple(merged))
+    entry_id = get("id", int)
+    if entry_id is not None and not 0 < entry_id <= MAX_ENTRY_ID:
+        raise UsageError(f"{where}: 'id' is {str(entry_id)[:40]}, not an entry id")
+    return BackupEntry(entry_id, entry, tuple(merged))
 
 
 def _shoe(where: str, raw: object) -> BackupShoe:
@@ -258,6 +270,10 @@ def _shoe(where: str, raw: object) -> BackupShoe:
     start = raw.get("start_km", 0)
     if isinstance(start, bool) or not isinstance(start, (int, float)):
         raise UsageError(f"{where}: 'start_km' is {str(start)[:40]!r}")
+    try:
+        check_shoe_start(float(start))
+    except EntryError as exc:
+        raise UsageError(f"{where}: {exc.message}") from None
     return BackupShoe(
         raw["name"], float(start), bool(raw.get("retired")), bool(raw.get("default"))
     )
@@ -281,6 +297,14 @@ def _from_csv(name: str, text: str) -> Backup:
 
 def _csv_row(name: str, line: int, row: dict[str, str | None]) -> dict[str, Any]:
     """A row of `export --format csv` as the values of a JSON backup entry."""
+    # DictReader keys the extra cells of a long row None, and fills a short one
+    # with None: either way it is not a row `export` wrote
+    if None in row or None in row.values():
+        how = "too many" if None in row else "too few"
+        raise UsageError(
+            f"{name} row {line}: {how} columns (`kneecheck export --format csv` "
+            f"writes {len(CSV_FIELDS)})"
+        )
 
     def number(key: str, whole: bool = False) -> Any:
         value = (row.get(key) or "").strip()

@@ -8,11 +8,12 @@ a kneecheck diary is never touched: the user gets the reason and a hint.
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from .errors import ExitCode, KneecheckError, UnwritableError
@@ -22,6 +23,7 @@ from .paths import diary_path, ensure_private, home
 
 __all__ = [
     "Diary",
+    "DiaryBusy",
     "DiaryError",
     "DiaryUnwritable",
     "Entry",
@@ -99,11 +101,16 @@ MAX_SPEED_KMH = 30.0  # faster than the 1000 m world record (27.5 km/h) on avera
 MAX_SHOE_START_KM = 10_000.0  # already on a pair of shoes when it is added
 EARLIEST_DATE = date(1970, 1, 1)
 
+# What opening the diary checks first (see open_diary).
+Check = Literal["all", "structure", "none"]
+
 
 class DiaryError(KneecheckError):
     """The diary file cannot be used as it is; it is left untouched."""
 
     exit_code = ExitCode.DIARY
+    detail = ""  # for a damaged row: what is wrong with it, in a few words
+    entry_id: object = None  # for a damaged entry: its id
 
 
 class DiaryUnwritable(DiaryError, UnwritableError):
@@ -111,6 +118,10 @@ class DiaryUnwritable(DiaryError, UnwritableError):
     another process, its folder cannot be made, or the disk is full."""
 
     exit_code = ExitCode.UNWRITABLE
+
+
+class DiaryBusy(DiaryUnwritable):
+    """Another process holds the diary's lock, and kneecheck waited for it."""
 
 
 class EntryError(KneecheckError):
@@ -132,7 +143,7 @@ def delete_diary() -> Path | None:
     path = diary_path()
     if not path.exists():
         return None
-    open_diary(create=False).close()  # refuse to delete what is not ours
+    open_diary(create=False, check="none").close()  # refuse what is not ours
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return path
@@ -230,9 +241,15 @@ class Restored(NamedTuple):
 class Diary:
     """An open diary. Use `open_diary()`; close it (or use it as a context manager)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, skip_damaged: bool = False
+    ) -> None:
         self.conn = conn
         self.path = path
+        # Reading what is readable (export): a damaged entry or assessment is
+        # left out and named here instead of stopping the read.
+        self.skip_damaged = skip_damaged
+        self.skipped: list[str] = []
 
     def __enter__(self) -> "Diary":
         return self
@@ -294,15 +311,23 @@ class Diary:
         ).fetchall()
         out = []
         for r in rows:
+            problem = None
             if not isinstance(r[1], str):
-                raise self._bad_cell(r[0], "shoe name", r[1])
+                problem = f"the name {repr(r[1])[:40]}"
             for value in (r[2], r[5]):
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise DiaryError(
-                        f"{self.path} is damaged: the distance of shoes "
-                        f"{printable(r[1])!r} is {repr(value)[:40]}; {DAMAGED_HINT}"
-                    )
-            out.append(Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5]))
+                    problem = f"the distance {repr(value)[:40]}"
+            if problem is None:
+                out.append(
+                    Shoe(r[0], printable(r[1]), r[2], bool(r[3]), bool(r[4]), r[5])
+                )
+            elif self.skip_damaged:
+                self.skipped.append(f"shoes {r[0]} ({problem})")
+            else:
+                raise DiaryError(
+                    f"{self.path} is damaged: shoes {r[0]} have {problem}, which "
+                    f"kneecheck never writes; it was left untouched; {RESTORE_HINT}"
+                )
         return [s for s in out if include_retired or not s.retired]
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
@@ -310,11 +335,7 @@ class Diary:
         name = printable(name).strip()
         if not name:
             raise EntryError("a pair of shoes needs a name")
-        if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
-            raise EntryError(
-                f"the starting distance {start_km:g} km is out of range "
-                f"(0 to {MAX_SHOE_START_KM:g} km)"
-            )
+        check_shoe_start(start_km)
         with self.write() as db:
             if db.execute("SELECT 1 FROM shoes WHERE name = ?", (name,)).fetchone():
                 raise EntryError(f"there is already a pair called '{name}'")
@@ -438,7 +459,8 @@ class Diary:
 
     def restore(self, backup: "Backup") -> Restored:
         """Add what a backup holds that the diary lacks, in one transaction: an
-        entry already there (the same source key, or the same values) and an
+        entry already there (the same source key, the same values, or a run the
+        diary held on the same day with the same distance, edited since) and an
         assessment already there are passed over, shoes are matched by name.
         Into an empty diary, entries keep their ids: the restore is exact."""
         with self.write() as db:
@@ -464,6 +486,7 @@ class Diary:
                 shoe_ids[name.lower()] = int(cur.lastrowid or 0)
                 shoes_added += 1
             added = duplicates = 0
+            before = frozenset(r[0] for r in db.execute("SELECT id FROM entries"))
             for item in backup.entries:
                 e = _printable(item.entry)
                 shoe_id = shoe_ids.get(e.shoes.strip().lower()) if e.shoes else None
@@ -475,7 +498,9 @@ class Diary:
                     shoe_id = int(cur.lastrowid or 0)
                     shoe_ids[e.shoes.strip().lower()] = shoe_id
                     shoes_added += 1
-                if _already_there(db, e, shoe_id):
+                if _already_there(db, e, shoe_id, before) or _same_run_before(
+                    db, e, before
+                ):
                     duplicates += 1
                     continue
                 taken = (
@@ -543,7 +568,9 @@ class Diary:
             return self._select("", ())
         return self._select("WHERE e.date >= ?", (since.isoformat(),))
 
-    def _select(self, where: str, args: tuple[object, ...]) -> list[Entry]:
+    def _select(
+        self, where: str, args: tuple[object, ...], unread: Collection[str] = ()
+    ) -> list[Entry]:
         rows = self.conn.execute(
             "SELECT e.id, e.date, e.kind, e.distance_km, e.duration_min, s.name, "
             "e.pain_during, e.pain_after, e.next_morning, e.note, e.source "
@@ -551,7 +578,18 @@ class Diary:
             "ORDER BY e.date, e.id",
             args,
         ).fetchall()
-        return [self._entry(r) for r in rows]
+        if unread:  # cells about to be replaced: read as empty, damaged or not
+            blank = {_ENTRY_COLUMNS.index(c) for c in unread}
+            rows = [[None if i in blank else v for i, v in enumerate(r)] for r in rows]
+        found = []
+        for r in rows:
+            try:
+                found.append(self._entry(r))
+            except DiaryError as exc:
+                if not self.skip_damaged:
+                    raise
+                self.skipped.append(f"entry {r[0]} ({exc.detail})")
+        return found
 
     def _entry(self, r: Sequence[Any]) -> Entry:
         """A stored row as an Entry; a cell of the wrong type (a file edited by
@@ -580,19 +618,42 @@ class Diary:
         )  # fmt: skip
 
     def _bad_cell(self, entry_id: object, column: str, value: object) -> DiaryError:
-        shown = repr(value)[:40]
-        return DiaryError(
-            f"{self.path} is damaged: entry {entry_id} has {column} {shown}, "
-            f"which kneecheck never writes; {DAMAGED_HINT}"
+        detail = f"{column} {repr(value)[:40]}"
+        option = _MENDED_BY.get(column)
+        mend = (
+            f"`kneecheck entries edit {entry_id} {option} ...` mends it, or "
+            if option
+            else ""
         )
+        error = DiaryError(
+            f"{self.path} is damaged: entry {entry_id} has {detail}, which "
+            f"kneecheck never writes; it was left untouched; {mend}delete that "
+            f"entry with `kneecheck entries delete {entry_id}` ({BACKUP_FIRST})"
+        )
+        error.detail = detail
+        error.entry_id = entry_id
+        return error
 
-    def entry(self, entry_id: int) -> Entry:
-        """One entry by its id, or an EntryError naming the id."""
-        found = self._select("WHERE e.id = ?", (entry_id,))
+    def bad_assessment(self, assessment_id: object) -> DiaryError:
+        """The error naming a stored assessment that cannot be read."""
+        error = DiaryError(
+            f"{self.path} is damaged: assessment {assessment_id} is not readable; "
+            f"it was left untouched; {RESTORE_HINT}"
+        )
+        error.detail = "not readable"
+        return error
+
+    def entry(self, entry_id: int, unread: Collection[str] = ()) -> Entry:
+        """One entry by its id, or an EntryError naming the id. The columns
+        `unread` (distance_km, note...) are read as empty: `entries edit`
+        replaces them, so a damaged cell among them can be mended."""
+        skip, self.skip_damaged = self.skip_damaged, False  # named, never skipped
+        try:
+            found = self._select("WHERE e.id = ?", (entry_id,), unread)
+        finally:
+            self.skip_damaged = skip
         if not found:
-            raise EntryError(
-                f"there is no entry {entry_id} (see the ids with `kneecheck entries`)"
-            )
+            raise EntryError(_NO_ENTRY.format(entry_id))
         return found[0]
 
     def update_entry(self, entry_id: int, new: NewEntry) -> Entry:
@@ -600,7 +661,10 @@ class Diary:
         known. Checked like a new entry before anything is written."""
         new = _printable(new)
         check_entry(new)
-        self.entry(entry_id)  # refuse an unknown id before writing
+        if not self.conn.execute(  # an unknown id is refused before writing
+            "SELECT 1 FROM entries WHERE id = ?", (entry_id,)
+        ).fetchone():
+            raise EntryError(_NO_ENTRY.format(entry_id))
         with self.write() as db:
             shoe_id = None
             if new.shoes:
@@ -624,13 +688,28 @@ class Diary:
             )
         return self.entry(entry_id)
 
-    def delete_entries(self, ids: Sequence[int]) -> list[Entry]:
-        """Delete entries by id, all or none (an unknown id deletes nothing).
-        Shoe distances and weekly figures are computed from the entries, so
-        they follow."""
-        gone = [self.entry(i) for i in dict.fromkeys(ids)]
+    def entry_or_damage(self, entry_id: int) -> Entry | str:
+        """One entry by its id, or what is wrong with it when it is damaged
+        (so it can still be deleted); an EntryError for an unknown id."""
+        try:
+            return self.entry(entry_id)
+        except DiaryError as exc:
+            if not exc.detail:
+                raise
+            return exc.detail
+
+    def delete_entries(self, ids: Sequence[int]) -> list[int]:
+        """Delete entries by id, all or none (an unknown id deletes nothing);
+        a damaged entry can be deleted too. Shoe distances and weekly figures
+        are computed from the entries, so they follow."""
+        gone = list(dict.fromkeys(ids))
         with self.write() as db:
-            db.executemany("DELETE FROM entries WHERE id = ?", [(e.id,) for e in gone])
+            for i in gone:
+                if not db.execute(
+                    "SELECT 1 FROM entries WHERE id = ?", (i,)
+                ).fetchone():
+                    raise EntryError(_NO_ENTRY.format(i))
+            db.executemany("DELETE FROM entries WHERE id = ?", [(i,) for i in gone])
         return gone
 
     def same_imported_run(self, e: NewEntry) -> Entry | None:
@@ -642,8 +721,7 @@ class Diary:
             "WHERE e.date = ? AND e.kind = 'run' AND e.source != 'manual'",
             (e.date.isoformat(),),
         ):
-            km = old.distance_km or 0
-            if abs(km - e.distance_km) <= SAME_DISTANCE_SHARE * max(km, e.distance_km):
+            if same_distance(old.distance_km, e.distance_km):
                 return old
         return None
 
@@ -679,25 +757,36 @@ class Diary:
             return int(cur.lastrowid or 0)
 
     def assessments(self) -> list[dict[str, Any]]:
-        """Every stored assessment, oldest first, with its answers and result."""
-        rows = self.conn.execute(
+        """Every stored assessment, oldest first, with its answers and result;
+        one that cannot be read is named (DiaryError), never dropped."""
+        bad = {r[0] for r in self.conn.execute(_BAD_ASSESSMENT)}
+        found = []
+        for r in self.conn.execute(
             "SELECT id, created_at, answers, result FROM assessments ORDER BY id"
-        ).fetchall()
-        try:
-            return [
+        ):
+            if r[0] in bad:
+                if not self.skip_damaged:
+                    raise self.bad_assessment(r[0])
+                self.skipped.append(f"assessment {r[0]} (not readable)")
+                continue
+            found.append(
                 {
                     "id": r[0],
                     "created_at": r[1],
                     "answers": json.loads(r[2]),
                     "result": json.loads(r[3]),
                 }
-                for r in rows
-            ]
-        except (TypeError, ValueError):
-            raise DiaryError(
-                f"{self.path} is damaged: a stored assessment is not readable; "
-                f"{DAMAGED_HINT}"
-            ) from None
+            )
+        return found
+
+
+def check_shoe_start(start_km: float) -> None:
+    """Refuse a starting distance for a pair no shoes can have (NaN too)."""
+    if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
+        raise EntryError(
+            f"the starting distance {start_km:g} km is out of range "
+            f"(0 to {MAX_SHOE_START_KM:g} km)"
+        )
 
 
 def check_entry(e: NewEntry) -> None:
@@ -711,6 +800,8 @@ def check_entry(e: NewEntry) -> None:
         raise EntryError("a run needs a distance greater than 0 (or use --rest)")
     if e.kind == "rest" and e.distance_km:
         raise EntryError("a rest day has no distance")
+    if e.kind == "rest" and (e.duration_min or e.pain_during is not None):
+        raise EntryError("a rest day has no duration and no pain during a run")
     for name, pain in (
         ("pain during", e.pain_during),
         ("pain after", e.pain_after),
@@ -745,8 +836,30 @@ def implausible(
     return None
 
 
+# The columns _select reads, in order (shoes: the pair's name).
+_ENTRY_COLUMNS = (
+    "id", "date", "kind", "distance_km", "duration_min", "shoes",
+    "pain_during", "pain_after", "next_morning", "note", "source",
+)  # fmt: skip
+# The option of `entries edit` that gives a damaged cell a new value.
+_MENDED_BY = {
+    "distance_km": "--distance",
+    "duration_min": "--duration",
+    "pain_during": "--pain-during",
+    "pain_after": "--pain-after",
+    "next_morning": "--next-morning",
+    "note": "--note",
+}
+_NO_ENTRY = "there is no entry {} (see the ids with `kneecheck entries`)"
 # How long to wait for another kneecheck that is writing (an import) to finish.
 LOCK_WAIT_SECONDS = 10.0
+BACKUP_FIRST = "`kneecheck export` backs up the rest first, naming what it leaves out"
+# The way out of a damaged row that cannot be deleted on its own.
+RESTORE_HINT = (
+    "back up the rest with `kneecheck export --output kneecheck-backup.json` "
+    "(it names what it leaves out), move the file aside, then `kneecheck import "
+    "kneecheck-backup.json`"
+)
 DAMAGED_HINT = (
     "it was left untouched; move it aside to start a new diary, then restore a "
     "backup with `kneecheck import kneecheck-backup.json`"
@@ -758,7 +871,7 @@ def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
     locked, read-only or out of disk space (exit 5) is never called damaged."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return DiaryUnwritable(
+        return DiaryBusy(
             f"the diary {path} is in use by another process (waited "
             f"{LOCK_WAIT_SECONDS:g} s); try again when it has finished"
         )
@@ -767,7 +880,12 @@ def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
             f"the diary {path} is read-only (the file or its folder cannot be "
             "written); nothing was saved"
         )
-    if "disk is full" in text or "disk full" in text:
+    if (
+        "disk is full" in text
+        or "disk full" in text
+        or ("disk i/o error" in text and out_of_space(path))
+    ):
+        # SQLite reports a -shm or -wal it cannot grow as an I/O error
         return DiaryUnwritable(
             f"no space left on device for the diary {path}; nothing was saved"
         )
@@ -778,14 +896,33 @@ def diary_failure(exc: sqlite3.Error, path: Path) -> DiaryError:
     return DiaryError(f"{path} is damaged ({exc}); {DAMAGED_HINT}")
 
 
-def open_diary(create: bool = True, readonly: bool = False) -> Diary:
+# Less free space than this makes a disk I/O error a full disk, not damage.
+LOW_SPACE_BYTES = 1 << 20
+
+
+def out_of_space(path: Path) -> bool:
+    """Whether the disk holding the diary is (nearly) full."""
+    try:
+        st = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # statvfs: not on Windows
+        return False
+    return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
+
+
+def open_diary(
+    create: bool = True, readonly: bool = False, check: Check = "all"
+) -> Diary:
     """Open (and, when asked, create) the diary, applying pending migrations.
 
     `readonly` is for the commands that only read: it never creates, migrates
     or writes, works in a read-only folder, and a missing diary reads as an
     empty one. Raises DiaryError for a file that is damaged, not a kneecheck
     diary, or from a newer version (the file is left exactly as it was), and
-    DiaryUnwritable for one that cannot be opened from here.
+    DiaryUnwritable for one that cannot be opened from here. Every open is
+    checked the same way before anything is read or written (`check`): "all"
+    refuses a damaged structure and a damaged row; "structure" lets the
+    caller meet damaged rows itself (export skips them, delete removes them);
+    "none" only makes sure the file is a kneecheck diary (forget).
     """
     path = diary_path()
     if path.parent.exists() and not path.parent.is_dir():
@@ -823,11 +960,20 @@ def open_diary(create: bool = True, readonly: bool = False) -> Diary:
             f"{version}, this one knows {len(MIGRATIONS)}); upgrade "
             "kneecheck. The file was left untouched."
         )
-    diary = Diary(conn, path)
+    diary = Diary(conn, path, skip_damaged=check == "structure")
+    if check != "none":
+        try:
+            _check_sound(diary, version, rows=check == "all")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise diary_failure(exc, path) from None
+        except DiaryError:
+            conn.close()
+            raise
     if readonly and version < len(MIGRATIONS):
         # an older diary is brought up to date when it can be, else read as it is
         try:
-            upgraded = open_diary(create=False)
+            upgraded = open_diary(create=False, check=check)
         except DiaryUnwritable:
             return diary
         conn.close()
@@ -853,6 +999,97 @@ def open_diary(create: bool = True, readonly: bool = False) -> Diary:
         raise failure from None
     _make_private(path)
     return diary
+
+
+@cache
+def expected_schema(version: int) -> dict[str, frozenset[str]]:
+    """The tables of a diary at `version` and the columns each must have."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS[:version]:
+            conn.executescript(migration)
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {
+            t: frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({t})"))
+            for t in tables
+        }
+    finally:
+        conn.close()
+
+
+# A stored row kneecheck could never have written: a cell of the wrong type.
+_BAD_ENTRY = """
+    SELECT id FROM entries WHERE typeof(date) != 'text'
+    OR date NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+    OR kind IS NOT 'run' AND kind IS NOT 'rest'
+    OR typeof(distance_km) NOT IN ('integer', 'real', 'null')
+    OR typeof(duration_min) NOT IN ('integer', 'real', 'null')
+    OR typeof(pain_during) NOT IN ('integer', 'null')
+    OR typeof(pain_after) NOT IN ('integer', 'null')
+    OR typeof(next_morning) NOT IN ('integer', 'null')
+    OR typeof(note) NOT IN ('text', 'null') OR typeof(source) != 'text'
+    ORDER BY id LIMIT 1
+"""
+# ...or an assessment whose answers or result history and report cannot read
+_BAD_ASSESSMENT = """
+    SELECT id FROM assessments WHERE CASE
+    WHEN typeof(answers) != 'text' OR typeof(result) != 'text' THEN 1
+    WHEN typeof(created_at) != 'text' THEN 1
+    WHEN NOT json_valid(answers) OR NOT json_valid(result) THEN 1
+    ELSE json_type(answers) IS NOT 'object'
+    OR json_type(result, '$.triage.level') IS NULL
+    OR json_type(result, '$.conditions') IS NOT 'array'
+    OR json_type(result, '$.run_guidance.verdict') IS NULL END
+    ORDER BY id
+"""
+
+
+def readable_assessment(answers: object, result: object) -> bool:
+    """What _BAD_ASSESSMENT asks of a stored assessment, for one not stored
+    yet (a backup's): answers an object, a result with its triage level,
+    conditions and verdict, which history and report read."""
+    return (
+        isinstance(answers, dict)
+        and isinstance(result, dict)
+        and isinstance(result.get("triage"), dict)
+        and result["triage"].get("level") is not None
+        and isinstance(result.get("conditions"), list)
+        and isinstance(result.get("run_guidance"), dict)
+        and result["run_guidance"].get("verdict") is not None
+    )
+
+
+def _check_sound(diary: Diary, version: int, rows: bool) -> None:
+    """The one check every open makes, so that every reader and every writer
+    refuses the same damaged file (DiaryError) before touching it: SQLite's
+    quick check of the pages, the expected tables and columns, and with
+    `rows` no cell of a type kneecheck never writes."""
+    conn, path = diary.conn, diary.path
+    problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if problem != "ok":  # "*** in database main ***\nPage 4: ...": one line
+        problem = " ".join(str(problem).replace("*** in database main ***", "").split())
+        raise DiaryError(f"{path} is damaged ({problem[:120]}); {DAMAGED_HINT}")
+    for table, columns in expected_schema(version).items():
+        found = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if not found:
+            raise DiaryError(f"{path} is damaged (no table {table}); {DAMAGED_HINT}")
+        if columns - found:
+            missing = ", ".join(sorted(columns - found))
+            raise DiaryError(
+                f"{path} is damaged (table {table} lacks {missing}); {DAMAGED_HINT}"
+            )
+    if not rows or version < len(MIGRATIONS):
+        return
+    bad = conn.execute(_BAD_ENTRY).fetchone()
+    if bad is not None:
+        diary.entry(bad[0])  # raises the DiaryError naming the entry and the cell
+    diary.shoes()  # names a shoe with a damaged name or distance
+    bad = conn.execute(f"{_BAD_ASSESSMENT} LIMIT 1").fetchone()
+    if bad is not None:
+        raise diary.bad_assessment(bad[0])
 
 
 def _make_private(path: Path) -> None:
@@ -895,11 +1132,23 @@ def _create_private(path: Path) -> None:
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     """A connection, waiting LOCK_WAIT_SECONDS for another writer. Read-only,
     it works where SQLite cannot make its shared-memory file (a read-only
-    folder): the file is then read as it is on disk."""
+    folder, a full disk): the file is then read as it is on disk, which is
+    only the whole diary when its -wal file holds nothing."""
     uri = f"file:{quote(str(path.absolute()))}"
     modes = ("?mode=ro", "?mode=ro&immutable=1") if readonly else ("?mode=rw",)
     failure: sqlite3.Error | None = None
     for mode in modes:
+        if "immutable" in mode and _wal_holds_commits(path):
+            # read as it is on disk, the runs committed to the -wal would be missing
+            why = (
+                "there is no space left on device"
+                if out_of_space(path)
+                else "its folder cannot be written"
+            )
+            raise DiaryUnwritable(
+                f"cannot read the diary {path} whole from here: its latest "
+                f"entries are still in {path.name}-wal and {why}"
+            )
         conn = None
         try:
             # isolation_level=None: transactions are explicit (Diary.write)
@@ -913,7 +1162,12 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
             if conn is not None:
                 conn.close()
             failure = exc
-            if "unable to open" not in str(exc) and "readonly" not in str(exc):
+            text = str(exc)
+            if not (
+                "unable to open" in text
+                or "readonly" in text
+                or ("disk I/O error" in text and out_of_space(path))
+            ):
                 break
     assert failure is not None
     if isinstance(failure, sqlite3.DatabaseError) and (
@@ -921,6 +1175,14 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     ):
         raise DiaryError(f"{path} is damaged or not a SQLite file; {DAMAGED_HINT}")
     raise diary_failure(failure, path) from None
+
+
+def _wal_holds_commits(path: Path) -> bool:
+    """The -wal file holds frames (committed or not) past its 32-byte header."""
+    try:
+        return Path(f"{path}-wal").stat().st_size > 32
+    except OSError:
+        return False
 
 
 def _empty_diary(path: Path) -> Diary:
@@ -988,9 +1250,12 @@ def _insert(
     return int(cur.lastrowid or 0)
 
 
-def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> bool:
-    """The entry is in the diary: its source key is known, or an entry holds
-    exactly its values (a manual entry restored twice)."""
+def _already_there(
+    db: sqlite3.Connection, e: NewEntry, shoe_id: int | None, before: frozenset[int]
+) -> bool:
+    """The entry is in the diary: its source key is known, or an entry that
+    was there `before` the restore holds exactly its values (a manual entry
+    restored twice; two equal runs of one day in the backup both restore)."""
     if (
         e.source_key
         and db.execute(
@@ -1000,9 +1265,10 @@ def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> 
         ).fetchone()
     ):
         return True
-    return bool(
-        db.execute(
-            "SELECT 1 FROM entries WHERE date = ? AND kind = ? "
+    return any(
+        r[0] in before
+        for r in db.execute(
+            "SELECT id FROM entries WHERE date = ? AND kind = ? "
             "AND distance_km IS ? AND duration_min IS ? AND shoe_id IS ? "
             "AND pain_during IS ? AND pain_after IS ? AND next_morning IS ? "
             "AND note IS ? AND source = ?",
@@ -1018,7 +1284,31 @@ def _already_there(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) -> 
                 e.note,
                 e.source,
             ),
-        ).fetchone()
+        )
+    )
+
+
+def same_distance(a: float | None, b: float | None) -> bool:
+    """Two runs' distances close enough to be the same run (within 3 %)."""
+    if not a or not b:
+        return False
+    return abs(a - b) <= SAME_DISTANCE_SHARE * max(a, b)
+
+
+def _same_run_before(
+    db: sqlite3.Connection, e: NewEntry, before: frozenset[int]
+) -> bool:
+    """A run the diary held before this restore, on the same day with the
+    same distance (the rule a manual `log` is asked about): the entry, edited
+    since the backup was made."""
+    if e.kind != "run":
+        return False
+    return any(
+        rid in before and same_distance(km, e.distance_km)
+        for rid, km in db.execute(
+            "SELECT id, distance_km FROM entries WHERE date = ? AND kind = 'run'",
+            (e.date.isoformat(),),
+        )
     )
 
 
@@ -1041,9 +1331,7 @@ def _merge_same_run(db: sqlite3.Connection, e: NewEntry, shoe_id: int | None) ->
         (_utc(start - window), _utc(start + window)),
     ).fetchall()
     for rid, km in rows:
-        if km and abs(km - e.distance_km) <= SAME_DISTANCE_SHARE * max(
-            km, e.distance_km
-        ):
+        if same_distance(km, e.distance_km):
             # keep the richer record: fill in only what the stored one lacks
             db.execute(
                 "UPDATE entries SET duration_min = COALESCE(duration_min, ?), "

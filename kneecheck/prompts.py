@@ -206,8 +206,12 @@ def _select(text: str, choices: list[Any], default: Any = None) -> Any:
 
 
 def _run(question: questionary.Question) -> Any:
-    # unsafe_ask lets Ctrl-C raise instead of returning None as if answered.
-    value = question.unsafe_ask()
+    # unsafe_ask lets Ctrl-C raise instead of returning None as if answered;
+    # Ctrl-D (end of input) is the same wish to stop, never an internal error.
+    try:
+        value = question.unsafe_ask()
+    except EOFError:
+        raise KeyboardInterrupt from None
     if value is None:
         raise KeyboardInterrupt
     return value

@@ -312,7 +312,7 @@ def diary_answers(
     if shoe is None and runs and runs[-1].shoes:
         shoe = next((s for s in shoes if s.name == runs[-1].shoes), None)
     if shoe is not None:
-        out["shoe_km"] = round(min(shoe.distance_km, 20000), 1)
+        out["shoe_km"] = round(shoe.distance_km, 1)  # a wild one is left out later
     trend, _ = pain_trend(entries, today, advice)
     if trend is not None:
         out["trend"] = trend

@@ -393,3 +393,36 @@ def test_adaptive_interview_asks_fewer_and_says_why() -> None:
     assert doc["answers"] == gathered
     assert doc == assess(catalogue, validate_answers(gathered, catalogue)).to_dict()
     assert doc["conditions"][0]["id"] == "iliotibial_band_syndrome"
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("args", "prompt"),
+    [
+        (["entries", "delete", "1"], "Delete entry 1"),
+        (["forget"], "Delete the diary"),
+        (["log", "--date", "{day}", "--distance", "4.9"], "Add this one too"),
+    ],
+)
+def test_ctrl_d_at_a_confirm_question_is_a_cancel(args: list[str], prompt: str):
+    """Ctrl-D (end of input) at a yes/no question is Ctrl-C: exit 130, one
+    line, nothing written; never an internal error."""
+    from kneecheck.diary import diary_path, open_diary
+
+    day = date.today()
+    with open_diary() as diary:
+        diary.add_entries(
+            [NewEntry(day, distance_km=5.0, source="gpx", source_key="gpx:1")]
+        )
+        diary.set_setting("units", "km")  # so log asks only about the run
+    before = diary_path().read_bytes()
+    child = spawn(*(a.replace("{day}", day.isoformat()) for a in args))
+    child.expect(re.escape(prompt))
+    child.expect(r"\(y/N\)")
+    child.sendcontrol("d")
+    child.expect("cancelled; nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    assert "internal error" not in child.before
+    assert diary_path().read_bytes() == before

@@ -27,6 +27,8 @@ class Prefill(NamedTuple):
     answers: Answers
     units: str
     warning: str | None  # the diary could not be read (assess goes on without it)
+    # another process holds the diary: saving would only wait for it again
+    busy: str | None = None
 
 
 NO_PREFILL = Prefill({}, "km", None)  # with --no-diary
@@ -35,7 +37,7 @@ NO_PREFILL = Prefill({}, "km", None)  # with --no-diary
 def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefill:
     """Answers the diary can give: load, spikes, shoes, trend. A diary that
     cannot be read never blocks the check: it is only reported."""
-    from ..diary import DiaryError, exists, open_diary
+    from ..diary import DiaryBusy, DiaryError, exists, open_diary
     from ..trends import diary_answers
 
     if not exists():
@@ -47,7 +49,8 @@ def prefill_from_diary(catalogue: Catalogue, today: date | None = None) -> Prefi
             )
             units = diary.units()
     except DiaryError as exc:
-        return NO_PREFILL._replace(warning=f"diary not used: {exc.message}")
+        busy = exc.message if isinstance(exc, DiaryBusy) else None
+        return NO_PREFILL._replace(warning=f"diary not used: {exc.message}", busy=busy)
     kept, dropped = _within_ranges(catalogue, found)
     warning = None
     if dropped:
@@ -114,9 +117,11 @@ def assess_and_store(
     from_diary: Answers | None = None,
     with_plan: bool = False,
     store: bool = True,
+    busy: str | None = None,
 ) -> Assessed:
     """Assess, add what the diary gave and the plan when asked, keep it in the
-    diary (when `store`). The result is what `--json` prints."""
+    diary (when `store`). The result is what `--json` prints. `busy`: the
+    diary was found locked a moment ago (why); it is not waited for twice."""
     result = engine.assess(catalogue, answers, stopped_early=stopped_early)
     if from_diary:
         result = result.with_extra(from_diary=from_diary)
@@ -124,7 +129,9 @@ def assess_and_store(
         plan = plan_for(catalogue, result.plan_condition())
         result = result.with_extra(plan=plan.to_dict() if plan else None)
     warning = None
-    if store:
+    if store and busy:
+        warning = f"assessment not saved: {busy}"
+    elif store:
         from ..diary import DiaryError, open_diary
 
         try:

@@ -3,13 +3,16 @@ forget, info, units. Questions arrive as callables; nothing here prints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..catalogue import Catalogue
 from ..diary import (
+    Diary,
+    DiaryError,
     Entry,
     EntryError,
     NewEntry,
@@ -59,6 +62,15 @@ class EntryFields(NamedTuple):
             next_morning=self.next_morning,
             note=self.note,
         )
+
+
+@contextmanager
+def _in_units(units: str) -> Iterator[None]:
+    """A refused value is named in the runner's units, as they typed it."""
+    try:
+        yield
+    except EntryError as exc:
+        raise EntryError(localise(exc.message, units)) from None
 
 
 def check_entry_fields(fields: EntryFields) -> None:
@@ -194,7 +206,8 @@ def log_entry(
                 )
             if not confirm_duplicate(twin, units):
                 return Logged(new, units, added=False)
-        diary.add_entries([new])
+        with _in_units(units):
+            diary.add_entries([new])
     return Logged(new, units)
 
 
@@ -220,6 +233,17 @@ def list_entries(since: date | None = None, limit: int | None = None) -> EntryLi
     return EntryList(units, found[-limit:] if limit else found)
 
 
+# The diary column each change of `entries edit` replaces.
+_COLUMN_OF = {
+    "distance": "distance_km",
+    "duration": "duration_min",
+    "pain_during": "pain_during",
+    "pain_after": "pain_after",
+    "next_morning": "next_morning",
+    "note": "note",
+}
+
+
 def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
     """Change what entry `entry_id` holds: `changes` has the keys of EntryFields
     that were given (distance in the runner's units); the rest stays. `rest`
@@ -228,20 +252,26 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
     if unknown:
         raise UsageError(f"cannot change {', '.join(sorted(unknown))}")
     _require_entries(entry_id)
-    with open_diary(create=False) as diary:
-        old = diary.entry(entry_id)
+    # a damaged cell that is given a new value is mended, not refused
+    replaced = [_COLUMN_OF[k] for k in changes if k in _COLUMN_OF]
+    with _open_to_mend(entry_id) as diary:
+        old = diary.entry(entry_id, unread=replaced)
         units = diary.units()
         rest = changes.get("rest", old.kind == "rest" and "distance" not in changes)
         distance = changes.get(
             "distance",
             None if old.distance_km is None else from_km(old.distance_km, units),
         )
+        # a run made a rest day keeps nothing of the run unless it is given
+        run_only = rest and old.kind == "run"
         fields = EntryFields(
             date=changes.get("date", old.date),
             rest=bool(rest),
             distance=None if rest else distance,
-            duration=changes.get("duration", old.duration_min),
-            pain_during=changes.get("pain_during", old.pain_during),
+            duration=changes.get("duration", None if run_only else old.duration_min),
+            pain_during=changes.get(
+                "pain_during", None if run_only else old.pain_during
+            ),
             pain_after=changes.get("pain_after", old.pain_after),
             next_morning=changes.get("next_morning", old.next_morning),
             shoes=changes.get("shoes", old.shoes) or None,
@@ -250,8 +280,21 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
         new = fields.entry(units, fields.shoes)
         if "distance" not in changes and not rest:
             new = new._replace(distance_km=old.distance_km)  # no rounding trip
-        diary.update_entry(entry_id, new)
+        with _in_units(units):
+            diary.update_entry(entry_id, new)
     return Logged(new, units)
+
+
+def _open_to_mend(*ids: int) -> Diary:
+    """The diary, to change or delete entries `ids`: refused when damaged, as
+    for every writer, unless the damage found is in one of those entries
+    (the change or the deletion is the way out of it)."""
+    try:
+        return open_diary(create=False)
+    except DiaryError as exc:
+        if exc.entry_id not in ids:
+            raise
+    return open_diary(create=False, check="structure")
 
 
 def _require_entries(*ids: int) -> None:
@@ -262,15 +305,24 @@ def _require_entries(*ids: int) -> None:
 
 
 def delete_entries(
-    ids: list[int], confirm: Callable[[list[Entry]], bool] | None = None
-) -> list[Entry]:
-    """Delete entries by id after `confirm` says yes (None: no question); an
-    unknown id deletes nothing. Returns what was deleted (empty: nothing)."""
+    ids: list[int], confirm: Callable[[list[str]], bool] | None = None
+) -> list[int]:
+    """Delete entries by id after `confirm` says yes to their descriptions
+    ("12 (2026-11-29 run)"; None: no question); an unknown id deletes
+    nothing. A damaged entry can be deleted: that is the way out of it.
+    Returns the ids deleted (empty: nothing)."""
     _require_entries(*ids)
-    with open_diary(create=False) as diary:
-        found = [diary.entry(i) for i in ids]
-        if confirm is not None and not confirm(found):
-            return []
+    with _open_to_mend(*ids) as diary:
+        found = [diary.entry_or_damage(i) for i in ids]
+        if confirm is not None:
+            words = [
+                f"{i} (damaged: {e})"
+                if isinstance(e, str)
+                else f"{i} ({e.date} {e.kind})"
+                for i, e in zip(ids, found, strict=True)
+            ]
+            if not confirm(words):
+                return []
         return diary.delete_entries(ids)
 
 
@@ -342,7 +394,9 @@ def add_shoe(name: str, start: float, default: bool) -> ShoeChange:
     """A new pair; `start` (already run in them) is in the runner's units."""
     with open_diary() as diary:
         units = diary.units()
-        return ShoeChange(diary.add_shoe(name, to_km(start, units), default), units)
+        with _in_units(units):
+            shoe = diary.add_shoe(name, to_km(start, units), default)
+        return ShoeChange(shoe, units)
 
 
 def retire_shoe(name: str) -> ShoeChange:
@@ -508,21 +562,32 @@ def report_data(catalogue: Catalogue, weeks: int) -> ReportData:
     )
 
 
-def export_text(fmt: str) -> str:
+class Exported(NamedTuple):
+    """The text of an export, and the damaged entries and assessments it left
+    out (each named, "entry 5 (distance_km 'abc')")."""
+
+    text: str
+    skipped: tuple[str, ...]
+
+
+def export_text(fmt: str) -> Exported:
     """Everything as a JSON backup (`json`), or the diary entries as CSV. With
-    no diary yet the export is empty (and no diary is created)."""
+    no diary yet the export is empty (and no diary is created). A damaged
+    entry or assessment is left out and named, so a backup can still be made
+    of everything else."""
     from ..backup import export_text as write
 
-    with open_diary(readonly=True) as diary:
-        return write(
+    with open_diary(readonly=True, check="structure") as diary:
+        text = write(
             fmt,
             diary.entries(),
             diary.units(),
             diary.shoes(),
-            diary.assessments(),
+            diary.assessments() if fmt == "json" else [],
             diary.keys(),
             sorted(diary.imported_files()),
         )
+        return Exported(text, tuple(diary.skipped))
 
 
 class RestoreReport(NamedTuple):
@@ -573,7 +638,8 @@ def forget(confirm: Callable[[Path], bool] | None = None) -> Forgotten:
     path = diary_path()
     if not path.exists():
         return Forgotten(path, False, False)
-    open_diary(readonly=True).close()  # refuse what is not ours, before asking
+    # refuse what is not ours before asking; a damaged diary of ours may go
+    open_diary(readonly=True, check="none").close()
     if confirm is not None and not confirm(path):
         return Forgotten(path, True, False)
     delete_diary()

@@ -1,6 +1,6 @@
 """The Typer app and its root options, shared by every command module."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,25 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _plain_words(make_metavar: Any) -> Any:
+    """Help metavars as plain words: Typer writes a required argument as
+    `{name}` and a choice as `<csv|json>`; kneecheck shows `NAME`, `csv|json`."""
+
+    def plain(self: Any, ctx: Any, **kwargs: Any) -> str:
+        var = str(make_metavar(self, ctx, **kwargs))
+        if var[:1] + var[-1:] in ("{}", "<>"):
+            var = var[1:-1]
+        if isinstance(self, typer.core.TyperArgument) and self.metavar is None:
+            var = var.upper()  # an argument named in code: shoes add NAME
+        return var
+
+    return plain
+
+
+for _kind in (typer.core.TyperArgument, typer.core.TyperOption):
+    _kind.make_metavar = _plain_words(_kind.make_metavar)  # type: ignore[method-assign]
 
 
 def _version(value: bool) -> None:

@@ -15,17 +15,19 @@ import typer
 from ..errors import UsageError
 from ..output import envelope, print_json
 from .app import app
-from .common import JsonFlag, guarded, has_terminal, require_terminal, settings
+from .common import (
+    JsonFlag,
+    guarded,
+    has_terminal,
+    require_terminal,
+    settings,
+    warn,
+)
 
 if TYPE_CHECKING:  # names for the helpers' annotations; never imported at run time
     from ..actions.check import Prefill
     from ..answers import Answers
     from ..engine import Assessment
-
-
-def _warn(message: str | None) -> None:
-    if message:
-        typer.echo(f"kneecheck: warning: {message}", err=True)
 
 
 @app.command()
@@ -100,7 +102,7 @@ def assess(
     s = settings(ctx)
     catalogue = load_catalogue(s.catalogue)
     prefill = actions.prefill_from_diary(catalogue) if use_diary else actions.NO_PREFILL
-    _warn(prefill.warning)
+    warn(prefill.warning)
     stopped = False
     if answers is not None:
         given = read_answers(answers, catalogue)
@@ -110,9 +112,9 @@ def assess(
         from_diary = actions.kept_from_diary(given, prefill)
     done = actions.assess_and_store(
         catalogue, given, stopped_early=stopped, from_diary=from_diary,
-        with_plan=with_plan, store=use_diary,
+        with_plan=with_plan, store=use_diary, busy=prefill.busy,
     )  # fmt: skip
-    _warn(done.warning)
+    warn(done.warning)
     if as_json:
         print_json(done.result.to_dict())
     else:

@@ -35,6 +35,14 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def warn(message: str | None) -> None:
+    """One warning line on standard error (nothing for None); the command goes on."""
+    if message:
+        from ..output import printable
+
+        typer.echo(f"kneecheck: warning: {printable(message)}", err=True)
+
+
 def guarded(command: Callable[P, None]) -> Callable[P, None]:
     """Run a command, turning expected failures into one line and an exit code.
 
@@ -106,6 +114,11 @@ def write_atomically(path: Path, text: str) -> None:
     import tempfile
 
     target = path.resolve() if path.is_symlink() else path
+    if target.exists() and not target.is_file():
+        raise UsageError(f"cannot write {path}: it is not a regular file")
+    if target.is_file() and not target.stat().st_mode & 0o222:
+        # replacing it would go through: a read-only file is kept, as asked
+        raise UnwritableError(f"cannot write {path}: the file is read-only")
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
@@ -118,6 +131,10 @@ def write_atomically(path: Path, text: str) -> None:
         if exc.errno == errno.ENOSPC:
             raise UnwritableError(
                 f"cannot write {path}: no space left on device"
+            ) from None
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise UnwritableError(
+                f"cannot write {path}: its folder is read-only ({exc.strerror})"
             ) from None
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 

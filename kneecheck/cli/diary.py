@@ -23,6 +23,7 @@ from .common import (
     has_terminal,
     require_terminal,
     settings,
+    warn,
     write_atomically,
 )
 
@@ -172,6 +173,15 @@ ShoesOption = Annotated[
 ]
 NoteOption = Annotated[
     str | None, typer.Option("--note", metavar="TEXT", help="A note.")
+]
+# `entries edit` changes only what is given: no defaults to promise
+EditDateOption = Annotated[
+    str | None,
+    typer.Option("--date", metavar="YYYY-MM-DD", help="The day it was, if not that."),
+]
+EditShoesOption = Annotated[
+    str | None,
+    typer.Option("--shoes", metavar="NAME", help="Shoes worn (empty: none)."),
 ]
 
 
@@ -364,13 +374,13 @@ def entries(
 @guarded
 def entries_edit(
     entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id.")],
-    when: DateOption = None,
+    when: EditDateOption = None,
     distance: DistanceOption = None,
     duration: DurationOption = None,
     pain_during: PainDuringOption = None,
     pain_after: PainAfterOption = None,
     next_morning: NextMorningOption = None,
-    shoes: ShoesOption = None,
+    shoes: EditShoesOption = None,
     note: NoteOption = None,
     rest: Annotated[bool, typer.Option("--rest", help="Make it a rest day.")] = False,
 ) -> None:
@@ -411,14 +421,13 @@ def entries_delete(
     kneecheck entries delete 12 --yes"""
     from ..actions.diary import delete_entries
 
-    def confirm(found: "list[Entry]") -> bool:
+    def confirm(found: list[str]) -> bool:
         require_terminal("add --yes to delete entries")
         from ..prompts import configure
         from ..prompts import confirm as ask
 
         configure(settings(ctx).plain)
-        listed = ", ".join(f"{e.id} ({e.date} {e.kind})" for e in found)
-        return ask(f"Delete entry {listed}? This cannot be undone.")
+        return ask(f"Delete entry {', '.join(found)}? This cannot be undone.")
 
     gone = delete_entries(ids, None if yes else confirm)
     if not gone:
@@ -748,7 +757,10 @@ def export(
     """
     from ..actions.diary import export_text
 
-    _write_or_print(export_text(fmt.value), output)
+    done = export_text(fmt.value)
+    _write_or_print(done.text, output)
+    if done.skipped:
+        warn(f"left out of the export (damaged): {'; '.join(done.skipped)}")
 
 
 @guarded

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.progress import TaskID
 from rich.text import Text
@@ -174,6 +175,9 @@ def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -
     console.print(table)
 
 
+MIN_TEXT_WIDTH = 4  # a shoe name or note cut to less than this says nothing
+
+
 def render_entries(
     entries: Sequence[dict[str, Any]],
     units: str,
@@ -187,10 +191,8 @@ def render_entries(
         return "-" if value is None else f"{value}/10"
 
     title = "Entries" if with_ids else "Latest entries"
-    table = Table(title=f"{title} ({len(entries)})", title_justify="left")
-    cols = ["date", "distance", "during", "after", "next morning", "shoes", "note"]
-    for col in ["id", *cols, "source"] if with_ids else cols:
-        table.add_column(col)
+    cols = ["date", "distance", "during", "after", "morning", "shoes", "note"]
+    rows = []
     for e in entries:
         morning = "settled" if e["settled"] else pain(e["next_morning"])
         distance = (
@@ -207,8 +209,45 @@ def render_entries(
             e["shoes"] or "",
             e["note"] or "",
         ]
-        table.add_row(*([str(e["id"]), *row, e["source"]] if with_ids else row))
-    console.print(table)
+        rows.append([str(e["id"]), *row, e["source"]] if with_ids else row)
+    names = ["id", *cols, "source"] if with_ids else cols
+    # An id or a date cut short could name the wrong run: every column but the
+    # shoes and the note keeps its full width, and those two share what is
+    # left (cut with an ellipsis), however narrow the terminal or pipe.
+    widths = [
+        max([cell_len(col), *(cell_len(r[i]) for r in rows)])
+        for i, col in enumerate(names)
+    ]
+    flexible = [names.index("shoes"), names.index("note")]
+
+    def table(flex: dict[int, int]) -> Table:
+        made = Table(title=f"{title} ({len(entries)})", title_justify="left")
+        for i, col in enumerate(names):
+            if i in flex:
+                made.add_column(col, no_wrap=True, overflow="ellipsis", width=flex[i])
+            else:
+                made.add_column(col, no_wrap=True, width=widths[i])
+        return made
+
+    wide = console.options.update_width(10_000)  # measured, not squeezed
+    overhead = console.measure(table(dict.fromkeys(flexible, 1)), options=wide)
+    spare = console.width - (overhead.maximum - len(flexible))
+    flex = {}
+    for n, i in enumerate(sorted(flexible, key=lambda i: widths[i])):
+        # the shorter takes what it needs of its half, the longer the rest
+        flex[i] = max(min(widths[i], spare // (len(flexible) - n)), MIN_TEXT_WIDTH)
+        spare -= flex[i]
+    shown = table(flex)
+    for row in rows:
+        shown.add_row(*row)
+    # narrower than that, the terminal wraps the line rather than Rich cut it
+    needed = overhead.maximum - len(flexible) + sum(flex.values())
+    width = console.width
+    console.width = max(width, needed)
+    try:
+        console.print(shown, crop=False)
+    finally:
+        console.width = width
 
 
 @contextmanager

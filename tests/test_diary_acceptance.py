@@ -1,0 +1,479 @@
+"""The acceptance check of issue 13 (qa13): a full disk is never damage, every
+writer refuses a damaged diary as readers do, a bad backup blames the backup,
+nothing is silently left out, and Ctrl-D at a question is a cancel."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from helpers import app
+from test_diary_trust import ok, raw_sql, run_unprivileged
+
+from kneecheck.diary import NewEntry, diary_path, open_diary
+
+TODAY = date.today()
+D = [(TODAY - timedelta(days=n)).isoformat() for n in range(40)]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs of our own (root only): a disk that can really fill up."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def _fill(disk: Path) -> None:
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---- QA 1: a full disk is "no space left on device", never damage
+
+
+def test_a_full_disk_is_never_called_damaged(runner, small_disk, monkeypatch):
+    """On a full disk reads work, and every write (and a new diary) exits 5
+    saying there is no space; nothing says damaged."""
+    monkeypatch.setenv("KNEECHECK_HOME", str(small_disk / "home"))
+    with open_diary() as diary:
+        diary.add_entries(
+            [NewEntry(TODAY - timedelta(days=n), distance_km=5.0) for n in range(30)]
+        )
+    _fill(small_disk)
+    for command in (["history"], ["entries"], ["export"], ["report"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, (command, result.output)
+    assert len(json.loads(ok(runner, "export"))["entries"]) == 30
+    for command in (
+        ["log", "--distance", "3"],
+        ["entries", "delete", "1", "--yes"],
+        ["shoes", "add", "Blue"],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 5, (command, result.output)
+        assert "no space left on device" in result.stderr
+        assert "damaged" not in result.stderr
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0, result.output
+    assert "damaged" not in result.stderr and "no space left" in result.stderr
+    monkeypatch.setenv("KNEECHECK_HOME", str(small_disk / "new-home"))
+    result = runner.invoke(app, ["shoes", "add", "Blue"])
+    assert result.exit_code == 5, result.output
+    assert "no space left on device" in result.stderr
+
+
+# ---- QA 6: committed runs in the -wal of a read-only folder are never dropped
+
+
+def test_runs_still_in_the_wal_are_never_silently_left_out(runner, tmp_path):
+    """A diary whose -wal holds a committed run, no -shm, in a read-only
+    folder: readers refuse with exit 5 and one line, never list fewer runs."""
+    ok(runner, "log", "--date", D[2], "--distance", "5")
+    holder = sqlite3.connect(diary_path())  # keeps the -wal from being merged
+    try:
+        holder.execute("SELECT 1 FROM entries").fetchall()
+        ok(runner, "log", "--date", D[1], "--distance", "6")
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        for suffix in ("", "-wal"):
+            shutil.copy(f"{diary_path()}{suffix}", folder / f"diary.sqlite3{suffix}")
+    finally:
+        holder.close()
+    folder.chmod(0o500)
+    try:
+        for command in (["history", "--json"], ["entries"], ["export"]):
+            done = run_unprivileged(*command, home=folder)
+            assert done.returncode == 5, (command, done.stdout, done.stderr)
+            assert "diary.sqlite3-wal" in done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1
+    finally:
+        folder.chmod(0o700)
+
+
+# ---- QA 2 and 4: every writer refuses a damaged diary, as readers do
+
+
+def _corrupt_entries_page() -> None:
+    """Overwrite the middle of the page holding the entries' rows."""
+    with sqlite3.connect(diary_path()) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'entries'"
+        ).fetchone()[0]
+    db.close()
+    data = bytearray(diary_path().read_bytes())
+    start = (page - 1) * 4096 + 1500
+    data[start : start + 1000] = b"\x55" * 1000
+    diary_path().write_bytes(bytes(data))
+
+
+STRUCTURE = {
+    "corrupt entries page": _corrupt_entries_page,
+    "dropped assessments": lambda: raw_sql("DROP TABLE assessments"),
+    "dropped settings": lambda: raw_sql("DROP TABLE settings"),
+    "wrong-typed distance": lambda: raw_sql(
+        "UPDATE entries SET distance_km = 'abc' WHERE id = 2"
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", STRUCTURE)
+def test_every_writer_refuses_a_damaged_diary(runner, tmp_path, damage):
+    """log, import, entries edit and delete of a sound entry, shoes add: all
+    exit 4 with one line, and the file is left exactly as it was."""
+    for n in range(1, 30):  # enough rows for the entries to have pages of their own
+        ok(runner, "log", "--date", D[n], "--distance", "5", "--add-anyway")
+    gpx = tmp_path / "ok.gpx"
+    gpx.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" creator="t" '
+        'xmlns="http://www.topografix.com/GPX/1/1"><trk><type>running</type><trkseg>'
+        f'<trkpt lat="52.0" lon="4.0"><time>{D[0]}T07:00:00Z</time></trkpt>'
+        f'<trkpt lat="52.01" lon="4.0"><time>{D[0]}T07:06:00Z</time></trkpt>'
+        "</trkseg></trk></gpx>",
+        encoding="utf-8",
+    )
+    STRUCTURE[damage]()
+    before = diary_path().read_bytes()
+    for command in (
+        ["log", "--distance", "3"],
+        ["import", str(gpx)],
+        ["entries", "edit", "3", "--distance", "4"],
+        ["shoes", "add", "Blue"],
+        ["history"],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 4, (command, result.output)
+        assert "is damaged" in result.stderr and "internal error" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(app, ["entries", "delete", "3", "--yes"])
+    assert result.exit_code == 4, result.output  # entry 2 is the damaged one
+    assert diary_path().read_bytes() == before
+
+
+def test_a_damaged_entry_can_be_backed_up_around_and_deleted(runner, tmp_path):
+    """The message's advice works: export backs up the rest and names the
+    entry it left out; `entries delete ID` removes it; then all is well."""
+    _three_runs(runner)
+    raw_sql("UPDATE entries SET distance_km = 'abc' WHERE id = 2")
+    result = runner.invoke(app, ["log", "--distance", "3"])
+    assert result.exit_code == 4, result.output
+    assert "entry 2 has distance_km 'abc'" in result.stderr
+    assert "kneecheck entries delete 2" in result.stderr
+    backup = tmp_path / "kneecheck-backup.json"
+    result = runner.invoke(app, ["export", "--output", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert "left out of the export (damaged): entry 2 (distance_km 'abc')" in (
+        result.stderr
+    )
+    assert [e["id"] for e in json.loads(backup.read_text("utf-8"))["entries"]] == [1, 3]
+    ok(runner, "entries", "delete", "2", "--yes")
+    ok(runner, "log", "--distance", "3")
+    assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 3
+
+
+def test_a_damaged_cell_can_be_mended_with_entries_edit(runner):
+    """Giving the damaged cell a new value mends it; changing another cell of
+    that entry is still refused, naming the damage."""
+    _three_runs(runner)
+    raw_sql("UPDATE entries SET distance_km = 'abc' WHERE id = 2")
+    result = runner.invoke(app, ["entries", "edit", "2", "--pain-after", "1"])
+    assert result.exit_code == 4, result.output
+    assert "entry 2 has distance_km 'abc'" in result.stderr
+    assert "`kneecheck entries edit 2 --distance ...` mends it" in result.stderr
+    ok(runner, "entries", "edit", "2", "--distance", "4")
+    entries = json.loads(ok(runner, "entries", "--json"))["entries"]
+    assert [e["distance_km"] for e in entries] == [5.0, 4.0, 5.0]
+
+
+def _three_runs(runner) -> None:
+    for n in (3, 2, 1):
+        ok(runner, "log", "--date", D[n], "--distance", "5")
+
+
+# ---- QA 5: an unreadable assessment is named, never silently dropped
+
+
+@pytest.mark.parametrize("result", ["{bad json", "{}", "[]"])
+def test_an_unreadable_assessment_is_named(runner, tmp_path, result):
+    """history and report exit 4 naming it; export backs up the rest and names
+    it; nothing exits 0 with the assessment silently missing."""
+    _three_runs(runner)
+    ok(runner, "assess", "--answers", "-", input="{}")
+    ok(runner, "assess", "--answers", "-", input="{}")
+    raw_sql("UPDATE assessments SET result = ? WHERE id = 1", result)
+    for command in (["history", "--json"], ["report"], ["log", "--distance", "3"]):
+        done = runner.invoke(app, command)
+        assert done.exit_code == 4, (command, done.output)
+        assert "assessment 1 is not readable" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    done = runner.invoke(app, ["export", "--output", str(tmp_path / "b.json")])
+    assert done.exit_code == 0, done.output
+    assert "left out of the export (damaged): assessment 1" in done.stderr
+    saved = json.loads((tmp_path / "b.json").read_text("utf-8"))["assessments"]
+    assert [a["id"] for a in saved] == [2]
+
+
+# ---- QA 3: a bad backup blames the backup, never the diary
+
+
+@pytest.mark.parametrize("start", ["NaN", "-5", "1e12"])
+def test_a_bad_shoe_in_a_backup_names_the_backup(runner, tmp_path, start):
+    """A shoe's start_km is checked with the limits of `shoes add`: exit 2
+    naming the backup file and the shoe; the diary is not blamed or changed."""
+    _three_runs(runner)
+    path = tmp_path / "bad_shoe.json"
+    path.write_text(
+        '{"kind": "backup", "shoes": [{"name": "Red", "start_km": ' + start + "}]}",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "bad_shoe.json shoes 1: the starting distance" in result.stderr
+    assert "out of range (0 to 10000 km)" in result.stderr
+    assert "damaged" not in result.stderr
+    assert json.loads(ok(runner, "export"))["shoes"] == []
+
+
+# ---- QA 7: a restore never adds a run the diary already holds
+
+
+def test_a_restore_never_adds_a_run_the_diary_holds(runner, tmp_path, monkeypatch):
+    """Restore, edit a restored run, restore again: nothing added (same day,
+    distance within 3 %: the rule `log` asks about). Two runs of one day in
+    the backup still both restore into an empty diary."""
+    ok(runner, "log", "--date", D[2], "--distance", "5")
+    ok(runner, "log", "--date", D[2], "--distance", "5", "--add-anyway")
+    ok(runner, "log", "--date", D[1], "--distance", "8")
+    backup = tmp_path / "b1.json"
+    ok(runner, "export", "--output", str(backup))
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "new-home"))
+    assert "Restored 3 entries" in ok(runner, "import", str(backup))
+    ok(runner, "entries", "edit", "3", "--pain-after", "4")
+    again = ok(runner, "import", str(backup))
+    assert "Restored 0 entries" in again and "3 already in the diary" in again
+    entries = json.loads(ok(runner, "entries", "--json"))["entries"]
+    assert len(entries) == 3 and entries[-1]["pain_after"] == 4
+
+
+# ---- QA 10: `entries` never cuts an id or a date
+
+
+@pytest.mark.parametrize("columns", ["80", "50"])
+def test_entries_never_cut_ids_or_dates(runner, monkeypatch, columns):
+    """Piped at 80 columns or fewer, every id and date is shown whole; a long
+    shoe name and note give way instead."""
+    ok(runner, "shoes", "add", "A very long name for a pair of trail shoes")
+    for n in (3, 2, 1):
+        note = "a rather long note about how the run went today"
+        ok(runner, "log", "--date", D[n], "--distance", "12.5", "--note", note)
+    monkeypatch.setenv("COLUMNS", columns)
+    text = ok(runner, "entries")
+    for n, entry_id in ((3, 1), (2, 2), (1, 3)):
+        assert any(
+            line.split()[:2] == [str(entry_id), D[n]] for line in text.splitlines()
+        ), text
+    assert "12.5 km" in text and "…" in text
+
+
+# ---- QA 9: --output that cannot be written is exit 5, as the README says
+
+
+def test_an_output_that_cannot_be_written_is_exit_5(runner, tmp_path):
+    """A read-only folder or file: exit 5 saying read-only; the file is kept."""
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    kept = tmp_path / "kept.md"
+    kept.write_text("mine", encoding="utf-8")
+    kept.chmod(0o400)
+    for target in (kept, Path("/proc/version")):
+        result = runner.invoke(app, ["report", "--output", str(target)])
+        assert result.exit_code == 5, (target, result.output)
+        assert "read-only" in result.stderr
+        assert "No such file" not in result.stderr
+    assert kept.read_text(encoding="utf-8") == "mine"
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    done = run_unprivileged("report", "--output", str(folder / "r.md"))
+    assert done.returncode == 5, done.stderr
+    assert "read-only" in done.stderr
+
+
+# ---- QA 11: a wild shoe distance is left out with a warning, like weekly_km
+
+
+def test_a_wild_shoe_distance_is_left_out_not_clamped(runner):
+    """A pair at 50,000 km: assess leaves shoe_km out and says why, exactly as
+    it does for a weekly distance over its range; never a silent 20000."""
+    ok(runner, "shoes", "add", "Blue")
+    ok(runner, "log", "--date", D[1], "--distance", "10")
+    raw_sql("UPDATE shoes SET start_km = 50000")
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0, result.output
+    assert "left out of the assessment: 'shoe_km' is 50010" in result.stderr
+    doc = json.loads(result.stdout)
+    assert "shoe_km" not in doc.get("from_diary", {})
+    assert "shoe_km" not in doc["answers"]
+
+
+# ---- minor: a refused distance is named in the runner's units
+
+
+def test_a_refused_distance_is_named_in_miles(runner):
+    """A runner who chose miles reads the limit in miles."""
+    ok(runner, "config", "units", "mi")
+    result = runner.invoke(app, ["log", "--distance", "300"])
+    assert result.exit_code == 2, result.output
+    assert "the distance 300 mi is out of range (at most 217 mi)" in result.stderr
+    result = runner.invoke(app, ["shoes", "add", "Blue", "--start-distance", "9000"])
+    assert result.exit_code == 2, result.output
+    assert "(0 to 6214 mi)" in result.stderr
+
+
+# ---- minor: entries edit's help and --rest
+
+
+def test_edit_to_a_rest_day_keeps_nothing_of_the_run(runner):
+    """edit's help promises no defaults; --rest drops the run's duration and
+    pain during; a rest day with pain during a run is refused."""
+    text = ok(runner, "entries", "edit", "--help")
+    assert "default: today" not in text and "default pair" not in text
+    ok(runner, "log", "--date", D[1], "--distance", "5", "--duration", "30",
+       "--pain-during", "3", "--pain-after", "2")  # fmt: skip
+    ok(runner, "entries", "edit", "1", "--rest")
+    (entry,) = json.loads(ok(runner, "entries", "--json"))["entries"]
+    assert entry["kind"] == "rest" and entry["distance_km"] is None
+    assert entry["duration_min"] is None and entry["pain_during"] is None
+    assert entry["pain_after"] == 2
+    for args in (
+        ["entries", "edit", "1", "--pain-during", "2"],
+        ["log", "--rest", "--pain-during", "2"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "a rest day has no duration" in result.stderr
+
+
+# ---- minor: metavars are plain words everywhere
+
+
+def test_no_braces_or_angle_brackets_in_any_help(runner):
+    """`{name}`, `{ID...}`, `<csv|json>` read as NAME, ID..., csv|json."""
+    import re
+
+    import typer
+
+    def walk(command, path):
+        subs = getattr(command, "commands", None)
+        if not subs:
+            yield path
+            return
+        for name, sub in subs.items():
+            yield from walk(sub, [*path, name])
+
+    for path in walk(typer.main.get_command(app), []):
+        text = ok(runner, *path, "--help")
+        assert not re.findall(r"\{[^}\s]*\}|<[^>\s]*>", text), (path, text)
+    assert "kneecheck shoes add [OPTIONS] NAME" in ok(runner, "shoes", "add", "--help")
+    assert "--format csv|json" in ok(runner, "export", "--help")
+    assert "ID..." in ok(runner, "entries", "delete", "--help")
+
+
+# ---- minor: assess waits for a locked diary once, not twice
+
+
+def test_assess_waits_for_a_locked_diary_once(runner, monkeypatch):
+    """A diary another process holds exclusively: assess answers after one
+    wait, with both warnings (not used, not saved)."""
+    import kneecheck.diary
+
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    monkeypatch.setattr(kneecheck.diary, "LOCK_WAIT_SECONDS", 0.2)
+    waits = []
+    failure = kneecheck.diary.diary_failure
+
+    def counted(exc, path):
+        found = failure(exc, path)
+        if "in use by another process" in str(found):
+            waits.append(path)
+        return found
+
+    monkeypatch.setattr(kneecheck.diary, "diary_failure", counted)
+    holder = sqlite3.connect(diary_path(), isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO settings VALUES ('x', 'y')")
+    try:
+        result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 0, result.output
+    assert "diary not used" in result.stderr and "assessment not saved" in result.stderr
+    assert len(waits) == 1
+
+
+# ---- minor: a CSV backup row of the wrong length is named, not restored
+
+
+@pytest.mark.parametrize(
+    ("row", "how"),
+    [("1,DAY,run,5.0", "too few"), ("1,DAY,run,5,,,,,,,,manual,x", "too many")],
+)
+def test_a_csv_row_of_the_wrong_length_is_refused(runner, tmp_path, row, how):
+    """A row cut short (or with cells to spare) is named, and nothing is added."""
+    from kneecheck.backup import CSV_FIELDS
+
+    path = tmp_path / "runs.csv"
+    path.write_text(
+        ",".join(CSV_FIELDS) + "\n" + row.replace("DAY", D[1]) + "\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"runs.csv row 2: {how} columns" in result.stderr
+    assert json.loads(ok(runner, "export"))["entries"] == []
+
+
+def test_a_damaged_shoe_is_named_as_a_shoe_and_backed_up_around(runner, tmp_path):
+    """A pair with a wrongly typed distance: named as that pair (never with
+    advice to delete an entry of the same number); export backs up the rest."""
+    ok(runner, "shoes", "add", "Blue")
+    ok(runner, "shoes", "add", "Red")
+    ok(runner, "log", "--date", D[1], "--distance", "5", "--shoes", "Red")
+    raw_sql("UPDATE shoes SET start_km = 'far' WHERE name = 'Blue'")
+    result = runner.invoke(app, ["shoes", "list"])
+    assert result.exit_code == 4, result.output
+    assert "shoes 1 have the distance 'far'" in result.stderr
+    assert "entries delete" not in result.stderr
+    backup = tmp_path / "kneecheck-backup.json"
+    result = runner.invoke(app, ["export", "--output", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert "left out of the export (damaged): shoes 1 (the distance 'far')" in (
+        result.stderr
+    )
+    doc = json.loads(backup.read_text("utf-8"))
+    assert [s["name"] for s in doc["shoes"]] == ["Red"]
+    assert len(doc["entries"]) == 1
