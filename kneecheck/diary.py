@@ -1226,28 +1226,51 @@ def _insert(
     entry_id: int | None = None,
 ) -> int:
     """Store one checked entry (with this id when given); returns its id."""
+    columns = ("id", *_CONTENT_COLUMNS, "source_key", "created_at", "started_at")
     cur = db.execute(
-        "INSERT INTO entries (id, date, kind, distance_km, duration_min, shoe_id, "
-        "pain_during, pain_after, next_morning, note, source, source_key, "
-        "created_at, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO entries ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})",
         (
             entry_id,
-            e.date.isoformat(),
-            e.kind,
-            e.distance_km,
-            e.duration_min,
-            shoe_id,
-            e.pain_during,
-            e.pain_after,
-            e.next_morning,
-            e.note,
-            e.source,
+            *_entry_values(e, shoe_id),
             e.source_key,
             _now(),
             _utc(e.started_at),
         ),
     )
     return int(cur.lastrowid or 0)
+
+
+# What an entry says, column by column: stored by _insert, compared by
+# _already_there (an entry holding exactly these values is the same entry).
+_CONTENT_COLUMNS = (
+    "date",
+    "kind",
+    "distance_km",
+    "duration_min",
+    "shoe_id",
+    "pain_during",
+    "pain_after",
+    "next_morning",
+    "note",
+    "source",
+)
+
+
+def _entry_values(e: NewEntry, shoe_id: int | None) -> tuple[Any, ...]:
+    """The values of _CONTENT_COLUMNS for an entry, in that order."""
+    return (
+        e.date.isoformat(),
+        e.kind,
+        e.distance_km,
+        e.duration_min,
+        shoe_id,
+        e.pain_during,
+        e.pain_after,
+        e.next_morning,
+        e.note,
+        e.source,
+    )
 
 
 def _already_there(
@@ -1265,25 +1288,11 @@ def _already_there(
         ).fetchone()
     ):
         return True
+    same = " AND ".join(f"{c} IS ?" for c in _CONTENT_COLUMNS)  # IS: NULL matches NULL
     return any(
         r[0] in before
         for r in db.execute(
-            "SELECT id FROM entries WHERE date = ? AND kind = ? "
-            "AND distance_km IS ? AND duration_min IS ? AND shoe_id IS ? "
-            "AND pain_during IS ? AND pain_after IS ? AND next_morning IS ? "
-            "AND note IS ? AND source = ?",
-            (
-                e.date.isoformat(),
-                e.kind,
-                e.distance_km,
-                e.duration_min,
-                shoe_id,
-                e.pain_during,
-                e.pain_after,
-                e.next_morning,
-                e.note,
-                e.source,
-            ),
+            f"SELECT id FROM entries WHERE {same}", _entry_values(e, shoe_id)
         )
     )
 

@@ -52,3 +52,17 @@ def published_split(case_id: str) -> str:
     (7 of 16, about 44 %). Per case, so adding cases never moves another one."""
     digit = int(hashlib.sha256(case_id.encode("utf-8")).hexdigest()[0], 16)
     return "holdout" if digit < 7 else "tune"
+
+
+def command_paths(command: object | None = None, path: list[str] | None = None):
+    """Every command's words, subcommands included (["shoes", "add"], ...)."""
+    if command is None:
+        import typer
+
+        command = typer.main.get_command(app)
+    subs = getattr(command, "commands", None)
+    if not subs:
+        yield path or []
+        return
+    for name, sub in subs.items():
+        yield from command_paths(sub, [*(path or []), name])

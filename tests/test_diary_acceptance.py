@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import app
+from helpers import app, command_paths
 from test_diary_trust import ok, raw_sql, run_unprivileged
 
 from kneecheck.diary import NewEntry, diary_path, open_diary
@@ -384,17 +384,7 @@ def test_no_braces_or_angle_brackets_in_any_help(runner):
     """`{name}`, `{ID...}`, `<csv|json>` read as NAME, ID..., csv|json."""
     import re
 
-    import typer
-
-    def walk(command, path):
-        subs = getattr(command, "commands", None)
-        if not subs:
-            yield path
-            return
-        for name, sub in subs.items():
-            yield from walk(sub, [*path, name])
-
-    for path in walk(typer.main.get_command(app), []):
+    for path in command_paths():
         text = ok(runner, *path, "--help")
         assert not re.findall(r"\{[^}\s]*\}|<[^>\s]*>", text), (path, text)
     assert "kneecheck shoes add [OPTIONS] NAME" in ok(runner, "shoes", "add", "--help")

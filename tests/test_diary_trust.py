@@ -9,7 +9,7 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
-from helpers import app
+from helpers import app, command_paths
 
 from kneecheck.diary import diary_path
 
@@ -147,17 +147,7 @@ def test_help_metavars_read_as_words(runner) -> None:
     """No <float range>, <int range> or <str> in any command's help."""
     import re
 
-    import typer
-
-    def walk(command, path):
-        subs = getattr(command, "commands", None)
-        if not subs:
-            yield path
-            return
-        for name, sub in subs.items():
-            yield from walk(sub, [*path, name])
-
-    for path in walk(typer.main.get_command(app), []):
+    for path in command_paths():
         text = ok(runner, *path, "--help")
         bad = re.findall(r"<(?:float|int|str|text|path)\b[^>|]*>|\w+:<", text)
         assert not bad, (path, bad)
