@@ -410,14 +410,7 @@ class Diary:
                 for r in db.execute("SELECT id, name FROM shoes")
             }
             for e in new:
-                if (
-                    e.source_key
-                    and db.execute(
-                        "SELECT 1 FROM entries WHERE source_key = ? "
-                        "UNION ALL SELECT 1 FROM merged_keys WHERE source_key = ?",
-                        (e.source_key, e.source_key),
-                    ).fetchone()
-                ):
+                if _key_known(db, e.source_key):
                     duplicates += 1
                     continue
                 shoe_id = None
@@ -1273,20 +1266,25 @@ def _entry_values(e: NewEntry, shoe_id: int | None) -> tuple[Any, ...]:
     )
 
 
+def _key_known(db: sqlite3.Connection, key: str | None) -> bool:
+    """A source key the diary holds, on an entry or merged into one."""
+    return bool(
+        key
+        and db.execute(
+            "SELECT 1 FROM entries WHERE source_key = ? "
+            "UNION ALL SELECT 1 FROM merged_keys WHERE source_key = ?",
+            (key, key),
+        ).fetchone()
+    )
+
+
 def _already_there(
     db: sqlite3.Connection, e: NewEntry, shoe_id: int | None, before: frozenset[int]
 ) -> bool:
     """The entry is in the diary: its source key is known, or an entry that
     was there `before` the restore holds exactly its values (a manual entry
     restored twice; two equal runs of one day in the backup both restore)."""
-    if (
-        e.source_key
-        and db.execute(
-            "SELECT 1 FROM entries WHERE source_key = ? "
-            "UNION ALL SELECT 1 FROM merged_keys WHERE source_key = ?",
-            (e.source_key, e.source_key),
-        ).fetchone()
-    ):
+    if _key_known(db, e.source_key):
         return True
     same = " AND ".join(f"{c} IS ?" for c in _CONTENT_COLUMNS)  # IS: NULL matches NULL
     return any(
