@@ -387,6 +387,45 @@ def test_red_flags_are_evidence_too(catalogue) -> None:
     assert hip.conditions[0].id == "referred_hip_pain"
 
 
+def test_a_swollen_calf_leads_to_a_bakers_cyst_without_a_place(catalogue) -> None:
+    """Of the listed conditions only a burst Baker's cyst swells the calf: it leads
+    even when the runner named no place and a sudden start points to a sprain."""
+    r = run(catalogue, sex="male", onset="sudden", red_flags=["calf_swelling"])
+    assert r.conditions[0].id == "bakers_cyst"
+    assert r.triage.level == "urgent"
+
+
+def test_hot_red_swelling_after_a_fall_is_its_own_reason(catalogue) -> None:
+    """A hot, red, swollen knee after a fall names the bursa with its own reason."""
+    r = run(catalogue, age=30, injury="fall", red_flags=["hot_red_swollen"])
+    top = r.conditions[0]
+    assert top.id == "prepatellar_bursitis"
+    assert any("after a fall" in reason for reason in top.for_)
+
+
+def test_snapping_on_the_outer_side_also_names_the_popliteus(catalogue) -> None:
+    """The popliteus tendon snaps over the outer side as the ITB can: both listed."""
+    r = run(catalogue, age=30, feels=["snapping_outside"])
+    ids = [c.id for c in r.conditions]
+    assert ids[0] == "iliotibial_band_syndrome"
+    assert "popliteus_tendinopathy" in ids[:3]
+
+
+def test_a_sudden_start_without_an_injury_is_weak_evidence_of_a_sprain(
+    catalogue,
+) -> None:
+    """The injury answers carry the evidence of a sprain: a sudden start alone
+    leaves it no more than level with a meniscus tear, and far from likely."""
+    r = run(catalogue, age=28, sex="male", onset="sudden")
+    p = {c.id: c.probability for c in r.conditions}
+    assert p["ligament_sprain"] <= p["meniscus_tear"] + 0.01
+    assert p["ligament_sprain"] < 0.3
+    pop = run(
+        catalogue, age=28, sex="male", onset="sudden", injury="twist", feels=["pop"]
+    )
+    assert pop.conditions[0].id == "ligament_sprain"
+
+
 def test_bone_stress_is_not_buried_by_age(catalogue) -> None:
     """A 58-year-old after a jump in load with a tender spot on the shin top:
     bone stress injury leads, and the verdict is stop."""
