@@ -144,8 +144,13 @@ def delete_diary() -> Path | None:
     if not path.exists():
         return None
     open_diary(create=False, check="none").close()  # refuse what is not ours
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    try:  # the diary itself first: when it cannot go, nothing has gone
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    except OSError as exc:
+        raise DiaryUnwritable(
+            f"cannot delete the diary {path}: {exc.strerror or exc}"
+        ) from None
     return path
 
 

@@ -285,6 +285,28 @@ def test_forget_refuses_a_foreign_file(runner) -> None:
     assert diary_path().exists()
 
 
+def test_forget_names_a_diary_it_may_not_delete(runner, monkeypatch) -> None:
+    """An immutable diary file (or a read-only folder): one line, exit 5, the
+    diary kept; never "internal error"."""
+    import pathlib
+
+    ok(runner, "log", "--distance", "5")
+    real_unlink = pathlib.Path.unlink
+
+    def refuse(self, missing_ok=False):
+        if self == diary_path():
+            raise PermissionError(1, "Operation not permitted", str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", refuse)
+    result = runner.invoke(app, ["forget", "--yes"])
+    assert result.exit_code == 5, result.output
+    assert "cannot delete" in result.stderr
+    assert "Operation not permitted" in result.stderr
+    assert "internal error" not in result.stderr
+    assert diary_path().exists()
+
+
 def test_log_without_terminal_or_options(runner) -> None:
     """Bare log without a terminal asks for options instead of hanging."""
     result = runner.invoke(app, ["log"])
