@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +25,9 @@ from .diary import (
     readable_assessment,
 )
 from .errors import UsageError
+from .inputs import parse_json
 from .namedtuples import NamedTuple
-from .output import envelope, to_json
+from .output import envelope, printable, to_json
 
 BACKUP_KIND = "backup"  # the `kind` of the JSON document
 # The columns of `export --format csv`, one diary entry a row.
@@ -164,10 +164,7 @@ def read_backup(path: Path) -> Backup:
 
 
 def _from_json(name: str, text: str) -> Backup:
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{name}: not valid JSON ({str(exc)[:80]})") from None
+    doc = parse_json(text, name, "backup", UsageError)
     if not isinstance(doc, dict) or doc.get("kind") != BACKUP_KIND:
         raise UsageError(
             f"{name}: not a kneecheck backup (`kneecheck export --format json` "
@@ -188,18 +185,41 @@ def _from_json(name: str, text: str) -> Backup:
     for i, raw in enumerate(_list(name, doc, "assessments"), 1):
         if not (
             isinstance(raw, dict)
-            and isinstance(raw.get("created_at"), str)
+            and _timestamp(raw.get("created_at"))
             and readable_assessment(raw.get("answers"), raw.get("result"))
         ):
             raise UsageError(
-                f"{name} assessment {i}: needs created_at, answers and a result "
-                "with its triage, conditions and run guidance"
+                f"{name} assessment {i}: needs created_at (a date and time), "
+                "answers and a result with its triage, conditions and run guidance"
             )
-        assessments.append(raw)
+        # stored as text without control characters, like notes and names
+        assessments.append(_printable_json(raw))
     files = _list(name, doc, "imported_files")
     if not all(isinstance(h, str) for h in files):
         raise UsageError(f"{name}: imported_files must list strings")
     return Backup(units, entries, shoes, tuple(assessments), tuple(files))
+
+
+def _timestamp(value: object) -> bool:
+    """An ISO date and time, as `assess` stores them."""
+    if not isinstance(value, str) or len(value) > 40:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _printable_json(value: Any) -> Any:
+    """A JSON value with every string (keys too) freed of control characters."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable_json(v) for v in value]
+    if isinstance(value, dict):
+        return {printable(str(k)): _printable_json(v) for k, v in value.items()}
+    return value
 
 
 def _list(name: str, doc: dict[str, Any], key: str) -> list[Any]:

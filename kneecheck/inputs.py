@@ -38,9 +38,20 @@ def read_json(source: str, what: str, error: type[KneecheckError]) -> object:
         except (OSError, UnicodeDecodeError) as exc:
             raise error(f"cannot read {what} file {source}: {exc}") from None
         name = source
-    not_one = f"not {'an' if what[0] in 'aeiou' else 'a'} {what} file"
     if len(text) > JSON_MAX_CHARS:
-        raise error(f"{name} is larger than {JSON_MAX_CHARS // 1024} KiB: {not_one}")
+        raise error(
+            f"{name} is larger than {JSON_MAX_CHARS // 1024} KiB: {_not_one(what)}"
+        )
+    return parse_json(text, name, what, error)
+
+
+def _not_one(what: str) -> str:
+    return f"not {'an' if what[0] in 'aeiou' else 'a'} {what} file"
+
+
+def parse_json(text: str, name: str, what: str, error: type[KneecheckError]) -> object:
+    """Decoded JSON text read (and capped) by the caller; `name` is the source
+    in messages. A huge number or deep nesting is one line, never a crash."""
 
     def whole(digits: str) -> int:
         if len(digits.lstrip("-")) > MAX_INT_DIGITS:
@@ -55,4 +66,4 @@ def read_json(source: str, what: str, error: type[KneecheckError]) -> object:
             f"{exc.msg})"
         ) from None
     except RecursionError:
-        raise error(f"{name} is nested too deeply: {not_one}") from None
+        raise error(f"{name} is nested too deeply: {_not_one(what)}") from None

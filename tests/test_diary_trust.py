@@ -480,6 +480,22 @@ def test_output_through_a_symlink_writes_its_target(runner, tmp_path) -> None:
     assert link.is_symlink() and json.loads(target.read_text("utf-8"))["kind"]
 
 
+@pytest.mark.parametrize("command", [["export"], ["report"]])
+def test_output_through_a_loop_of_symlinks_is_refused(
+    runner, tmp_path, command
+) -> None:
+    """Two links pointing at each other: a one-line refusal, exit 2, no file."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "l1").symlink_to(out / "l2")
+    (out / "l2").symlink_to(out / "l1")
+    result = runner.invoke(app, [*command, "--output", str(out / "l1")])
+    assert result.exit_code == 2, result.output
+    assert "l1" in result.stderr and "loop of symbolic links" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["l1", "l2"]
+
+
 def test_a_full_disk_is_named(runner, tmp_path, monkeypatch) -> None:
     """No space left for --output or on standard output: said so, exit 5."""
     import errno
@@ -717,15 +733,21 @@ def test_a_csv_export_reads_back(runner, tmp_path, monkeypatch) -> None:
             "entry 1: the distance 99999 km is out of range",
         ),
         ('{"kind": "backup", "entries": 3}', "'entries' must be a list"),
+        ('{"kind": "backup", "x": ' + "9" * 5000 + "}", "a number 5000 digits long"),
+        (
+            '{"kind": "backup", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "nested too deeply: not a backup file",
+        ),
+        ('{"kind": "backup", "entries": [}', "not valid JSON (line 1, column 32"),
         (
             '{"kind": "backup", "entries": [{"id": 100000000000000000000000, '
             '"date": "2026-01-01", "kind": "rest"}]}',
-            "entry 1: 'id' is 100000000000000000000000, not an entry id",
+            "backup.json holds a number 24 digits long",
         ),
         (
             '{"kind": "backup", "assessments": [{"created_at": "2026-01-01", '
             '"answers": {}, "result": {}}]}',
-            "assessment 1: needs created_at, answers and a result",
+            "assessment 1: needs created_at (a date and time), answers and a result",
         ),
         (
             '{"kind": "backup", "entries": [{"id": -5, "date": "2026-01-01", '
@@ -741,6 +763,36 @@ def test_a_bad_backup_names_the_entry_and_adds_nothing(runner, tmp_path, text, m
     assert result.exit_code == 2, result.output
     assert "backup.json" in result.stderr and message in result.stderr
     assert json.loads(ok(runner, "export"))["entries"] == []
+
+
+def test_a_doctored_backup_assessment_is_stored_without_controls(
+    runner, tmp_path, monkeypatch
+) -> None:
+    """An assessment in a backup is data from outside: its text is stored
+    without control characters, so the report never emits them; a created_at
+    that is not a date and time is refused, naming the assessment."""
+    _full_diary(runner, tmp_path)
+    backup = tmp_path / "backup.json"
+    ok(runner, "export", "--output", str(backup))
+    doc = json.loads(backup.read_text("utf-8"))
+    doc["assessments"][0]["result"]["triage"]["title"] = "T\x1b]0;PWN\x07itle\x00"
+    doc["assessments"][0]["answers"]["note\x1b[2J"] = "x\x9by"
+    backup.write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "new-home"))
+    ok(runner, "import", str(backup))
+    for fmt in ("md", "html"):
+        page = ok(runner, "report", "--format", fmt)
+        assert "PWNitle" in page
+        assert not any(c in page for c in "\x1b\x07\x00\x9b")
+    stored = json.loads(ok(runner, "export"))["assessments"][0]
+    assert stored["result"]["triage"]["title"] == "T]0;PWNitle"
+    assert stored["answers"]["note[2J"] == "xy"
+    doc["assessments"][0]["created_at"] = "2026\x1b[2J-12-05"
+    backup.write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "third-home"))
+    result = runner.invoke(app, ["import", str(backup)])
+    assert result.exit_code == 2
+    assert "assessment 1: needs created_at (a date and time)" in result.stderr
 
 
 def test_readme_says_where_the_diary_lives_and_how_to_keep_it() -> None:

@@ -494,6 +494,21 @@ def test_html_escapes_user_text(data: dict[str, Any]) -> None:
     assert "Not a &quot;diagnosis&quot; &lt;b&gt;" in to_html(data)
 
 
+def test_no_control_character_from_data_reaches_either_report(
+    data: dict[str, Any],
+) -> None:
+    """A stored assessment or note holding ESC, OSC, BEL or NUL (a hand-edited
+    diary, a doctored backup) is shown without them in both reports."""
+    hostile = "T\x1b]0;PWN\x07itle\x00\x1b[2J\x9b"
+    data["assessment"]["triage"]["title"] = hostile
+    data["assessment"]["conditions"][0]["name"] = hostile
+    data["assessment"]["created_at"] = "2026\x1b[2J-11-24"
+    data["history"]["entries"][0]["note"] = hostile
+    for page in (to_markdown(data), to_html(data)):
+        assert not any(c in page for c in "\x1b\x07\x00\x9b")
+        assert "PWNitle" in page  # the text stays, its controls go
+
+
 def test_html_is_self_contained(data: dict[str, Any]) -> None:
     page = to_html(data)
     for outside in ["http://", "https://", "src=", "href=", "url(", "@import", "<link"]:

@@ -113,7 +113,10 @@ def write_atomically(path: Path, text: str) -> None:
     Through a symbolic link the link's target is written, the link kept."""
     import tempfile
 
-    target = path.resolve() if path.is_symlink() else path
+    try:
+        target = path.resolve(strict=False) if path.is_symlink() else path
+    except (RuntimeError, OSError):  # RuntimeError before Python 3.13
+        raise UsageError(f"cannot write {path}: a loop of symbolic links") from None
     if target.exists() and not target.is_file():
         raise UsageError(f"cannot write {path}: it is not a regular file")
     if target.is_file() and not target.stat().st_mode & 0o222:

@@ -10,6 +10,7 @@ import html
 from typing import Any
 
 from ..namedtuples import NamedTuple
+from ..output import printable
 from ..trends import DAY_BY_DAY_LIMIT
 from ..units import from_km
 
@@ -299,7 +300,9 @@ def _chance(condition: dict[str, Any]) -> str:
 
 
 def _e(value: Any) -> str:
-    return html.escape(str(value))
+    """Text for the HTML page: no control character (data can be doctored), and
+    nothing the browser would read as markup."""
+    return html.escape(printable(str(value)))
 
 
 _SPIKE_INTRO = "Runs more than 10% longer than the longest run in the 30 days before."
@@ -308,8 +311,9 @@ _NO_SPIKES = "No run was more than 10% longer than the longest of the 30 days be
 
 def md_escape(text: Any) -> str:
     """Escape user text for Markdown: '|' would split a table cell, '<' could
-    start raw HTML, and the rest would start emphasis, code or links."""
-    out = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    start raw HTML, and the rest would start emphasis, code or links. Control
+    characters go, line breaks become spaces, as on the terminal."""
+    out = printable(str(text))
     for char in "\\`*[]<>|":
         out = out.replace(char, "\\" + char)
     return out
