@@ -923,14 +923,26 @@ def open_diary(
             f"the diary's folder {path.parent} is a file, not a folder "
             "(check KNEECHECK_HOME)"
         )
-    if readonly and not path.exists():
+    if readonly and _nothing_written(path):
         return _empty_diary(path)
     if not path.exists():
         if not create:
             raise DiaryError(f"there is no diary yet at {path}")
-        _create_private(path)
+        if _create_private(path):
+            try:
+                return _open_file(path, readonly, check)
+            except BaseException:
+                # never leave the empty file of a diary that could not be
+                # written (a full disk): every later command would meet it
+                _remove_if_unwritten(path)
+                raise
     elif not path.is_file():
         raise DiaryError(f"{path} is not a file")
+    return _open_file(path, readonly, check)
+
+
+def _open_file(path: Path, readonly: bool, check: Check) -> Diary:
+    """open_diary once the file is there: connect, recognise, check, migrate."""
     conn = _connect(path, readonly)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -1098,9 +1110,33 @@ def _make_private(path: Path) -> None:
             pass
 
 
-def _create_private(path: Path) -> None:
+def _nothing_written(path: Path) -> bool:
+    """No diary there yet, or only the empty file of one never written to (a
+    crash or a full disk before its first write): an empty diary to read."""
+    try:
+        return path.stat().st_size == 0 and not _wal_holds_commits(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # the open that follows names what is wrong
+
+
+def _remove_if_unwritten(path: Path) -> None:
+    """Remove a diary file this run created, with its side files, when
+    nothing was written to it."""
+    try:
+        if not _nothing_written(path):
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    except OSError:
+        pass  # the failure being raised says what went wrong
+
+
+def _create_private(path: Path) -> bool:
     """The folder (0700) and an empty diary file readable by the runner alone:
-    SQLite gives its -wal and -shm files the mode of the diary."""
+    SQLite gives its -wal and -shm files the mode of the diary. False when
+    another kneecheck created the file a moment ago."""
     try:
         ensure_private(path.parent)
     except (FileExistsError, NotADirectoryError):  # a file where a folder goes
@@ -1115,11 +1151,12 @@ def _create_private(path: Path) -> None:
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        pass  # another kneecheck created it a moment ago
+        return False  # another kneecheck created it a moment ago
     except OSError as exc:
         raise DiaryUnwritable(
             f"cannot create the diary {path}: {exc.strerror or exc}"
         ) from None
+    return True
 
 
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:

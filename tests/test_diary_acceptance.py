@@ -86,6 +86,51 @@ def test_a_full_disk_is_never_called_damaged(runner, small_disk, monkeypatch):
     assert "no space left on device" in result.stderr
 
 
+def test_a_full_disk_leaves_no_file_behind(runner, small_disk, monkeypatch):
+    """A first write, or an --output, that meets a full disk exits 5 saying
+    so and leaves no empty diary (which every later command would call
+    damaged) and no partial or temporary output file."""
+    monkeypatch.setenv("KNEECHECK_HOME", str(small_disk / "home"))
+    _fill(small_disk)
+    for command in (
+        ["shoes", "add", "Blue"],
+        ["log", "--distance", "3"],
+        ["config", "units", "mi"],
+        ["export", "--output", str(small_disk / "backup.json")],
+        ["report", "--output", str(small_disk / "report.md")],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 5, (command, result.output)
+        assert "no space left on device" in result.stderr
+        assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "home"]
+        assert [p for p in (small_disk / "home").rglob("*") if p.is_file()] == []
+    for command in (["history"], ["entries"], ["export"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, (command, result.output)
+
+
+def test_an_empty_diary_file_reads_as_an_empty_diary(runner):
+    """A 0-byte diary (left by a crash before its first write) is an empty
+    diary: readers show nothing and leave it as it is, never call it damaged
+    (not even where it cannot be written); the first write makes it a diary."""
+    diary_path().parent.mkdir(parents=True)
+    diary_path().write_bytes(b"")
+    diary_path().parent.chmod(0o500)
+    try:
+        done = run_unprivileged("entries")
+    finally:
+        diary_path().parent.chmod(0o700)
+    assert done.returncode == 0, done.stderr
+    assert "No entries yet" in done.stdout
+    assert "No entries yet" in ok(runner, "entries")
+    assert json.loads(ok(runner, "export"))["entries"] == []
+    assert json.loads(ok(runner, "history", "--json"))["entries"] == []
+    assert "Distances are in kilometres" in ok(runner, "config", "units")
+    assert diary_path().read_bytes() == b""
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 1
+
+
 # ---- QA 6: committed runs in the -wal of a read-only folder are never dropped
 
 
