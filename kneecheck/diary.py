@@ -87,6 +87,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE imported_files (sha256 TEXT PRIMARY KEY, imported_at TEXT NOT NULL);
     """,
+    # 3: every entry has a key, kept through edits and written into backups,
+    # so a restore knows an entry it holds however it was edited since
+    """
+    UPDATE entries SET source_key = 'entry:' || lower(hex(randomblob(16)))
+    WHERE source_key IS NULL;
+    """,
 )
 # The same run recorded twice (watch and phone, or an export and the watch's
 # own file): starts this close together, distances this close.
@@ -1263,7 +1269,7 @@ def _insert(
         (
             entry_id,
             *_entry_values(e, shoe_id),
-            e.source_key,
+            e.source_key or _new_entry_key(),
             _now(),
             _utc(e.started_at),
         ),
@@ -1301,6 +1307,12 @@ def _entry_values(e: NewEntry, shoe_id: int | None) -> tuple[Any, ...]:
         e.note,
         e.source,
     )
+
+
+def _new_entry_key() -> str:
+    """The key of an entry no source names (a manual one): as migration 3
+    gives the entries before it, unique across every diary."""
+    return f"entry:{os.urandom(16).hex()}"
 
 
 def _key_known(db: sqlite3.Connection, key: str | None) -> bool:

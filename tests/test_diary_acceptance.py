@@ -324,6 +324,50 @@ def test_a_restore_never_adds_a_run_the_diary_holds(runner, tmp_path, monkeypatc
     assert len(entries) == 3 and entries[-1]["pain_after"] == 4
 
 
+BACKUP_ENTRY_KEYS = {
+    "id", "date", "kind", "distance_km", "duration_min", "pain_during",
+    "pain_after", "next_morning", "settled", "shoes", "note", "source",
+    "source_key", "started_at", "merged_keys",
+}  # fmt: skip
+
+
+def _edit_every_entry(runner) -> None:
+    """Edits past what looks alike: another distance, another day, a note."""
+    ids = [e["id"] for e in json.loads(ok(runner, "entries", "--json"))["entries"]]
+    ok(runner, "entries", "edit", str(ids[0]), "--distance", "10")
+    ok(runner, "entries", "edit", str(ids[1]), "--date", D[9])
+    ok(runner, "entries", "edit", str(ids[2]), "--note", "hills")
+
+
+def test_a_backup_imported_again_after_edits_adds_nothing(
+    runner, tmp_path, monkeypatch
+):
+    """Export, edit every entry (distance, day, note), import the backup: no
+    entry is added twice, into the diary that wrote it or into one restored
+    from it; an entry deleted since comes back. The backup's entries have the
+    fields they always had."""
+    ok(runner, "log", "--date", D[3], "--distance", "5")
+    ok(runner, "log", "--date", D[2], "--distance", "8")
+    ok(runner, "log", "--date", D[1], "--rest")
+    backup = tmp_path / "kneecheck-backup.json"
+    ok(runner, "export", "--output", str(backup))
+    assert all(
+        set(e) == BACKUP_ENTRY_KEYS
+        for e in json.loads(backup.read_text("utf-8"))["entries"]
+    )
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "restored"))
+    ok(runner, "import", str(backup))
+    for home in ("home", "restored"):
+        monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / home))
+        _edit_every_entry(runner)
+        again = ok(runner, "import", str(backup))
+        assert "Restored 0 entries" in again and "3 already in the diary" in again
+        entries = json.loads(ok(runner, "entries", "--json"))["entries"]
+        assert [e["distance_km"] for e in entries] == [8.0, 10.0, None], home
+        ok(runner, "entries", "delete", str(entries[0]["id"]), "--yes")
+        assert "Restored 1 entry" in ok(runner, "import", str(backup))
+
+
 # ---- QA 10: `entries` never cuts an id or a date
 
 
