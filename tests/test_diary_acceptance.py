@@ -374,7 +374,7 @@ def test_a_backup_imported_again_after_edits_adds_nothing(
 @pytest.mark.parametrize("columns", ["80", "50"])
 def test_entries_never_cut_ids_or_dates(runner, monkeypatch, columns):
     """Piped at 80 columns or fewer, every id and date is shown whole; a long
-    shoe name and note give way instead."""
+    shoe name and note give way instead (wrapped, never cut)."""
     ok(runner, "shoes", "add", "A very long name for a pair of trail shoes")
     for n in (3, 2, 1):
         note = "a rather long note about how the run went today"
@@ -385,7 +385,33 @@ def test_entries_never_cut_ids_or_dates(runner, monkeypatch, columns):
         assert any(
             line.split()[:2] == [str(entry_id), D[n]] for line in text.splitlines()
         ), text
-    assert "12.5 km" in text and "…" in text
+    assert "12.5 km" in text and "…" not in text
+
+
+def test_entries_and_history_are_readable_at_80_columns(runner, monkeypatch):
+    """At 80 columns no line is wider, no id or date is cut, and a long shoe
+    name and note are wrapped whole, never cut short: every word is there."""
+    from rich.cells import cell_len
+
+    shoes = "A very long name for a pair of trail shoes"
+    note = "a rather long note about how the run went today on the hills"
+    ok(runner, "shoes", "add", shoes)
+    for n in (3, 2, 1):
+        ok(runner, "log", "--date", D[n], "--distance", "12.5", "--pain-during",
+           "2", "--next-morning", "settled", "--note", note)  # fmt: skip
+    raw_sql("UPDATE entries SET id = 12345 WHERE id = 3")
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in (["entries"], ["history", "--weeks", "2"]):
+        text = ok(runner, *command)
+        assert max(cell_len(line) for line in text.splitlines()) <= 80, text
+        lines = [line.split() for line in text.splitlines()]
+        for n, entry_id in ((3, "1"), (2, "2"), (1, "12345")):
+            row = [entry_id, D[n]] if command == ["entries"] else [D[n], "12.5"]
+            assert row in [words[:2] for words in lines], text
+        words = text.split()
+        assert "…" not in text and {"shoes", "note"} <= set(words), text
+        for word in (shoes + " " + note).split():
+            assert word in words, (word, text)
 
 
 # ---- QA 9: --output that cannot be written is exit 5, as the README says
