@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from .errors import ExitCode, KneecheckError, UnwritableError
 from .namedtuples import NamedTuple
-from .output import printable
+from .output import plain_number, printable
 from .paths import diary_path, ensure_private, home
 
 __all__ = [
@@ -134,6 +134,12 @@ class EntryError(KneecheckError):
     """A value for the diary is out of range or inconsistent; nothing was written."""
 
     exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, *fields: str) -> None:
+        super().__init__(message)
+        # what it is about, by NewEntry's names (start_km for a pair of
+        # shoes), so the command line can name the options that gave them
+        self.fields = fields
 
 
 def exists() -> bool:
@@ -783,55 +789,77 @@ def check_shoe_start(start_km: float) -> None:
     """Refuse a starting distance for a pair no shoes can have (NaN too)."""
     if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
         raise EntryError(
-            f"the starting distance {start_km:g} km is out of range "
-            f"(0 to {MAX_SHOE_START_KM:g} km)"
+            f"the starting distance {plain_number(start_km)} km is out of range "
+            f"(0 to {plain_number(MAX_SHOE_START_KM)} km)",
+            "start_km",
         )
 
 
 def check_entry(e: NewEntry) -> None:
     """Refuse impossible values before anything is written."""
     if e.kind not in ("run", "rest"):
-        raise EntryError(f"unknown entry kind '{e.kind}'")
-    problem = implausible(e.date, e.distance_km, e.duration_min)
-    if problem:
-        raise EntryError(problem)
+        raise EntryError(f"unknown entry kind '{e.kind}'", "kind")
+    check_plausible(e.date, e.distance_km, e.duration_min)
     if e.kind == "run" and not e.distance_km:
-        raise EntryError("a run needs a distance greater than 0 (or use --rest)")
+        raise EntryError(
+            "a run needs a distance greater than 0 (or use --rest)", "distance_km"
+        )
     if e.kind == "rest" and e.distance_km:
-        raise EntryError("a rest day has no distance")
+        raise EntryError("a rest day has no distance", "distance_km")
     if e.kind == "rest" and (e.duration_min or e.pain_during is not None):
         raise EntryError("a rest day has no duration and no pain during a run")
-    for name, pain in (
-        ("pain during", e.pain_during),
-        ("pain after", e.pain_after),
-        ("next-morning pain", e.next_morning),
+    for field, name, pain in (
+        ("pain_during", "pain during", e.pain_during),
+        ("pain_after", "pain after", e.pain_after),
+        ("next_morning", "next-morning pain", e.next_morning),
     ):
         if pain is not None and not 0 <= pain <= 10:
-            raise EntryError(f"{name} is {pain}, out of range (0 to 10)")
+            raise EntryError(f"{name} is {pain}, out of range (0 to 10)", field)
+
+
+def check_plausible(
+    day: date, km: float | None, minutes: float | None, today: date | None = None
+) -> None:
+    """Refuse what no run (or rest day) can be: an EntryError with the reason
+    in one line, naming the values it is about. The one home of these limits."""
+    if day > (today or date.today()):
+        raise EntryError(f"the date {day.isoformat()} is in the future", "date")
+    if day < EARLIEST_DATE:
+        raise EntryError(
+            f"the date {day.isoformat()} is before {EARLIEST_DATE.year}", "date"
+        )
+    # `not 0 <= x <= limit` is also true for NaN, which compares false to all
+    if km is not None and not 0 <= km <= MAX_RUN_KM:
+        raise EntryError(
+            f"the distance {plain_number(km)} km is out of range "
+            f"(at most {plain_number(MAX_RUN_KM)} km)",
+            "distance_km",
+        )
+    if minutes is not None and not 0 <= minutes <= MAX_RUN_MINUTES:
+        raise EntryError(
+            f"the duration {plain_number(minutes)} min is out of range "
+            f"(at most {plain_number(MAX_RUN_MINUTES / 60)} hours)",
+            "duration_min",
+        )
+    if km and minutes and km / (minutes / 60) > MAX_SPEED_KMH:
+        raise EntryError(
+            f"{plain_number(km)} km in {plain_number(minutes)} min is "
+            f"{km / (minutes / 60):.0f} km/h, faster than anyone runs "
+            f"(at most {plain_number(MAX_SPEED_KMH)} km/h)",
+            "distance_km",
+            "duration_min",
+        )
 
 
 def implausible(
     day: date, km: float | None, minutes: float | None, today: date | None = None
 ) -> str | None:
     """Why a run (or rest day) cannot be right, in one line; None when it can.
-    `log` refuses such an entry and an import skips it, naming the reason."""
-    if day > (today or date.today()):
-        return f"the date {day.isoformat()} is in the future"
-    if day < EARLIEST_DATE:
-        return f"the date {day.isoformat()} is before {EARLIEST_DATE.year}"
-    # `not 0 <= x <= limit` is also true for NaN, which compares false to all
-    if km is not None and not 0 <= km <= MAX_RUN_KM:
-        return f"the distance {km:g} km is out of range (at most {MAX_RUN_KM:g} km)"
-    if minutes is not None and not 0 <= minutes <= MAX_RUN_MINUTES:
-        return (
-            f"the duration {minutes:g} min is out of range "
-            f"(at most {MAX_RUN_MINUTES // 60:g} hours)"
-        )
-    if km and minutes and km / (minutes / 60) > MAX_SPEED_KMH:
-        return (
-            f"{km:g} km in {minutes:g} min is {km / (minutes / 60):.0f} km/h, "
-            f"faster than anyone runs (at most {MAX_SPEED_KMH:g} km/h)"
-        )
+    An import skips such a run, naming the reason."""
+    try:
+        check_plausible(day, km, minutes, today)
+    except EntryError as exc:
+        return exc.message
     return None
 
 

@@ -297,7 +297,7 @@ def test_a_bad_shoe_in_a_backup_names_the_backup(runner, tmp_path, start):
     )
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 2, result.output
-    assert "bad_shoe.json shoes 1: the starting distance" in result.stderr
+    assert "bad_shoe.json shoes 'Red': the starting distance" in result.stderr
     assert "out of range (0 to 10000 km)" in result.stderr
     assert "damaged" not in result.stderr
     assert json.loads(ok(runner, "export"))["shoes"] == []
@@ -582,3 +582,91 @@ def test_a_damaged_shoe_is_named_as_a_shoe_and_backed_up_around(runner, tmp_path
     doc = json.loads(backup.read_text("utf-8"))
     assert [s["name"] for s in doc["shoes"]] == ["Red"]
     assert len(doc["entries"]) == 1
+
+
+# ---- a wild or negative value is one line naming the option, numbers plain
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "says"),
+    [
+        (["shoes", "add", "Blue", "--start-distance", "-5"], "--start-distance", "-5"),
+        (["shoes", "add", "Blue", "--start-distance", "1e9"], "--start-distance",
+         "1000000000 km"),
+        (["log", "--distance", "-5"], "--distance", "-5 km"),
+        (["log", "--distance", "1e9"], "--distance", "1000000000 km"),
+        (["log", "--distance", "5", "--duration", "-1"], "--duration", "-1 min"),
+        (["log", "--distance", "5", "--duration", "1e9"], "--duration", "1000000000"),
+        (["log", "--distance", "5", "--pain-during", "11"], "--pain-during", "11"),
+        (["log", "--distance", "5", "--pain-after", "-1"], "--pain-after", "-1"),
+        (["entries", "edit", "1", "--distance", "-3"], "--distance", "-3 km"),
+        (["entries", "edit", "1", "--duration", "-3"], "--duration", "-3 min"),
+    ],
+)  # fmt: skip
+def test_a_wild_or_negative_value_names_its_option(runner, args, option, says):
+    """One line naming the option and the value as typed, exit 2: never
+    Typer's box of usage lines, never 1e+09; nothing is written."""
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    before = ok(runner, "export")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"kneecheck: error: {option}: "), line
+    assert says in line and "e+" not in line, line
+    assert ok(runner, "export") == before
+
+
+def test_numbers_are_plain_in_miles_and_in_assess(runner):
+    """A runner in miles reads a refused distance in miles without an
+    exponent; a huge distance an older kneecheck stored is named plainly
+    when assess leaves it out."""
+    ok(runner, "config", "units", "mi")
+    result = runner.invoke(app, ["shoes", "add", "Red", "--start-distance", "1e9"])
+    assert result.exit_code == 2, result.output
+    assert "1000000000 mi is out of range (0 to 6214 mi)" in result.stderr
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    raw_sql("UPDATE entries SET distance_km = 1e9")
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0, result.output
+    assert "'weekly_km' is 1000000000, out of range" in result.stderr
+    assert "e+" not in result.stderr
+
+
+RED = '"shoes": [{"name": "Red", "start_km": START}]'
+ENTRY = '"entries": [{"id": 7, "date": "DAY", "kind": KIND}]'
+BAD_BACKUPS = [
+    (RED.replace("START", "null"), "shoes 'Red': 'start_km' is null"),
+    (RED.replace("START", "-5"), "shoes 'Red': the starting distance -5 km"),
+    (RED.replace("START", "1e9"), "shoes 'Red': the starting distance 1000000000 km"),
+    (ENTRY.replace("KIND", "null"), "entry 1 (id 7): 'kind' is null"),
+    (
+        ENTRY.replace("KIND", '"run", "distance_km": null'),
+        "entry 1 (id 7): a run needs a distance",
+    ),
+    (
+        ENTRY.replace("KIND", '"run", "distance_km": 1e9'),
+        "entry 1 (id 7): the distance 1000000000 km",
+    ),
+    (
+        ENTRY.replace("KIND", '"run", "distance_km": true'),
+        "entry 1 (id 7): 'distance_km' is true/false",
+    ),
+    (ENTRY.replace("KIND", '"rest", "note": 5'), "'note' is the number 5"),
+    (ENTRY.replace("KIND", '"rest", "pain_after": "3"'), "'pain_after' is the string"),
+]
+
+
+@pytest.mark.parametrize(("backup", "says"), BAD_BACKUPS)
+def test_a_bad_backup_names_the_shoe_or_entry_and_shows_json(
+    runner, tmp_path, backup, says
+):
+    """The shoe by its name, the entry by its place and id; a bad value as
+    JSON writes it (null, not None); exit 2 and nothing added."""
+    path = tmp_path / "b.json"
+    path.write_text('{"kind": "backup", ' + backup.replace("DAY", D[1]) + "}")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "b.json " in line and says.replace("DAY", D[1]) in line, line
+    assert "None" not in line and "e+" not in line, line
+    assert json.loads(ok(runner, "export"))["entries"] == []

@@ -70,12 +70,16 @@ def _in_units(units: str) -> Iterator[None]:
     try:
         yield
     except EntryError as exc:
-        raise EntryError(localise(exc.message, units)) from None
+        raise EntryError(localise(exc.message, units), *exc.fields) from None
 
 
 def check_entry_fields(fields: EntryFields) -> None:
-    """Refuse what cannot be written before the diary is opened (or created)."""
-    check_entry(fields.entry("km"))
+    """Refuse what cannot be written before the diary is written (or created),
+    in the runner's units."""
+    with open_diary(readonly=True) as diary:
+        units = diary.units()
+    with _in_units(units):
+        check_entry(fields.entry(units))
     if fields.shoes and not exists():
         raise EntryError(
             f"no shoes called '{fields.shoes}'; add them with `kneecheck shoes add`"
