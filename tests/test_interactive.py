@@ -486,3 +486,28 @@ def test_ctrl_d_at_every_kind_of_prompt_is_a_cancel(where: str) -> None:
     assert child.exitstatus == 130, child.before
     assert "internal error" not in child.before and "Traceback" not in child.before
     assert diary_path().read_bytes() == before
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("key", ["c", "d"])
+@pytest.mark.parametrize("at", ["units", "the entry"])
+def test_a_cancelled_first_log_leaves_no_diary(key: str, at: str) -> None:
+    """Ctrl-C or Ctrl-D at the first questions of the first `log` (the units,
+    then what to log): exit 130, no diary file and no units setting made."""
+    from kneecheck.diary import diary_path
+
+    child = spawn("log")
+    if at == "the entry":
+        answer(child, "kilometres or miles", move(1), ready="Miles")
+        child.expect("What are you logging?")
+        child.expect("rest day")
+    else:
+        child.expect("kilometres or miles")
+        child.expect("Miles")
+    child.sendcontrol(key)
+    child.expect("cancelled; nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    assert not diary_path().exists()
+    assert not list(diary_path().parent.glob("diary.sqlite3*"))

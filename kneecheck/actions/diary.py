@@ -180,13 +180,17 @@ def log_entry(
     shoes named takes the default pair; unknown shoes are an error. A run that
     an import already holds (same day, distance within 3 %) is added only with
     `add_anyway` or when `confirm_duplicate` says yes; without either it is a
-    usage error with the hint."""
-    with open_diary() as diary:
+    usage error with the hint. Everything is asked before anything is
+    written, and a diary that is not there yet is made only then: a question
+    cancelled leaves no diary and no setting behind."""
+    fresh = not exists()
+    with open_diary(readonly=fresh) as diary:  # readonly: nothing made yet
         units = diary.setting("units")
+        chosen = None  # units asked now, stored with the entry
         if not units:
-            units = ask_units() if ask_units is not None else "km"
+            units = "km"
             if ask_units is not None:
-                diary.set_setting("units", units)
+                units = chosen = ask_units()
         if fields is None:
             if ask_entry is None:
                 raise UsageError("nothing to log")
@@ -210,9 +214,21 @@ def log_entry(
                 )
             if not confirm_duplicate(twin, units):
                 return Logged(new, units, added=False)
-        with _in_units(units):
-            diary.add_entries([new])
+        if not fresh:
+            _store(diary, new, chosen, units)
+    if fresh:
+        with open_diary() as diary:
+            _store(diary, new, chosen, units)
     return Logged(new, units)
+
+
+def _store(diary: Diary, new: NewEntry, chosen: str | None, units: str) -> None:
+    """Write what `log` asked: the entry, then the units chosen (a refused
+    entry leaves no setting behind)."""
+    with _in_units(units):
+        diary.add_entries([new])
+    if chosen is not None:
+        diary.set_setting("units", chosen)
 
 
 class EntryList(NamedTuple):
