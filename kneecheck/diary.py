@@ -344,10 +344,7 @@ class Diary:
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
         """Add a pair (names are unique, case aside); optionally the default."""
-        name = printable(name).strip()
-        if not name:
-            raise EntryError("a pair of shoes needs a name")
-        check_shoe_start(start_km)
+        name = check_shoe(name, start_km)
         with self.write() as db:
             if db.execute("SELECT 1 FROM shoes WHERE name = ?", (name,)).fetchone():
                 raise EntryError(f"there is already a pair called '{name}'")
@@ -783,6 +780,16 @@ class Diary:
                 }
             )
         return found
+
+
+def check_shoe(name: str, start_km: float) -> str:
+    """Refuse a pair no shoes can be; its name as stored (trimmed, no
+    control characters)."""
+    name = printable(name).strip()
+    if not name:
+        raise EntryError("a pair of shoes needs a name")
+    check_shoe_start(start_km)
+    return name
 
 
 def check_shoe_start(start_km: float) -> None:

@@ -616,6 +616,21 @@ def test_a_wild_or_negative_value_names_its_option(runner, args, option, says):
     assert ok(runner, "export") == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["shoes", "add", "Blue", "--start-distance", "-5"],
+        ["shoes", "add", " "],
+        ["log", "--distance", "-5"],
+    ],
+)
+def test_a_refused_first_value_makes_no_diary(runner, args):
+    """Exit 2 means nothing written: not even an empty diary on a fresh home."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert not diary_path().exists()
+
+
 def test_numbers_are_plain_in_miles_and_in_assess(runner):
     """A runner in miles reads a refused distance in miles without an
     exponent; a huge distance an older kneecheck stored is named plainly

@@ -18,6 +18,7 @@ from ..diary import (
     NewEntry,
     Shoe,
     check_entry,
+    check_shoe,
     delete_diary,
     diary_path,
     exists,
@@ -73,11 +74,16 @@ def _in_units(units: str) -> Iterator[None]:
         raise EntryError(localise(exc.message, units), *exc.fields) from None
 
 
+def _units() -> str:
+    """The runner's units, read without making a diary."""
+    with open_diary(readonly=True) as diary:
+        return diary.units()
+
+
 def check_entry_fields(fields: EntryFields) -> None:
     """Refuse what cannot be written before the diary is written (or created),
     in the runner's units."""
-    with open_diary(readonly=True) as diary:
-        units = diary.units()
+    units = _units()
     with _in_units(units):
         check_entry(fields.entry(units))
     if fields.shoes and not exists():
@@ -411,7 +417,11 @@ class ShoeChange(NamedTuple):
 
 
 def add_shoe(name: str, start: float, default: bool) -> ShoeChange:
-    """A new pair; `start` (already run in them) is in the runner's units."""
+    """A new pair; `start` (already run in them) is in the runner's units.
+    A pair refused is refused before a diary is made."""
+    units = _units()
+    with _in_units(units):
+        check_shoe(name, to_km(start, units))
     with open_diary() as diary:
         units = diary.units()
         with _in_units(units):
