@@ -174,11 +174,11 @@ def _from_json(name: str, text: str) -> Backup:
     if units not in (None, "km", "mi"):
         raise UsageError(f"{name}: units {str(units)[:20]!r} are not km or mi")
     entries = tuple(
-        _entry(f"{name} entry {i}", raw)
+        _entry(f"{name} entry {i}{_id_of(raw)}", raw)
         for i, raw in enumerate(_list(name, doc, "entries"), 1)
     )
     shoes = tuple(
-        _shoe(f"{name} shoes {i}", raw)
+        _shoe(f"{name} shoes {_name_of(raw) or i}", raw)
         for i, raw in enumerate(_list(name, doc, "shoes"), 1)
     )
     assessments = []
@@ -229,6 +229,29 @@ def _list(name: str, doc: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
+def _id_of(raw: object) -> str:
+    """' (id 12)' for an entry with an id that can be one, to find it by."""
+    found = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(found, bool) or not isinstance(found, int):
+        return ""
+    return f" (id {found})" if 0 < found <= MAX_ENTRY_ID else ""
+
+
+def _name_of(raw: object) -> str | None:
+    """A pair's name as the backup gives it, quoted, to find it by."""
+    from .catalogue.types import quote
+
+    found = raw.get("name") if isinstance(raw, dict) else None
+    return quote(found) if isinstance(found, str) else None
+
+
+def _bad(where: str, key: str, value: object) -> UsageError:
+    """A value of the wrong type, as JSON writes it (null, not None)."""
+    from .catalogue.types import json_type
+
+    return UsageError(f"{where}: '{key}' is {json_type(value)}")
+
+
 def _entry(where: str, raw: object) -> BackupEntry:
     if not isinstance(raw, dict):
         raise UsageError(f"{where}: not an object")
@@ -239,7 +262,7 @@ def _entry(where: str, raw: object) -> BackupEntry:
             (isinstance(value, bool) and kind is not bool)
             or not isinstance(value, kind)
         ):
-            raise UsageError(f"{where}: '{key}' is {str(value)[:40]!r}")
+            raise _bad(where, key, value)
         return value
 
     try:
@@ -260,9 +283,12 @@ def _entry(where: str, raw: object) -> BackupEntry:
     merged = get("merged_keys", list) or []
     if not all(isinstance(k, str) for k in merged):
         raise UsageError(f"{where}: 'merged_keys' must list strings")
+    kind = get("kind", str)
+    if kind is None:
+        raise _bad(where, "kind", kind)
     entry = NewEntry(
         date=day,
-        kind=get("kind", str) or "",
+        kind=kind,
         distance_km=get("distance_km", (int, float)),
         duration_min=get("duration_min", (int, float)),
         shoes=get("shoes", str),
@@ -289,7 +315,7 @@ def _shoe(where: str, raw: object) -> BackupShoe:
         raise UsageError(f"{where}: needs a name")
     start = raw.get("start_km", 0)
     if isinstance(start, bool) or not isinstance(start, (int, float)):
-        raise UsageError(f"{where}: 'start_km' is {str(start)[:40]!r}")
+        raise _bad(where, "start_km", start)
     try:
         check_shoe_start(float(start))
     except EntryError as exc:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from .errors import ExitCode, KneecheckError, UnwritableError
 from .namedtuples import NamedTuple
-from .output import printable
+from .output import plain_number, printable
 from .paths import diary_path, ensure_private, home
 
 __all__ = [
@@ -87,6 +87,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE imported_files (sha256 TEXT PRIMARY KEY, imported_at TEXT NOT NULL);
     """,
+    # 3: every entry has a key, kept through edits and written into backups,
+    # so a restore knows an entry it holds however it was edited since
+    """
+    UPDATE entries SET source_key = 'entry:' || lower(hex(randomblob(16)))
+    WHERE source_key IS NULL;
+    """,
 )
 # The same run recorded twice (watch and phone, or an export and the watch's
 # own file): starts this close together, distances this close.
@@ -128,6 +134,12 @@ class EntryError(KneecheckError):
     """A value for the diary is out of range or inconsistent; nothing was written."""
 
     exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, *fields: str) -> None:
+        super().__init__(message)
+        # what it is about, by NewEntry's names (start_km for a pair of
+        # shoes), so the command line can name the options that gave them
+        self.fields = fields
 
 
 def exists() -> bool:
@@ -337,10 +349,7 @@ class Diary:
 
     def add_shoe(self, name: str, start_km: float = 0.0, default: bool = False) -> Shoe:
         """Add a pair (names are unique, case aside); optionally the default."""
-        name = printable(name).strip()
-        if not name:
-            raise EntryError("a pair of shoes needs a name")
-        check_shoe_start(start_km)
+        name = check_shoe(name, start_km)
         with self.write() as db:
             if db.execute("SELECT 1 FROM shoes WHERE name = ?", (name,)).fetchone():
                 raise EntryError(f"there is already a pair called '{name}'")
@@ -778,59 +787,91 @@ class Diary:
         return found
 
 
+def check_shoe(name: str, start_km: float) -> str:
+    """Refuse a pair no shoes can be; its name as stored (trimmed, no
+    control characters)."""
+    name = printable(name).strip()
+    if not name:
+        raise EntryError("a pair of shoes needs a name")
+    check_shoe_start(start_km)
+    return name
+
+
 def check_shoe_start(start_km: float) -> None:
     """Refuse a starting distance for a pair no shoes can have (NaN too)."""
     if not 0 <= start_km <= MAX_SHOE_START_KM:  # NaN fails both comparisons
         raise EntryError(
-            f"the starting distance {start_km:g} km is out of range "
-            f"(0 to {MAX_SHOE_START_KM:g} km)"
+            f"the starting distance {plain_number(start_km)} km is out of range "
+            f"(0 to {plain_number(MAX_SHOE_START_KM)} km)",
+            "start_km",
         )
 
 
 def check_entry(e: NewEntry) -> None:
     """Refuse impossible values before anything is written."""
     if e.kind not in ("run", "rest"):
-        raise EntryError(f"unknown entry kind '{e.kind}'")
-    problem = implausible(e.date, e.distance_km, e.duration_min)
-    if problem:
-        raise EntryError(problem)
+        raise EntryError(f"unknown entry kind '{e.kind}'", "kind")
+    check_plausible(e.date, e.distance_km, e.duration_min)
     if e.kind == "run" and not e.distance_km:
-        raise EntryError("a run needs a distance greater than 0 (or use --rest)")
+        raise EntryError(
+            "a run needs a distance greater than 0 (or use --rest)", "distance_km"
+        )
     if e.kind == "rest" and e.distance_km:
-        raise EntryError("a rest day has no distance")
+        raise EntryError("a rest day has no distance", "distance_km")
     if e.kind == "rest" and (e.duration_min or e.pain_during is not None):
         raise EntryError("a rest day has no duration and no pain during a run")
-    for name, pain in (
-        ("pain during", e.pain_during),
-        ("pain after", e.pain_after),
-        ("next-morning pain", e.next_morning),
+    for field, name, pain in (
+        ("pain_during", "pain during", e.pain_during),
+        ("pain_after", "pain after", e.pain_after),
+        ("next_morning", "next-morning pain", e.next_morning),
     ):
         if pain is not None and not 0 <= pain <= 10:
-            raise EntryError(f"{name} is {pain}, out of range (0 to 10)")
+            raise EntryError(f"{name} is {pain}, out of range (0 to 10)", field)
+
+
+def check_plausible(
+    day: date, km: float | None, minutes: float | None, today: date | None = None
+) -> None:
+    """Refuse what no run (or rest day) can be: an EntryError with the reason
+    in one line, naming the values it is about. The one home of these limits."""
+    if day > (today or date.today()):
+        raise EntryError(f"the date {day.isoformat()} is in the future", "date")
+    if day < EARLIEST_DATE:
+        raise EntryError(
+            f"the date {day.isoformat()} is before {EARLIEST_DATE.year}", "date"
+        )
+    # `not 0 <= x <= limit` is also true for NaN, which compares false to all
+    if km is not None and not 0 <= km <= MAX_RUN_KM:
+        raise EntryError(
+            f"the distance {plain_number(km)} km is out of range "
+            f"(at most {plain_number(MAX_RUN_KM)} km)",
+            "distance_km",
+        )
+    if minutes is not None and not 0 <= minutes <= MAX_RUN_MINUTES:
+        raise EntryError(
+            f"the duration {plain_number(minutes)} min is out of range "
+            f"(at most {plain_number(MAX_RUN_MINUTES / 60)} hours)",
+            "duration_min",
+        )
+    if km and minutes and km / (minutes / 60) > MAX_SPEED_KMH:
+        raise EntryError(
+            f"{plain_number(km)} km in {plain_number(minutes)} min is "
+            f"{km / (minutes / 60):.0f} km/h, faster than anyone runs "
+            f"(at most {plain_number(MAX_SPEED_KMH)} km/h)",
+            "distance_km",
+            "duration_min",
+        )
 
 
 def implausible(
     day: date, km: float | None, minutes: float | None, today: date | None = None
 ) -> str | None:
     """Why a run (or rest day) cannot be right, in one line; None when it can.
-    `log` refuses such an entry and an import skips it, naming the reason."""
-    if day > (today or date.today()):
-        return f"the date {day.isoformat()} is in the future"
-    if day < EARLIEST_DATE:
-        return f"the date {day.isoformat()} is before {EARLIEST_DATE.year}"
-    # `not 0 <= x <= limit` is also true for NaN, which compares false to all
-    if km is not None and not 0 <= km <= MAX_RUN_KM:
-        return f"the distance {km:g} km is out of range (at most {MAX_RUN_KM:g} km)"
-    if minutes is not None and not 0 <= minutes <= MAX_RUN_MINUTES:
-        return (
-            f"the duration {minutes:g} min is out of range "
-            f"(at most {MAX_RUN_MINUTES // 60:g} hours)"
-        )
-    if km and minutes and km / (minutes / 60) > MAX_SPEED_KMH:
-        return (
-            f"{km:g} km in {minutes:g} min is {km / (minutes / 60):.0f} km/h, "
-            f"faster than anyone runs (at most {MAX_SPEED_KMH:g} km/h)"
-        )
+    An import skips such a run, naming the reason."""
+    try:
+        check_plausible(day, km, minutes, today)
+    except EntryError as exc:
+        return exc.message
     return None
 
 
@@ -928,14 +969,26 @@ def open_diary(
             f"the diary's folder {path.parent} is a file, not a folder "
             "(check KNEECHECK_HOME)"
         )
-    if readonly and not path.exists():
+    if readonly and _nothing_written(path):
         return _empty_diary(path)
     if not path.exists():
         if not create:
             raise DiaryError(f"there is no diary yet at {path}")
-        _create_private(path)
+        if _create_private(path):
+            try:
+                return _open_file(path, readonly, check)
+            except BaseException:
+                # never leave the empty file of a diary that could not be
+                # written (a full disk): every later command would meet it
+                _remove_if_unwritten(path)
+                raise
     elif not path.is_file():
         raise DiaryError(f"{path} is not a file")
+    return _open_file(path, readonly, check)
+
+
+def _open_file(path: Path, readonly: bool, check: Check) -> Diary:
+    """open_diary once the file is there: connect, recognise, check, migrate."""
     conn = _connect(path, readonly)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -1103,9 +1156,33 @@ def _make_private(path: Path) -> None:
             pass
 
 
-def _create_private(path: Path) -> None:
+def _nothing_written(path: Path) -> bool:
+    """No diary there yet, or only the empty file of one never written to (a
+    crash or a full disk before its first write): an empty diary to read."""
+    try:
+        return path.stat().st_size == 0 and not _wal_holds_commits(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # the open that follows names what is wrong
+
+
+def _remove_if_unwritten(path: Path) -> None:
+    """Remove a diary file this run created, with its side files, when
+    nothing was written to it."""
+    try:
+        if not _nothing_written(path):
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    except OSError:
+        pass  # the failure being raised says what went wrong
+
+
+def _create_private(path: Path) -> bool:
     """The folder (0700) and an empty diary file readable by the runner alone:
-    SQLite gives its -wal and -shm files the mode of the diary."""
+    SQLite gives its -wal and -shm files the mode of the diary. False when
+    another kneecheck created the file a moment ago."""
     try:
         ensure_private(path.parent)
     except (FileExistsError, NotADirectoryError):  # a file where a folder goes
@@ -1120,11 +1197,12 @@ def _create_private(path: Path) -> None:
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        pass  # another kneecheck created it a moment ago
+        return False  # another kneecheck created it a moment ago
     except OSError as exc:
         raise DiaryUnwritable(
             f"cannot create the diary {path}: {exc.strerror or exc}"
         ) from None
+    return True
 
 
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
@@ -1231,7 +1309,7 @@ def _insert(
         (
             entry_id,
             *_entry_values(e, shoe_id),
-            e.source_key,
+            e.source_key or _new_entry_key(),
             _now(),
             _utc(e.started_at),
         ),
@@ -1269,6 +1347,12 @@ def _entry_values(e: NewEntry, shoe_id: int | None) -> tuple[Any, ...]:
         e.note,
         e.source,
     )
+
+
+def _new_entry_key() -> str:
+    """The key of an entry no source names (a manual one): as migration 3
+    gives the entries before it, unique across every diary."""
+    return f"entry:{os.urandom(16).hex()}"
 
 
 def _key_known(db: sqlite3.Connection, key: str | None) -> bool:

@@ -40,6 +40,24 @@ def printable(text: str) -> str:
     return text.translate(_PRINTABLE)
 
 
+# Past this many digits a number is a typo or a glitch: said so, not spelt out.
+_PLAIN_DIGITS = 15
+
+
+def plain_number(value: float) -> str:
+    """A number as a person writes it, never in exponent form: 1000000000,
+    12.5, -5, 0.00001; NaN and Infinity by name."""
+    import math
+    from decimal import Decimal
+
+    if math.isfinite(value) and abs(value) >= 10**_PLAIN_DIGITS:
+        return (
+            f"over {10**_PLAIN_DIGITS}" if value > 0 else f"below -{10**_PLAIN_DIGITS}"
+        )
+    # 15 significant digits: what was typed, without a float's stray tail
+    return format(Decimal(format(value, f".{_PLAIN_DIGITS}g")), "f")
+
+
 def envelope(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     """A JSON document: the envelope keys first, then the payload's own."""
     return {

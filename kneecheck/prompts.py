@@ -10,6 +10,7 @@ import os
 from typing import Any
 
 import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from rich.console import Console
 from rich.text import Text
 
@@ -208,6 +209,14 @@ def _select(text: str, choices: list[Any], default: Any = None) -> Any:
 def _run(question: questionary.Question) -> Any:
     # unsafe_ask lets Ctrl-C raise instead of returning None as if answered;
     # Ctrl-D (end of input) is the same wish to stop, never an internal error.
+    # Only a text prompt left empty ends on Ctrl-D by itself: a select or a
+    # tick list ignores it and waits, so every prompt is given the key.
+    app = question.application
+    end = KeyBindings()
+    end.add("c-d", eager=True)(
+        lambda event: event.app.exit(exception=EOFError, style="class:aborting")
+    )
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), end])
     try:
         value = question.unsafe_ask()
     except EOFError:

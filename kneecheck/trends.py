@@ -182,7 +182,12 @@ def verdict(entries: Sequence[Entry], today: date, advice: Advice) -> dict[str, 
     if reasons:
         return {"verdict": "reduce", "reasons": reasons}
     week = [e for e in runs if e.date > today - timedelta(days=7)]
-    text = msg.keep_going_week.format(runs=len(week)) if week else msg.keep_going
+    if not week:
+        text = msg.keep_going
+    elif any(e.next_morning is not None for e in week):
+        text = msg.keep_going_week.format(runs=len(week))
+    else:  # "settled every morning checked" would claim a check never made
+        text = msg.keep_going_unchecked
     return {"verdict": "continue", "reasons": [text]}
 
 

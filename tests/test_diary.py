@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -89,7 +90,8 @@ def test_foreign_database_is_refused() -> None:
 
 def test_a_version_1_diary_is_migrated_with_its_entries() -> None:
     """A diary from kneecheck 0.1 (one migration) gains the start-time column
-    and the merged-keys table; its entries and shoes stay as they were."""
+    and the merged-keys table, and its entries keys of their own; they stay
+    as they were."""
     from kneecheck.diary import APP_ID
 
     diary_path().parent.mkdir(parents=True, exist_ok=True)
@@ -107,10 +109,12 @@ def test_a_version_1_diary_is_migrated_with_its_entries() -> None:
         (entry,) = d.entries()
         assert (entry.date, entry.distance_km) == (date(2026, 11, 1), 8.5)
     conn = sqlite3.connect(diary_path())
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
     columns = {r[1] for r in conn.execute("PRAGMA table_info(entries)")}
     assert "started_at" in columns
     assert conn.execute("SELECT COUNT(*) FROM merged_keys").fetchone()[0] == 0
+    (key,) = conn.execute("SELECT source_key FROM entries").fetchone()
+    assert re.fullmatch("entry:[0-9a-f]{32}", key)
     conn.close()
 
 

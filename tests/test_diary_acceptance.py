@@ -86,6 +86,51 @@ def test_a_full_disk_is_never_called_damaged(runner, small_disk, monkeypatch):
     assert "no space left on device" in result.stderr
 
 
+def test_a_full_disk_leaves_no_file_behind(runner, small_disk, monkeypatch):
+    """A first write, or an --output, that meets a full disk exits 5 saying
+    so and leaves no empty diary (which every later command would call
+    damaged) and no partial or temporary output file."""
+    monkeypatch.setenv("KNEECHECK_HOME", str(small_disk / "home"))
+    _fill(small_disk)
+    for command in (
+        ["shoes", "add", "Blue"],
+        ["log", "--distance", "3"],
+        ["config", "units", "mi"],
+        ["export", "--output", str(small_disk / "backup.json")],
+        ["report", "--output", str(small_disk / "report.md")],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 5, (command, result.output)
+        assert "no space left on device" in result.stderr
+        assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "home"]
+        assert [p for p in (small_disk / "home").rglob("*") if p.is_file()] == []
+    for command in (["history"], ["entries"], ["export"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, (command, result.output)
+
+
+def test_an_empty_diary_file_reads_as_an_empty_diary(runner):
+    """A 0-byte diary (left by a crash before its first write) is an empty
+    diary: readers show nothing and leave it as it is, never call it damaged
+    (not even where it cannot be written); the first write makes it a diary."""
+    diary_path().parent.mkdir(parents=True)
+    diary_path().write_bytes(b"")
+    diary_path().parent.chmod(0o500)
+    try:
+        done = run_unprivileged("entries")
+    finally:
+        diary_path().parent.chmod(0o700)
+    assert done.returncode == 0, done.stderr
+    assert "No entries yet" in done.stdout
+    assert "No entries yet" in ok(runner, "entries")
+    assert json.loads(ok(runner, "export"))["entries"] == []
+    assert json.loads(ok(runner, "history", "--json"))["entries"] == []
+    assert "Distances are in kilometres" in ok(runner, "config", "units")
+    assert diary_path().read_bytes() == b""
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 1
+
+
 # ---- QA 6: committed runs in the -wal of a read-only folder are never dropped
 
 
@@ -252,7 +297,7 @@ def test_a_bad_shoe_in_a_backup_names_the_backup(runner, tmp_path, start):
     )
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 2, result.output
-    assert "bad_shoe.json shoes 1: the starting distance" in result.stderr
+    assert "bad_shoe.json shoes 'Red': the starting distance" in result.stderr
     assert "out of range (0 to 10000 km)" in result.stderr
     assert "damaged" not in result.stderr
     assert json.loads(ok(runner, "export"))["shoes"] == []
@@ -279,13 +324,57 @@ def test_a_restore_never_adds_a_run_the_diary_holds(runner, tmp_path, monkeypatc
     assert len(entries) == 3 and entries[-1]["pain_after"] == 4
 
 
+BACKUP_ENTRY_KEYS = {
+    "id", "date", "kind", "distance_km", "duration_min", "pain_during",
+    "pain_after", "next_morning", "settled", "shoes", "note", "source",
+    "source_key", "started_at", "merged_keys",
+}  # fmt: skip
+
+
+def _edit_every_entry(runner) -> None:
+    """Edits past what looks alike: another distance, another day, a note."""
+    ids = [e["id"] for e in json.loads(ok(runner, "entries", "--json"))["entries"]]
+    ok(runner, "entries", "edit", str(ids[0]), "--distance", "10")
+    ok(runner, "entries", "edit", str(ids[1]), "--date", D[9])
+    ok(runner, "entries", "edit", str(ids[2]), "--note", "hills")
+
+
+def test_a_backup_imported_again_after_edits_adds_nothing(
+    runner, tmp_path, monkeypatch
+):
+    """Export, edit every entry (distance, day, note), import the backup: no
+    entry is added twice, into the diary that wrote it or into one restored
+    from it; an entry deleted since comes back. The backup's entries have the
+    fields they always had."""
+    ok(runner, "log", "--date", D[3], "--distance", "5")
+    ok(runner, "log", "--date", D[2], "--distance", "8")
+    ok(runner, "log", "--date", D[1], "--rest")
+    backup = tmp_path / "kneecheck-backup.json"
+    ok(runner, "export", "--output", str(backup))
+    assert all(
+        set(e) == BACKUP_ENTRY_KEYS
+        for e in json.loads(backup.read_text("utf-8"))["entries"]
+    )
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "restored"))
+    ok(runner, "import", str(backup))
+    for home in ("home", "restored"):
+        monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / home))
+        _edit_every_entry(runner)
+        again = ok(runner, "import", str(backup))
+        assert "Restored 0 entries" in again and "3 already in the diary" in again
+        entries = json.loads(ok(runner, "entries", "--json"))["entries"]
+        assert [e["distance_km"] for e in entries] == [8.0, 10.0, None], home
+        ok(runner, "entries", "delete", str(entries[0]["id"]), "--yes")
+        assert "Restored 1 entry" in ok(runner, "import", str(backup))
+
+
 # ---- QA 10: `entries` never cuts an id or a date
 
 
 @pytest.mark.parametrize("columns", ["80", "50"])
 def test_entries_never_cut_ids_or_dates(runner, monkeypatch, columns):
     """Piped at 80 columns or fewer, every id and date is shown whole; a long
-    shoe name and note give way instead."""
+    shoe name and note give way instead (wrapped, never cut)."""
     ok(runner, "shoes", "add", "A very long name for a pair of trail shoes")
     for n in (3, 2, 1):
         note = "a rather long note about how the run went today"
@@ -296,7 +385,33 @@ def test_entries_never_cut_ids_or_dates(runner, monkeypatch, columns):
         assert any(
             line.split()[:2] == [str(entry_id), D[n]] for line in text.splitlines()
         ), text
-    assert "12.5 km" in text and "…" in text
+    assert "12.5 km" in text and "…" not in text
+
+
+def test_entries_and_history_are_readable_at_80_columns(runner, monkeypatch):
+    """At 80 columns no line is wider, no id or date is cut, and a long shoe
+    name and note are wrapped whole, never cut short: every word is there."""
+    from rich.cells import cell_len
+
+    shoes = "A very long name for a pair of trail shoes"
+    note = "a rather long note about how the run went today on the hills"
+    ok(runner, "shoes", "add", shoes)
+    for n in (3, 2, 1):
+        ok(runner, "log", "--date", D[n], "--distance", "12.5", "--pain-during",
+           "2", "--next-morning", "settled", "--note", note)  # fmt: skip
+    raw_sql("UPDATE entries SET id = 12345 WHERE id = 3")
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in (["entries"], ["history", "--weeks", "2"]):
+        text = ok(runner, *command)
+        assert max(cell_len(line) for line in text.splitlines()) <= 80, text
+        lines = [line.split() for line in text.splitlines()]
+        for n, entry_id in ((3, "1"), (2, "2"), (1, "12345")):
+            row = [entry_id, D[n]] if command == ["entries"] else [D[n], "12.5"]
+            assert row in [words[:2] for words in lines], text
+        words = text.split()
+        assert "…" not in text and {"shoes", "note"} <= set(words), text
+        for word in (shoes + " " + note).split():
+            assert word in words, (word, text)
 
 
 # ---- QA 9: --output that cannot be written is exit 5, as the README says
@@ -467,3 +582,106 @@ def test_a_damaged_shoe_is_named_as_a_shoe_and_backed_up_around(runner, tmp_path
     doc = json.loads(backup.read_text("utf-8"))
     assert [s["name"] for s in doc["shoes"]] == ["Red"]
     assert len(doc["entries"]) == 1
+
+
+# ---- a wild or negative value is one line naming the option, numbers plain
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "says"),
+    [
+        (["shoes", "add", "Blue", "--start-distance", "-5"], "--start-distance", "-5"),
+        (["shoes", "add", "Blue", "--start-distance", "1e9"], "--start-distance",
+         "1000000000 km"),
+        (["log", "--distance", "-5"], "--distance", "-5 km"),
+        (["log", "--distance", "1e9"], "--distance", "1000000000 km"),
+        (["log", "--distance", "5", "--duration", "-1"], "--duration", "-1 min"),
+        (["log", "--distance", "5", "--duration", "1e9"], "--duration", "1000000000"),
+        (["log", "--distance", "5", "--pain-during", "11"], "--pain-during", "11"),
+        (["log", "--distance", "5", "--pain-after", "-1"], "--pain-after", "-1"),
+        (["entries", "edit", "1", "--distance", "-3"], "--distance", "-3 km"),
+        (["entries", "edit", "1", "--duration", "-3"], "--duration", "-3 min"),
+    ],
+)  # fmt: skip
+def test_a_wild_or_negative_value_names_its_option(runner, args, option, says):
+    """One line naming the option and the value as typed, exit 2: never
+    Typer's box of usage lines, never 1e+09; nothing is written."""
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    before = ok(runner, "export")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"kneecheck: error: {option}: "), line
+    assert says in line and "e+" not in line, line
+    assert ok(runner, "export") == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["shoes", "add", "Blue", "--start-distance", "-5"],
+        ["shoes", "add", " "],
+        ["log", "--distance", "-5"],
+    ],
+)
+def test_a_refused_first_value_makes_no_diary(runner, args):
+    """Exit 2 means nothing written: not even an empty diary on a fresh home."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert not diary_path().exists()
+
+
+def test_numbers_are_plain_in_miles_and_in_assess(runner):
+    """A runner in miles reads a refused distance in miles without an
+    exponent; a huge distance an older kneecheck stored is named plainly
+    when assess leaves it out."""
+    ok(runner, "config", "units", "mi")
+    result = runner.invoke(app, ["shoes", "add", "Red", "--start-distance", "1e9"])
+    assert result.exit_code == 2, result.output
+    assert "1000000000 mi is out of range (0 to 6214 mi)" in result.stderr
+    ok(runner, "log", "--date", D[1], "--distance", "5")
+    raw_sql("UPDATE entries SET distance_km = 1e9")
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0, result.output
+    assert "'weekly_km' is 1000000000, out of range" in result.stderr
+    assert "e+" not in result.stderr
+
+
+RED = '"shoes": [{"name": "Red", "start_km": START}]'
+ENTRY = '"entries": [{"id": 7, "date": "DAY", "kind": KIND}]'
+BAD_BACKUPS = [
+    (RED.replace("START", "null"), "shoes 'Red': 'start_km' is null"),
+    (RED.replace("START", "-5"), "shoes 'Red': the starting distance -5 km"),
+    (RED.replace("START", "1e9"), "shoes 'Red': the starting distance 1000000000 km"),
+    (ENTRY.replace("KIND", "null"), "entry 1 (id 7): 'kind' is null"),
+    (
+        ENTRY.replace("KIND", '"run", "distance_km": null'),
+        "entry 1 (id 7): a run needs a distance",
+    ),
+    (
+        ENTRY.replace("KIND", '"run", "distance_km": 1e9'),
+        "entry 1 (id 7): the distance 1000000000 km",
+    ),
+    (
+        ENTRY.replace("KIND", '"run", "distance_km": true'),
+        "entry 1 (id 7): 'distance_km' is true/false",
+    ),
+    (ENTRY.replace("KIND", '"rest", "note": 5'), "'note' is the number 5"),
+    (ENTRY.replace("KIND", '"rest", "pain_after": "3"'), "'pain_after' is the string"),
+]
+
+
+@pytest.mark.parametrize(("backup", "says"), BAD_BACKUPS)
+def test_a_bad_backup_names_the_shoe_or_entry_and_shows_json(
+    runner, tmp_path, backup, says
+):
+    """The shoe by its name, the entry by its place and id; a bad value as
+    JSON writes it (null, not None); exit 2 and nothing added."""
+    path = tmp_path / "b.json"
+    path.write_text('{"kind": "backup", ' + backup.replace("DAY", D[1]) + "}")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "b.json " in line and says.replace("DAY", D[1]) in line, line
+    assert "None" not in line and "e+" not in line, line
+    assert json.loads(ok(runner, "export"))["entries"] == []

@@ -426,3 +426,88 @@ def test_ctrl_d_at_a_confirm_question_is_a_cancel(args: list[str], prompt: str):
     assert child.exitstatus == 130, child.before
     assert "internal error" not in child.before
     assert diary_path().read_bytes() == before
+
+
+# The way to each kind of prompt: (prompt, keys, drawn once this shows) to
+# answer on the way, then the prompt to press Ctrl-D at and what shows once
+# it is drawn. Today's date is the Date prompt's default.
+TODAY_TEXT = date.today().isoformat()
+EVERY_PROMPT = {
+    "units (select)": (["log"], [], "kilometres or miles", "Miles"),
+    "log kind (select)": (["log"], [], "What are you logging?", "rest day"),
+    "log date (text with a default)": (
+        ["log"],
+        [("What are you logging?", ENTER, "rest day")],
+        "Date",
+        TODAY_TEXT,
+    ),
+    "log distance (text, typed in)": (
+        ["log"],
+        [("What are you logging?", ENTER, "rest day"), ("Date", ENTER, TODAY_TEXT)],
+        "Distance",
+        r"\(km\)",
+    ),
+    "morning pain (select)": (["log", "--morning"], [], "this morning", "10"),
+    "warning signs (checkbox)": (["assess"], [], "warning signs", "not sure"),
+    "age (text, typed in)": (
+        ["assess"],
+        [("warning signs", ENTER, "not sure")],
+        "How old are you?",
+        RANGE_HINT_END,
+    ),
+}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("where", EVERY_PROMPT)
+def test_ctrl_d_at_every_kind_of_prompt_is_a_cancel(where: str) -> None:
+    """Ctrl-D at a select, a tick list or a text prompt (empty, with its
+    default, or with something typed): exit 130 with one line, never a hang,
+    and the diary is as it was."""
+    from kneecheck.diary import diary_path, open_diary
+
+    args, steps, prompt, drawn = EVERY_PROMPT[where]
+    with open_diary() as diary:
+        diary.add_entries([NewEntry(date.today() - timedelta(days=1), distance_km=5)])
+        if where != "units (select)":
+            diary.set_setting("units", "km")
+    before = diary_path().read_bytes()
+    child = spawn(*args)
+    for step_prompt, keys, ready in steps:
+        answer(child, step_prompt, keys, ready=ready)
+    child.expect(re.escape(prompt) if drawn != RANGE_HINT_END else prompt)
+    child.expect(drawn)
+    if "typed in" in where:
+        child.send("3")
+    child.sendcontrol("d")
+    child.expect("cancelled; nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    assert "internal error" not in child.before and "Traceback" not in child.before
+    assert diary_path().read_bytes() == before
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("key", ["c", "d"])
+@pytest.mark.parametrize("at", ["units", "the entry"])
+def test_a_cancelled_first_log_leaves_no_diary(key: str, at: str) -> None:
+    """Ctrl-C or Ctrl-D at the first questions of the first `log` (the units,
+    then what to log): exit 130, no diary file and no units setting made."""
+    from kneecheck.diary import diary_path
+
+    child = spawn("log")
+    if at == "the entry":
+        answer(child, "kilometres or miles", move(1), ready="Miles")
+        child.expect("What are you logging?")
+        child.expect("rest day")
+    else:
+        child.expect("kilometres or miles")
+        child.expect("Miles")
+    child.sendcontrol(key)
+    child.expect("cancelled; nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    assert not diary_path().exists()
+    assert not list(diary_path().parent.glob("diary.sqlite3*"))

@@ -89,6 +89,17 @@ def test_verdict_continue() -> None:
     assert "3 runs" in v["reasons"][0]
 
 
+def test_verdict_continue_without_a_morning_checked() -> None:
+    """One run today, its morning not come yet: keep going, without saying
+    it settled every morning checked (none was); with one checked, it does."""
+    v = verdict([run(0, 8, morning=None)], TODAY, MSG)
+    assert v["verdict"] == "continue"
+    assert "settled" not in v["reasons"][0] and "1 runs" not in v["reasons"][0]
+    assert "no morning checked yet" in v["reasons"][0]
+    v = verdict([run(1, 8), run(0, 8, morning=None)], TODAY, MSG)
+    assert "settled every morning checked" in v["reasons"][0]
+
+
 def test_verdict_stop_on_high_pain() -> None:
     """Pain of 5/10 or more on the latest run: stop."""
     v = verdict([run(3, 8), run(1, 8, during=5)], TODAY, MSG)

@@ -18,6 +18,7 @@ from ..diary import (
     NewEntry,
     Shoe,
     check_entry,
+    check_shoe,
     delete_diary,
     diary_path,
     exists,
@@ -70,12 +71,21 @@ def _in_units(units: str) -> Iterator[None]:
     try:
         yield
     except EntryError as exc:
-        raise EntryError(localise(exc.message, units)) from None
+        raise EntryError(localise(exc.message, units), *exc.fields) from None
+
+
+def _units() -> str:
+    """The runner's units, read without making a diary."""
+    with open_diary(readonly=True) as diary:
+        return diary.units()
 
 
 def check_entry_fields(fields: EntryFields) -> None:
-    """Refuse what cannot be written before the diary is opened (or created)."""
-    check_entry(fields.entry("km"))
+    """Refuse what cannot be written before the diary is written (or created),
+    in the runner's units."""
+    units = _units()
+    with _in_units(units):
+        check_entry(fields.entry(units))
     if fields.shoes and not exists():
         raise EntryError(
             f"no shoes called '{fields.shoes}'; add them with `kneecheck shoes add`"
@@ -176,13 +186,17 @@ def log_entry(
     shoes named takes the default pair; unknown shoes are an error. A run that
     an import already holds (same day, distance within 3 %) is added only with
     `add_anyway` or when `confirm_duplicate` says yes; without either it is a
-    usage error with the hint."""
-    with open_diary() as diary:
+    usage error with the hint. Everything is asked before anything is
+    written, and a diary that is not there yet is made only then: a question
+    cancelled leaves no diary and no setting behind."""
+    fresh = not exists()
+    with open_diary(readonly=fresh) as diary:  # readonly: nothing made yet
         units = diary.setting("units")
+        chosen = None  # units asked now, stored with the entry
         if not units:
-            units = ask_units() if ask_units is not None else "km"
+            units = "km"
             if ask_units is not None:
-                diary.set_setting("units", units)
+                units = chosen = ask_units()
         if fields is None:
             if ask_entry is None:
                 raise UsageError("nothing to log")
@@ -206,9 +220,21 @@ def log_entry(
                 )
             if not confirm_duplicate(twin, units):
                 return Logged(new, units, added=False)
-        with _in_units(units):
-            diary.add_entries([new])
+        if not fresh:
+            _store(diary, new, chosen, units)
+    if fresh:
+        with open_diary() as diary:
+            _store(diary, new, chosen, units)
     return Logged(new, units)
+
+
+def _store(diary: Diary, new: NewEntry, chosen: str | None, units: str) -> None:
+    """Write what `log` asked: the entry, then the units chosen (a refused
+    entry leaves no setting behind)."""
+    with _in_units(units):
+        diary.add_entries([new])
+    if chosen is not None:
+        diary.set_setting("units", chosen)
 
 
 class EntryList(NamedTuple):
@@ -391,7 +417,11 @@ class ShoeChange(NamedTuple):
 
 
 def add_shoe(name: str, start: float, default: bool) -> ShoeChange:
-    """A new pair; `start` (already run in them) is in the runner's units."""
+    """A new pair; `start` (already run in them) is in the runner's units.
+    A pair refused is refused before a diary is made."""
+    units = _units()
+    with _in_units(units):
+        check_shoe(name, to_km(start, units))
     with open_diary() as diary:
         units = diary.units()
         with _in_units(units):

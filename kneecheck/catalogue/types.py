@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import AnswersError
 from ..namedtuples import NamedTuple
+from ..output import plain_number
 from .models import Question
 
 
@@ -52,7 +53,8 @@ def _in_range(q: Question, value: float) -> float:
     assert q.min is not None and q.max is not None  # the loader requires both
     if not q.min <= value <= q.max:
         raise AnswersError(
-            f"'{q.id}' is {value:g}, out of range ({q.min:g} to {q.max:g})"
+            f"'{q.id}' is {plain_number(value)}, out of range "
+            f"({plain_number(q.min)} to {plain_number(q.max)})"
         )
     return value
 

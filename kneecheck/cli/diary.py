@@ -6,7 +6,8 @@ without SQLite or Rich.
 """
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -117,6 +118,32 @@ def _write_or_print(text: str, output: Path | None) -> None:
     typer.echo(f"Wrote {output}")
 
 
+# The option that gives each value an EntryError can be about (its fields).
+_OPTION_OF = {
+    "date": "--date",
+    "distance_km": "--distance",
+    "duration_min": "--duration",
+    "pain_during": "--pain-during",
+    "pain_after": "--pain-after",
+    "next_morning": "--next-morning",
+    "start_km": "--start-distance",
+}
+
+
+@contextmanager
+def _options_named() -> Iterator[None]:
+    """A value refused by the diary's checks is named by its option."""
+    from ..diary import EntryError
+
+    try:
+        yield
+    except EntryError as exc:
+        options = [_OPTION_OF[f] for f in exc.fields if f in _OPTION_OF]
+        if not options:
+            raise
+        raise EntryError(f"{', '.join(options)}: {exc.message}") from None
+
+
 # The options of one entry: `log` and `entries edit` take the same.
 DateOption = Annotated[
     str | None,
@@ -127,35 +154,25 @@ DateOption = Annotated[
 DistanceOption = Annotated[
     float | None,
     typer.Option(
-        "--distance",
-        min=0,
-        metavar="DISTANCE",
-        help="Distance, in your units (km or mi).",
+        "--distance", metavar="DISTANCE", help="Distance, in your units (km or mi)."
     ),
 ]
+# No min= or max= on these: the diary checks every value where its limits live
+# (kneecheck.diary), and _options_named names the option in one line, where
+# Typer would print a box of usage lines.
 DurationOption = Annotated[
     float | None,
-    typer.Option("--duration", min=0, metavar="MIN", help="Duration in minutes."),
+    typer.Option("--duration", metavar="MIN", help="Duration in minutes."),
 ]
 PainDuringOption = Annotated[
     int | None,
     typer.Option(
-        "--pain-during",
-        min=0,
-        max=10,
-        metavar="0-10",
-        help="Worst pain during the run, 0-10.",
+        "--pain-during", metavar="0-10", help="Worst pain during the run, 0-10."
     ),
 ]
 PainAfterOption = Annotated[
     int | None,
-    typer.Option(
-        "--pain-after",
-        min=0,
-        max=10,
-        metavar="0-10",
-        help="Pain in the hours after, 0-10.",
-    ),
+    typer.Option("--pain-after", metavar="0-10", help="Pain in the hours after, 0-10."),
 ]
 NextMorningOption = Annotated[
     str | None,
@@ -256,7 +273,8 @@ def log(
             _parse_date(when), rest, distance, duration, pain_during, pain_after,
             pain, shoes, note,
         )  # fmt: skip
-        actions.check_entry_fields(fields)
+        with _options_named():
+            actions.check_entry_fields(fields)
     units = _asker(ctx, "", _ask_units) if has_terminal() else None
     ask = None if fields else _asker(ctx, "--distance", _ask_entry)
     confirm = _confirm_duplicate(ctx) if has_terminal() else None
@@ -402,7 +420,8 @@ def entries_edit(
     changes = {k: v for k, v in given.items() if v is not None}
     if not changes:
         raise UsageError("give what to change (see kneecheck entries edit --help)")
-    logged = edit_entry(entry_id, changes)
+    with _options_named():
+        logged = edit_entry(entry_id, changes)
     typer.echo(f"Changed entry {entry_id}: {_entry_words(logged.entry, logged.units)}.")
 
 
@@ -491,7 +510,6 @@ def shoes_add(
         float,
         typer.Option(
             "--start-distance",
-            min=0,
             metavar="DISTANCE",
             help="Distance already on them (second-hand shoes), in your units.",
         ),
@@ -503,7 +521,8 @@ def shoes_add(
     """Add a pair of shoes. Example: kneecheck shoes add "Blue trainers" --default"""
     from ..actions.diary import add_shoe
 
-    shoe, units = add_shoe(name, start, default)
+    with _options_named():
+        shoe, units = add_shoe(name, start, default)
     flag = " (default)" if shoe.default else ""
     typer.echo(
         f"Added {shoe.name}{flag}, starting at {_distance(shoe.start_km, units)}."

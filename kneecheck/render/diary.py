@@ -175,7 +175,7 @@ def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -
     console.print(table)
 
 
-MIN_TEXT_WIDTH = 4  # a shoe name or note cut to less than this says nothing
+MIN_TEXT_WIDTH = 6  # a shoe name or note wrapped narrower holds barely a word
 
 
 def render_entries(
@@ -213,35 +213,45 @@ def render_entries(
     names = ["id", *cols, "source"] if with_ids else cols
     # An id or a date cut short could name the wrong run: every column but the
     # shoes and the note keeps its full width, and those two share what is
-    # left (cut with an ellipsis), however narrow the terminal or pipe.
+    # left, wrapped (never cut), however narrow the terminal or pipe.
     widths = [
         max([cell_len(col), *(cell_len(r[i]) for r in rows)])
         for i, col in enumerate(names)
     ]
     flexible = [names.index("shoes"), names.index("note")]
 
-    def table(flex: dict[int, int]) -> Table:
-        made = Table(title=f"{title} ({len(entries)})", title_justify="left")
+    def table(flex: dict[int, int], compact: bool) -> Table:
+        made = Table(
+            title=f"{title} ({len(entries)})",
+            title_justify="left",
+            collapse_padding=compact,
+            pad_edge=not compact,
+        )
         for i, col in enumerate(names):
             if i in flex:
-                made.add_column(col, no_wrap=True, overflow="ellipsis", width=flex[i])
+                made.add_column(col, overflow="fold", width=flex[i])
             else:
                 made.add_column(col, no_wrap=True, width=widths[i])
         return made
 
     wide = console.options.update_width(10_000)  # measured, not squeezed
-    overhead = console.measure(table(dict.fromkeys(flexible, 1)), options=wide)
-    spare = console.width - (overhead.maximum - len(flexible))
+    for compact in (False, True):  # closer columns only when they must be
+        fixed = console.measure(
+            table(dict.fromkeys(flexible, 1), compact), options=wide
+        ).maximum - len(flexible)
+        spare = console.width - fixed
+        if spare >= sum(widths[i] for i in flexible):
+            break
     flex = {}
     for n, i in enumerate(sorted(flexible, key=lambda i: widths[i])):
         # the shorter takes what it needs of its half, the longer the rest
-        flex[i] = max(min(widths[i], spare // (len(flexible) - n)), MIN_TEXT_WIDTH)
+        flex[i] = min(widths[i], max(spare // (len(flexible) - n), MIN_TEXT_WIDTH))
         spare -= flex[i]
-    shown = table(flex)
+    shown = table(flex, compact)
     for row in rows:
         shown.add_row(*row)
     # narrower than that, the terminal wraps the line rather than Rich cut it
-    needed = overhead.maximum - len(flexible) + sum(flex.values())
+    needed = fixed + sum(flex.values())
     width = console.width
     console.width = max(width, needed)
     try:
