@@ -29,8 +29,14 @@ def localise(text: str, units: str) -> str:
         return text
     import re
 
-    def miles(match: re.Match[str]) -> str:
-        value = from_km(float(match.group(1)), "mi")
-        return f"{value:.0f} mi" if value >= 10 else f"{value:.1f} mi"
+    def one(number: str) -> str:
+        value = from_km(float(number), "mi")
+        return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
-    return re.sub(r"(\d+(?:\.\d+)?) km\b", miles, text)
+    def miles(match: re.Match[str]) -> str:
+        low, dash, high = match.group(1), match.group(2), match.group(3)
+        return f"{one(low)}{dash}{one(high)} mi" if high else f"{one(low)} mi"
+
+    # a range ("500-800 km") names its unit once: both ends are converted
+    number = r"(\d+(?:\.\d+)?)"
+    return re.sub(rf"{number}(?:(\s*[-–]\s*){number})? km\b", miles, text)

@@ -472,3 +472,6 @@ def test_localise() -> None:
     assert localise("past 500 km, 5.5 km", "mi") == "past 311 mi, 3.4 mi"
     assert localise("past 500 km", "km") == "past 500 km"
     assert localise("skm 5 kmh", "mi") == "skm 5 kmh"
+    # a range converts at both ends (it read "500-497 mi")
+    assert localise("the usual 500-800 km", "mi") == "the usual 311-497 mi"
+    assert localise("500–800 km", "mi") == "311–497 mi"
