@@ -184,6 +184,8 @@ def verdict(entries: Sequence[Entry], today: date, advice: Advice) -> dict[str, 
     week = [e for e in runs if e.date > today - timedelta(days=7)]
     if not week:
         text = msg.keep_going
+    elif len(week) == 1 and week[0].next_morning is not None:
+        text = msg.keep_going_one_run  # never "all 1 runs"
     elif any(e.next_morning is not None for e in week):
         text = msg.keep_going_week.format(runs=len(week))
     else:  # "settled every morning checked" would claim a check never made

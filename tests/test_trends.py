@@ -100,6 +100,14 @@ def test_verdict_continue_without_a_morning_checked() -> None:
     assert "settled every morning checked" in v["reasons"][0]
 
 
+def test_verdict_continue_on_one_run_says_so_in_words() -> None:
+    """One checked run this week reads "the one run", never "all 1 runs"."""
+    v = verdict([run(1, 8)], TODAY, MSG)
+    assert v["verdict"] == "continue"
+    assert "on the one run this week" in v["reasons"][0]
+    assert "1 runs" not in v["reasons"][0]
+
+
 def test_verdict_stop_on_high_pain() -> None:
     """Pain of 5/10 or more on the latest run: stop."""
     v = verdict([run(3, 8), run(1, 8, during=5)], TODAY, MSG)

@@ -342,6 +342,7 @@ class HistoryTexts(NamedTuple):
     no_pain_score: str
     no_morning_check: str
     keep_going_week: str
+    keep_going_one_run: str  # the week's one run, its morning checked
     keep_going_unchecked: str  # the week's runs, no morning checked yet
     keep_going: str
     shoe_warning_km: float  # a pair past this distance gets the warning
