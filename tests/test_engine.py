@@ -426,6 +426,18 @@ def test_a_sudden_start_without_an_injury_is_weak_evidence_of_a_sprain(
     assert pop.conditions[0].id == "ligament_sprain"
 
 
+def test_pain_on_or_below_the_kneecap_keeps_a_stress_fracture_in_view(
+    catalogue,
+) -> None:
+    """The kneecap and the top of the shin take stress fractures too: pain there
+    lists a bone stress injury (with that reason) instead of counting against it."""
+    for place in ("below_kneecap", "on_kneecap"):
+        r = run(catalogue, age=25, sex="male", where=[place])
+        bone = next(c for c in r.conditions if c.id == "bone_stress_injury")
+        assert any("Where it hurts" in reason for reason in bone.for_)
+        assert not any("none of the usual places" in x for x in bone.against)
+
+
 def test_bone_stress_is_not_buried_by_age(catalogue) -> None:
     """A 58-year-old after a jump in load with a tender spot on the shin top:
     bone stress injury leads, and the verdict is stop."""
