@@ -106,6 +106,14 @@ MAX_RUN_MINUTES = 72 * 60  # three days: the longest races aside, a watch left o
 MAX_SPEED_KMH = 30.0  # faster than the 1000 m world record (27.5 km/h) on average
 MAX_SHOE_START_KM = 10_000.0  # already on a pair of shoes when it is added
 EARLIEST_DATE = date(1970, 1, 1)
+PAIN_MAX = 10  # pain scores run from 0 (none) to 10 (the worst imaginable)
+PAIN_RANGE = f"0 to {PAIN_MAX}"
+
+
+def pain_in_range(pain: int) -> bool:
+    """A pain score on the 0-10 scale of the diary and the answers."""
+    return 0 <= pain <= PAIN_MAX
+
 
 # What opening the diary checks first (see open_diary).
 Check = Literal["all", "structure", "none"]
@@ -734,8 +742,10 @@ class Diary:
 
     def set_next_morning(self, pain: int) -> Entry:
         """Record the next-morning check on the latest run."""
-        if not 0 <= pain <= 10:
-            raise EntryError(f"next-morning pain is {pain}, out of range (0 to 10)")
+        if not pain_in_range(pain):
+            raise EntryError(
+                f"next-morning pain is {pain}, out of range ({PAIN_RANGE})"
+            )
         with self.write() as db:
             row = db.execute(
                 "SELECT id FROM entries WHERE kind = 'run' ORDER BY "
@@ -825,8 +835,8 @@ def check_entry(e: NewEntry) -> None:
         ("pain_after", "pain after", e.pain_after),
         ("next_morning", "next-morning pain", e.next_morning),
     ):
-        if pain is not None and not 0 <= pain <= 10:
-            raise EntryError(f"{name} is {pain}, out of range (0 to 10)", field)
+        if pain is not None and not pain_in_range(pain):
+            raise EntryError(f"{name} is {pain}, out of range ({PAIN_RANGE})", field)
 
 
 def check_plausible(

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..catalogue import Catalogue
 from ..diary import (
+    PAIN_RANGE,
     Diary,
     DiaryError,
     Entry,
@@ -25,6 +26,7 @@ from ..diary import (
     home,
     implausible,
     open_diary,
+    pain_in_range,
 )
 from ..errors import UsageError
 from ..namedtuples import NamedTuple
@@ -126,8 +128,8 @@ def entry_from_json(source: str) -> EntryFields:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise UsageError(f"'{key}' must be a whole number, not {json_type(value)}")
-        if not 0 <= value <= 10:
-            raise UsageError(f"'{key}' is {value}, out of range (0 to 10)")
+        if not pain_in_range(value):
+            raise UsageError(f"'{key}' is {value}, out of range ({PAIN_RANGE})")
         return value
 
     def text(key: str) -> str | None:

@@ -89,6 +89,8 @@ def _parse_date(text: str | None, option: str = "--date") -> date:
 
 def _parse_morning(text: str | None) -> int | None:
     """--next-morning takes 0-10 or the word 'settled' (meaning 0)."""
+    from ..diary import PAIN_RANGE, pain_in_range
+
     if text is None:
         return None
     if text.strip().lower() == "settled":
@@ -97,10 +99,10 @@ def _parse_morning(text: str | None) -> int | None:
         value = int(text)
     except ValueError:
         raise UsageError(
-            f"--next-morning '{text}' must be 0 to 10 or 'settled'"
+            f"--next-morning '{text}' must be {PAIN_RANGE} or 'settled'"
         ) from None
-    if not 0 <= value <= 10:
-        raise UsageError(f"--next-morning {value} is out of range (0 to 10)")
+    if not pain_in_range(value):
+        raise UsageError(f"--next-morning {value} is out of range ({PAIN_RANGE})")
     return value
 
 
