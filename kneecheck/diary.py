@@ -298,10 +298,13 @@ class Diary:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # A full disk makes SQLite roll back by itself; a ROLLBACK then
+            # would fail and hide the real failure behind "no transaction".
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     # ---- settings --------------------------------------------------------
 
@@ -1042,11 +1045,12 @@ def _open_file(path: Path, readonly: bool, check: Check) -> Diary:
     if readonly:
         return diary
     try:
-        _migrate(diary, version)
-        if version == 0:
-            # Write-ahead logging: a commit is one append, not a journal file
-            # created and deleted; readers never block the writer. It sticks.
+        # Write-ahead logging: a commit is one append, not a journal file
+        # created and deleted; readers never block the writer. It sticks, but
+        # a first write cut short (a full disk) can leave a diary without it.
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
+        _migrate(diary, version)
         # In WAL mode NORMAL never corrupts; a power cut may lose the last commit.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -84,6 +85,34 @@ def test_a_full_disk_is_never_called_damaged(runner, small_disk, monkeypatch):
     result = runner.invoke(app, ["shoes", "add", "Blue"])
     assert result.exit_code == 5, result.output
     assert "no space left on device" in result.stderr
+
+
+def test_a_write_that_fills_the_disk_says_so_not_cannot_rollback(runner) -> None:
+    """SQLite rolls a transaction back itself when the disk fills; a second
+    ROLLBACK then failed with "no transaction is active", which hid the full
+    disk and was reported as damage. The real failure now comes through."""
+    from kneecheck.diary import DiaryUnwritable, diary_failure
+
+    with open_diary() as diary:
+        pages = diary.conn.execute("PRAGMA page_count").fetchone()[0]
+        diary.conn.execute(f"PRAGMA max_page_count = {pages}")  # a full disk
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            diary.add_entries([NewEntry(TODAY, distance_km=5.0, note="x" * 9000)])
+        assert "full" in str(caught.value)
+        failure = diary_failure(caught.value, diary.path)
+        assert isinstance(failure, DiaryUnwritable)
+        assert "no space left on device" in str(failure)
+    assert "Logged" in ok(runner, "log", "--distance", "5")  # and nothing broke
+
+
+def test_every_writable_open_puts_the_diary_in_wal_mode(runner) -> None:
+    """A diary left in rollback-journal mode (a first write cut short by a full
+    disk) is put back in write-ahead-log mode by the next writer."""
+    ok(runner, "log", "--distance", "5")
+    raw_sql("PRAGMA journal_mode = DELETE")
+    ok(runner, "log", "--distance", "6")
+    with sqlite3.connect(diary_path()) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_a_full_disk_leaves_no_file_behind(runner, small_disk, monkeypatch):
@@ -412,6 +441,21 @@ def test_entries_and_history_are_readable_at_80_columns(runner, monkeypatch):
         assert "…" not in text and {"shoes", "note"} <= set(words), text
         for word in (shoes + " " + note).split():
             assert word in words, (word, text)
+
+
+def test_a_long_shoe_name_without_spaces_is_folded_not_cut(runner, monkeypatch):
+    """history's Shoes table and `shoes list` at 80 columns: a name with no
+    space to wrap at is folded over lines, never cut to 'Asics-Gel…'."""
+    name = "Asics-Gel-Nimbus-25-Supercalifragilisticexpialidocious-NoSpacesAtAll"
+    ok(runner, "shoes", "add", name)
+    ok(runner, "log", "--date", D[1], "--distance", "5", "--shoes", name)
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in (["history"], ["shoes", "list"]):
+        text = ok(runner, *command)
+        assert "…" not in text, text
+        table = re.split(r"─ *\n", text[text.index("Shoes") :], maxsplit=1)[1]
+        cells = [re.split(r"\s{2,}", line.strip())[0] for line in table.splitlines()]
+        assert name in "".join(cells), text
 
 
 # ---- QA 9: --output that cannot be written is exit 5, as the README says

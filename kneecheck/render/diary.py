@@ -6,6 +6,7 @@ with letters, not colour, so it reads the same on any terminal.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -24,7 +25,10 @@ RECENT_ROWS = 14
 
 
 def _bar(value: float, peak: float) -> str:
-    filled = round(BAR * value / peak) if peak else 0
+    share = value / peak if peak else 0.0
+    if not math.isfinite(share):  # a hand-edited 1e308 km overflows the sums
+        share = 1.0 if value else 0.0
+    filled = round(BAR * min(max(share, 0.0), 1.0))
     return "#" * filled + "." * (BAR - filled)
 
 
@@ -163,8 +167,10 @@ def render_shoes(rows: Sequence[dict[str, Any]], units: str, console: Console) -
         console.print(Text("No shoes yet: kneecheck shoes add NAME", style="italic"))
         return
     table = Table(title="Shoes", title_justify="left")
-    for col in ("name", "distance", "status"):
-        table.add_column(col)
+    # a name or warning too long for the terminal is folded, never cut short
+    table.add_column("name", overflow="fold")
+    table.add_column("distance", no_wrap=True)
+    table.add_column("status", overflow="fold")
     for s in rows:
         status = "retired" if s["retired"] else "default" if s["default"] else ""
         if s["warning"]:
