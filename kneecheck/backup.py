@@ -131,18 +131,19 @@ def export_text(
 
 
 def is_backup(path: Path) -> bool:
-    """A file `export` wrote: JSON of kind backup, or CSV with its header."""
+    """A file `export` wrote: JSON of kind backup, or CSV with its header.
+    Every .json file is read as a backup: no activity file is JSON, and a
+    wrong one is then told what a backup is."""
     if not path.is_file():
         return False
+    if path.suffix.lower() == ".json":
+        return True
     try:
         with path.open(encoding="utf-8-sig") as f:
             head = f.read(4096)
     except (OSError, UnicodeDecodeError):
         return False
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return '"kind"' in head or head.lstrip().startswith("{")
-    if suffix == ".csv":
+    if path.suffix.lower() == ".csv":
         return head.splitlines()[:1] == [",".join(CSV_FIELDS)]
     return False
 

@@ -8,6 +8,7 @@ it got before reading on: `schema_version` (the contract's major version),
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -30,13 +31,19 @@ _CONTROLS = (
     *range(0x202A, 0x202F),
     *range(0x2066, 0x206A),
 )
-_PRINTABLE = {c: " " if chr(c) in "\t\n\r\x0b\x0c" else None for c in _CONTROLS}
+_PRINTABLE: dict[int, str | None] = {
+    c: " " if chr(c) in "\t\n\r\x0b\x0c" else None for c in _CONTROLS
+}
+# Bytes that were not UTF-8 reach Python as lone surrogates (a Latin-1
+# terminal, a file in another encoding); they cannot be stored or printed.
+_PRINTABLE.update({c: "\ufffd" for c in range(0xD800, 0xE000)})
 
 
 def printable(text: str) -> str:
     """Text from outside (a note, a shoe or activity name, a file name) with
     every control character taken out, line breaks and tabs made spaces, so
-    it can never steer the terminal it is shown on."""
+    it can never steer the terminal it is shown on; bytes that were not UTF-8
+    become the replacement mark."""
     return text.translate(_PRINTABLE)
 
 
@@ -78,8 +85,24 @@ def document(kind: str, record: Any) -> dict[str, Any]:
 
 
 def to_json(document: Any) -> str:
-    """The text of a document: indented, UTF-8 as is, one trailing newline."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The text of a document: indented, UTF-8 as is, one trailing newline.
+    Always valid JSON: a figure that overflowed (a hand-edited diary holding
+    1e308 km) is written as null, never as Infinity or NaN."""
+    try:
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(document), indent=2, ensure_ascii=False)
+    return text + "\n"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def print_json(document: Any) -> None:

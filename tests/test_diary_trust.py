@@ -236,6 +236,31 @@ def test_names_and_notes_never_carry_terminal_escapes(runner, tmp_path) -> None:
     ok(runner, "log", "--distance", "5", "--shoes", f"blue{ESCAPES}")
 
 
+def test_an_overflowing_distance_never_crashes_and_json_stays_valid(runner) -> None:
+    """1e308 km written behind kneecheck's back overflows every weekly sum:
+    history, the reports and export still answer, the JSON stays valid (null,
+    not Infinity), and assess leaves the figure out with a warning."""
+    ok(runner, "log", "--date", D[1], "--distance", "10")
+    ok(runner, "log", "--date", D[2], "--distance", "10")
+    raw_sql("UPDATE entries SET distance_km = 1e308")
+    ok(runner, "history")
+    ok(runner, "report", "--format", "html")
+    for command in (["history", "--json"], ["report", "--format", "json"], ["export"]):
+        json.loads(ok(runner, *command), parse_constant=lambda c: pytest.fail(c))
+    result = runner.invoke(app, ["assess", "--answers", "-", "--json"], input="{}")
+    assert result.exit_code == 0 and "left out" in result.stderr
+
+
+def test_bytes_that_are_not_utf8_are_stored_as_a_replacement_mark(runner) -> None:
+    """A note or a shoe name typed in a Latin-1 terminal reaches Python as a
+    lone surrogate ("caf\\udce9"): stored as "caf\ufffd", never an internal
+    error that leaves an empty diary behind."""
+    ok(runner, "shoes", "add", "Caf\udce9")
+    ok(runner, "log", "--distance", "5", "--note", "caf\udce9", "--shoes", "Caf\ufffd")
+    entry = json.loads(ok(runner, "entries", "--json"))["entries"][0]
+    assert (entry["note"], entry["shoes"]) == ("caf\ufffd", "Caf\ufffd")
+
+
 def test_escapes_stored_by_an_older_version_are_not_shown(runner) -> None:
     """A note written before notes were cleaned never reaches the terminal raw."""
     ok(runner, "log", "--date", D[3], "--distance", "5", "--note", "x")
@@ -726,6 +751,8 @@ def test_a_csv_export_reads_back(runner, tmp_path, monkeypatch) -> None:
     ("text", "message"),
     [
         ('{"kind": "result"}', "not a kneecheck backup"),
+        ("[1, 2]", "not a kneecheck backup"),
+        ("\ufeff", "not valid JSON"),
         ('{"kind": "backup", "entries": [{"date": "x"}]}', "entry 1: 'date'"),
         (
             '{"kind": "backup", "entries": [{"date": "2026-01-01", "kind": "run", '
@@ -735,7 +762,7 @@ def test_a_csv_export_reads_back(runner, tmp_path, monkeypatch) -> None:
         ('{"kind": "backup", "entries": 3}', "'entries' must be a list"),
         ('{"kind": "backup", "x": ' + "9" * 5000 + "}", "a number 5000 digits long"),
         (
-            '{"kind": "backup", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "[" * 100_000 + "]" * 100_000,
             "nested too deeply: not a backup file",
         ),
         ('{"kind": "backup", "entries": [}', "not valid JSON (line 1, column 32"),
