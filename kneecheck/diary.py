@@ -1172,9 +1172,20 @@ def _make_private(path: Path) -> None:
 
 def _nothing_written(path: Path) -> bool:
     """No diary there yet, or only the empty file of one never written to (a
-    crash or a full disk before its first write): an empty diary to read."""
+    crash or a full disk before its first write): an empty diary to read.
+    SQLite may have written its first page by then (switching to WAL mode);
+    a file of that page alone, at version 0, holds no table."""
     try:
-        return path.stat().st_size == 0 and not _wal_holds_commits(path)
+        size = path.stat().st_size
+        if size and size <= 65536:
+            with path.open("rb") as f:
+                head = f.read(100)
+            page = int.from_bytes(head[16:18], "big")
+            one_page = head.startswith(b"SQLite format 3\0") and size == (
+                65536 if page == 1 else page
+            )
+            size = 0 if one_page and head[60:64] == bytes(4) else size
+        return size == 0 and not _wal_holds_commits(path)
     except FileNotFoundError:
         return True
     except OSError:
@@ -1224,7 +1235,8 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     it works where SQLite cannot make its shared-memory file (a read-only
     folder, a full disk): the file is then read as it is on disk, which is
     only the whole diary when its -wal file holds nothing."""
-    uri = f"file:{quote(str(path.absolute()))}"
+    # the file name's own bytes: a folder name that is not UTF-8 stays usable
+    uri = f"file:{quote(os.fsencode(path.absolute()))}"
     modes = ("?mode=ro", "?mode=ro&immutable=1") if readonly else ("?mode=rw",)
     failure: sqlite3.Error | None = None
     for mode in modes:
@@ -1285,19 +1297,22 @@ def _empty_diary(path: Path) -> Diary:
 
 
 def _migrate(diary: Diary, version: int) -> None:
-    while version < len(MIGRATIONS):
-        with diary.write() as db:
-            # Re-read under the lock: another process may have migrated meanwhile.
-            current = db.execute("PRAGMA user_version").fetchone()[0]
-            if current > version:
-                version = current
-                continue
-            for statement in MIGRATIONS[version].split(";"):
+    """Every pending step in one transaction: a diary is at its old version or
+    the newest, never between (a full disk between two steps left a new diary
+    without its later tables, which every reader then called damaged)."""
+    if version >= len(MIGRATIONS):
+        return
+    with diary.write() as db:
+        # Re-read under the lock: another process may have migrated meanwhile.
+        current = db.execute("PRAGMA user_version").fetchone()[0]
+        if current >= len(MIGRATIONS):
+            return
+        for step in MIGRATIONS[current:]:
+            for statement in step.split(";"):
                 if statement.strip():
                     db.execute(statement)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
-            db.execute(f"PRAGMA application_id = {APP_ID}")
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        db.execute(f"PRAGMA application_id = {APP_ID}")
 
 
 def _clean(text: str | None) -> str | None:

@@ -87,6 +87,44 @@ def test_a_full_disk_is_never_called_damaged(runner, small_disk, monkeypatch):
     assert "no space left on device" in result.stderr
 
 
+def test_a_diary_of_its_first_page_alone_reads_as_empty(runner) -> None:
+    """A first write cut short after SQLite wrote page 1 (the switch to WAL
+    mode) leaves a one-page file at version 0: an empty diary, never damage."""
+    diary_path().parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(diary_path())
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    assert diary_path().stat().st_size == 4096
+    for command in (["history"], ["entries"], ["export"], ["report"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0, (command, result.output)
+    assert "Logged" in ok(runner, "log", "--distance", "5")
+
+
+def test_a_nearly_full_disk_never_leaves_a_diary_called_damaged(small_disk):
+    """With a few pages free a first write gets part of the way (page 1, the
+    first tables), then fails: exit 5, and whatever is left reads as an empty
+    diary; nothing is ever called damaged."""
+    from helpers import kneecheck_env, run_kneecheck
+
+    home = small_disk / "home"
+    env = {**kneecheck_env(), "KNEECHECK_HOME": str(home)}
+    run_kneecheck("history", env=env)  # the catalogue cache takes its space first
+    for kb in (24, 40, 64, 80, 88, 96, 104):
+        for left in home.glob("diary*"):
+            left.unlink()
+        (small_disk / "filler").unlink(missing_ok=True)
+        disk = os.statvfs(small_disk)
+        (small_disk / "filler").write_bytes(
+            bytes(disk.f_bavail * disk.f_frsize - kb * 1024)
+        )
+        done = run_kneecheck("log", "--distance", "5", env=env)
+        assert done.returncode in (0, 5), (kb, done.stderr)
+        for command in ("history", "entries", "export"):
+            done = run_kneecheck(command, env=env)
+            assert done.returncode == 0, (kb, command, done.stderr)
+
+
 def test_a_write_that_fills_the_disk_says_so_not_cannot_rollback(runner) -> None:
     """SQLite rolls a transaction back itself when the disk fills; a second
     ROLLBACK then failed with "no transaction is active", which hid the full

@@ -261,6 +261,17 @@ def test_bytes_that_are_not_utf8_are_stored_as_a_replacement_mark(runner) -> Non
     assert (entry["note"], entry["shoes"]) == ("caf\ufffd", "Caf\ufffd")
 
 
+def test_a_home_folder_whose_name_is_not_utf8_works(
+    runner, tmp_path, monkeypatch
+) -> None:
+    """KNEECHECK_HOME with a byte that is not UTF-8 (a Latin-1 folder name):
+    the diary is made and read there, never an internal error."""
+    monkeypatch.setenv("KNEECHECK_HOME", str(tmp_path / "caf\udce9"))
+    ok(runner, "log", "--distance", "5")
+    assert len(json.loads(ok(runner, "entries", "--json"))["entries"]) == 1
+    assert (tmp_path / "caf\udce9" / "diary.sqlite3").exists()
+
+
 def test_escapes_stored_by_an_older_version_are_not_shown(runner) -> None:
     """A note written before notes were cleaned never reaches the terminal raw."""
     ok(runner, "log", "--date", D[3], "--distance", "5", "--note", "x")
