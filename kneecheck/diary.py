@@ -163,7 +163,8 @@ def delete_diary() -> Path | None:
     path = diary_path()
     if not path.exists():
         return None
-    open_diary(create=False, check="none").close()  # refuse what is not ours
+    # refuse what is not ours; read-only, so a full disk cannot stop the delete
+    open_diary(create=False, readonly=True, check="none").close()
     try:  # the diary itself first: when it cannot go, nothing has gone
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -153,6 +153,16 @@ def test_every_writable_open_puts_the_diary_in_wal_mode(runner) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_forget_frees_a_full_disk(runner, small_disk, monkeypatch):
+    """Deleting the diary is how a runner may free space: forget works on a
+    full disk (it only reads the file to know it is ours)."""
+    monkeypatch.setenv("KNEECHECK_HOME", str(small_disk / "home"))
+    ok(runner, "log", "--distance", "5")
+    _fill(small_disk)
+    assert "Deleted" in ok(runner, "forget", "--yes")
+    assert not diary_path().exists()
+
+
 def test_a_full_disk_leaves_no_file_behind(runner, small_disk, monkeypatch):
     """A first write, or an --output, that meets a full disk exits 5 saying
     so and leaves no empty diary (which every later command would call
