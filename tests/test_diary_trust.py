@@ -507,6 +507,17 @@ def test_an_endless_answers_stream_is_cut_short(device) -> None:
     assert device in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("command", "start"), [(["export"], "{"), (["report"], "# kneecheck report")]
+)
+def test_output_dash_is_standard_output(runner, tmp_path, monkeypatch, command, start):
+    """--output - prints, as --answers - reads standard input: no file '-'."""
+    monkeypatch.chdir(tmp_path)
+    out = ok(runner, *command, "--output", "-")
+    assert out.startswith(start) and "Wrote" not in out
+    assert not (tmp_path / "-").exists()
+
+
 def test_output_through_a_symlink_writes_its_target(runner, tmp_path) -> None:
     """--output via a symbolic link writes the file it points at; the link stays."""
     target = tmp_path / "real.json"

@@ -71,7 +71,9 @@ class ReportFormat(str, Enum):
 OutputFile = Annotated[
     Path | None,
     typer.Option(
-        "--output", metavar="FILE", help="Write to FILE instead of the screen."
+        "--output",
+        metavar="FILE",
+        help="Write to FILE instead of the screen ('-': the screen).",
     ),
 ]
 
@@ -113,7 +115,8 @@ def _distance(km: float | None, units: str) -> str:
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
-    if output is None:
+    # '-' is standard output, as for --answers: never a file named '-'
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
     write_atomically(output, text)
