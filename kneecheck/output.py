@@ -54,7 +54,6 @@ _PLAIN_DIGITS = 15
 def plain_number(value: float) -> str:
     """A number as a person writes it, never in exponent form: 1000000000,
     12.5, -5, 0.00001; NaN and Infinity by name."""
-    import math
     from decimal import Decimal
 
     if math.isfinite(value) and abs(value) >= 10**_PLAIN_DIGITS:
