@@ -307,6 +307,22 @@ def test_forget_names_a_diary_it_may_not_delete(runner, monkeypatch) -> None:
     assert diary_path().exists()
 
 
+def test_shoes_for_a_rest_day_are_refused_not_dropped(runner) -> None:
+    """--shoes with --rest (log or entries edit) is one line naming the option,
+    exit 2, nothing changed; a run made a rest day loses its shoes quietly."""
+    ok(runner, "shoes", "add", "Blue")
+    refused = runner.invoke(app, ["log", "--rest", "--shoes", "Blue"])
+    assert refused.exit_code == 2
+    assert "--shoes: a rest day has no shoes" in refused.stderr
+    assert "No entries yet" in ok(runner, "entries")
+    ok(runner, "log", "--rest")
+    refused = runner.invoke(app, ["entries", "edit", "1", "--shoes", "Blue"])
+    assert refused.exit_code == 2 and "a rest day has no shoes" in refused.stderr
+    ok(runner, "log", "--distance", "5", "--shoes", "Blue")
+    ok(runner, "entries", "edit", "2", "--rest")
+    assert json.loads(ok(runner, "entries", "--json"))["entries"][0]["shoes"] is None
+
+
 def test_log_without_terminal_or_options(runner) -> None:
     """Bare log without a terminal asks for options instead of hanging."""
     result = runner.invoke(app, ["log"])

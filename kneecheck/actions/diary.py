@@ -52,14 +52,17 @@ class EntryFields(NamedTuple):
     note: str | None = None
 
     def entry(self, units: str, shoes: str | None = None) -> NewEntry:
-        """The diary entry: km, and the shoes resolved."""
+        """The diary entry: km, and the shoes resolved. Shoes named for a rest
+        day are refused, never dropped without a word."""
+        if self.rest and shoes is not None:
+            raise EntryError("a rest day has no shoes", "shoes")
         km = None if self.distance is None else round(to_km(self.distance, units), 3)
         return NewEntry(
             date=self.date,
             kind="rest" if self.rest else "run",
             distance_km=km,
             duration_min=self.duration,
-            shoes=None if self.rest else shoes,
+            shoes=shoes,
             pain_during=self.pain_during,
             pain_after=self.pain_after,
             next_morning=self.next_morning,
@@ -87,7 +90,7 @@ def check_entry_fields(fields: EntryFields) -> None:
     in the runner's units."""
     units = _units()
     with _in_units(units):
-        check_entry(fields.entry(units))
+        check_entry(fields.entry(units, fields.shoes))
     if fields.shoes and not exists():
         raise EntryError(
             f"no shoes called '{fields.shoes}'; add them with `kneecheck shoes add`"
@@ -302,7 +305,7 @@ def edit_entry(entry_id: int, changes: dict[str, Any]) -> Logged:
             ),
             pain_after=changes.get("pain_after", old.pain_after),
             next_morning=changes.get("next_morning", old.next_morning),
-            shoes=changes.get("shoes", old.shoes) or None,
+            shoes=changes.get("shoes", None if run_only else old.shoes) or None,
             note=changes.get("note", old.note) or None,
         )
         new = fields.entry(units, fields.shoes)

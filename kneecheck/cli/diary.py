@@ -132,6 +132,7 @@ _OPTION_OF = {
     "pain_after": "--pain-after",
     "next_morning": "--next-morning",
     "start_km": "--start-distance",
+    "shoes": "--shoes",
 }
 
 
