@@ -166,8 +166,7 @@ def delete_diary() -> Path | None:
     # refuse what is not ours; read-only, so a full disk cannot stop the delete
     open_diary(create=False, readonly=True, check="none").close()
     try:  # the diary itself first: when it cannot go, nothing has gone
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _unlink_with_side_files(path)
     except OSError as exc:
         raise DiaryUnwritable(
             f"cannot delete the diary {path}: {exc.strerror or exc}"
@@ -834,6 +833,8 @@ def check_entry(e: NewEntry) -> None:
         raise EntryError("a rest day has no distance", "distance_km")
     if e.kind == "rest" and (e.duration_min or e.pain_during is not None):
         raise EntryError("a rest day has no duration and no pain during a run")
+    if e.kind == "rest" and e.shoes:
+        raise EntryError("a rest day has no shoes", "shoes")
     for field, name, pain in (
         ("pain_during", "pain during", e.pain_during),
         ("pain_after", "pain after", e.pain_after),
@@ -1197,12 +1198,16 @@ def _remove_if_unwritten(path: Path) -> None:
     """Remove a diary file this run created, with its side files, when
     nothing was written to it."""
     try:
-        if not _nothing_written(path):
-            return
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if _nothing_written(path):
+            _unlink_with_side_files(path)
     except OSError:
         pass  # the failure being raised says what went wrong
+
+
+def _unlink_with_side_files(path: Path) -> None:
+    """The diary file first, then SQLite's files beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _create_private(path: Path) -> bool:

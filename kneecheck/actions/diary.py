@@ -52,10 +52,8 @@ class EntryFields(NamedTuple):
     note: str | None = None
 
     def entry(self, units: str, shoes: str | None = None) -> NewEntry:
-        """The diary entry: km, and the shoes resolved. Shoes named for a rest
-        day are refused, never dropped without a word."""
-        if self.rest and shoes is not None:
-            raise EntryError("a rest day has no shoes", "shoes")
+        """The diary entry: km, and the shoes resolved (check_entry refuses
+        shoes named for a rest day, never dropping them without a word)."""
         km = None if self.distance is None else round(to_km(self.distance, units), 3)
         return NewEntry(
             date=self.date,
@@ -424,9 +422,8 @@ class ShoeChange(NamedTuple):
 def add_shoe(name: str, start: float, default: bool) -> ShoeChange:
     """A new pair; `start` (already run in them) is in the runner's units.
     A pair refused is refused before a diary is made."""
-    units = _units()
-    with _in_units(units):
-        check_shoe(name, to_km(start, units))
+    if not exists():  # a new diary is in km until the runner says otherwise
+        check_shoe(name, start)
     with open_diary() as diary:
         units = diary.units()
         with _in_units(units):
