@@ -17,6 +17,14 @@ TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"  # written from the evidence by this project
 HOLDOUT = TESTS / "holdout"  # written after the weights were tuned; never tuned on
 PUBLISHED = TESTS / "published"  # real patients from published case reports
+
+# Cases of the tune split that are triaged less urgently than their report
+# needs, each explained in the README. The tests fail when one is added, and
+# when one is fixed (so the list and the README stay true). An 11-year-old with
+# a year of inner knee pain and giving way, and no limp or hip pain, had a
+# slipped upper femoral epiphysis: no answer of his points to the hip, and a
+# rule making every child without a clear cause urgent over-triaged 11 %.
+KNOWN_UNDER_TRIAGE = {"referred_hip_pain-udel-module33"}
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
 DATA = TESTS.parent / "data"  # the built-in catalogue

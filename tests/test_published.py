@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import PUBLISHED, published_split
+from helpers import KNOWN_UNDER_TRIAGE, PUBLISHED, published_split
 
 from kneecheck.catalogue import CONTRACT_CONDITIONS, Catalogue, load_catalogue
 from kneecheck.evaluate import load_cases, read_case, run, summary
@@ -22,12 +22,6 @@ from kneecheck.evaluate import load_cases, read_case, run, summary
 FILES = sorted(PUBLISHED.glob("*.json"))
 CITATION = re.compile(r"doi:\s*10\.\d{4,}/\S+|10\.\d{4,}/\S+|https?://\S+", re.I)
 URGENT = {"urgent", "emergency"}
-
-
-# Cases of the tune split that are triaged less urgently than their report
-# needs, each explained in the README. The test fails when one is added, and
-# when one is fixed (so the list and the README stay true).
-KNOWN_UNDER_TRIAGE: set[str] = set()
 
 
 def problems_of(path: Path, catalogue: Catalogue) -> list[str]:

@@ -1,0 +1,255 @@
+"""Refit the estimated likelihood ratios of data/scoring.json on real patients.
+
+The hand estimates are a clinician's guesses; published case reports show where
+they are off. This fits every *estimated* ratio by penalised maximum likelihood:
+it maximises the log probability the model gives the right condition on the
+published cases of the tune split (weight 1) and the written criteria cases
+(tests/cases and the shared vignettes, weight --written-weight), while a penalty
+of --lam x (change in log ratio)^2 keeps each ratio near its hand estimate.
+Published ratios, priors and the "something else" ratios are never moved; an
+answer that counted for a condition still counts for it, and one that counted
+against still counts against. The holdout split is never read.
+
+    .venv/bin/python .tools/refit_lrs.py --cv          # 5-fold cross-validation
+    .venv/bin/python .tools/refit_lrs.py --write       # rewrite data/scoring.json
+
+Each moved ratio's note ends "The hand estimate was X." and a later refit starts
+from X again, so refits never drift from the clinician's figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kneecheck.catalogue import Catalogue, check_catalogue  # noqa: E402
+from kneecheck.evaluate import CALIBRATION_BINS, Case, load_cases  # noqa: E402
+from kneecheck.predicates import all_hold, key_missing  # noqa: E402
+
+SCORING = ROOT / "data" / "scoring.json"
+HAND = re.compile(r" ?The hand estimate was ([0-9.]+)\.$")
+STEP, ROUNDS = 0.05, 400  # Adam step and rounds: converged on this data set
+FLOOR = 0.05  # smallest |log ratio| kept, so no answer flips sides
+
+Key = tuple[str, int]  # (condition id, feature index in scoring.json)
+Rows = list[tuple[str, float, list[int]]]  # per condition: id, prior, matched
+Case_ = tuple[Rows, float, float, tuple[str, ...], float]  # + other prior, log, ok, w
+
+
+def dump(obj: Any, indent: int = 0, in_list: bool = False) -> str:
+    """JSON in scoring.json's own layout: one feature (any object in a list, any
+    container of plain values) per line, so a refit's diff shows only the ratios."""
+    vals = (
+        obj.values()
+        if isinstance(obj, dict)
+        else obj
+        if isinstance(obj, list)
+        else None
+    )
+    plain = vals is None or all(not isinstance(x, (dict, list)) for x in vals)
+    if plain or (in_list and isinstance(obj, dict)):
+        return json.dumps(obj, ensure_ascii=False)
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(obj, dict):
+        body = [
+            f"{inner}{json.dumps(k)}: {dump(v, indent + 1)}" for k, v in obj.items()
+        ]
+        return "{\n" + ",\n".join(body) + "\n" + pad + "}"
+    body = [inner + dump(v, indent + 1, True) for v in obj]
+    return "[\n" + ",\n".join(body) + "\n" + pad + "]"
+
+
+def hand_estimates(scoring: dict[str, Any]) -> dict[Key, float]:
+    """The clinician's ratio of every estimated feature (after a refit, from its
+    note)."""
+    out = {}
+    for cid, entry in scoring["conditions"].items():
+        for i, feat in enumerate(entry["features"]):
+            if feat["basis"] != "estimate":
+                continue
+            found = HAND.search(feat.get("note", ""))
+            out[(cid, i)] = float(found.group(1)) if found else float(feat["lr"])
+    return out
+
+
+def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]:
+    """What the fit needs of each case: priors, matched features, the target."""
+    model, out = cat.model, []
+    for case in cases:
+        a = case.answers
+        age = a.get("age")
+        band = model.band_of(age) if age is not None else None
+        rows: Rows = []
+        for cond in cat.conditions:
+            if any(key_missing(a, k) for k in cond.requires):
+                continue
+            mix = sum(w * cond.prior[b] for b, w in model.unknown_age_mix.items())
+            mix /= sum(model.unknown_age_mix.values()) or 1.0
+            prior = cond.prior[band] if band is not None else mix
+            hits = [i for i, f in enumerate(cond.features) if all_hold(f.when, a)]
+            rows.append((cond.id, prior, hits))
+        other = max(100.0 - sum(r[1] for r in rows), 0.0)
+        other_log = sum(
+            math.log(f.lr) for f in model.other_features if all_hold(f.when, a)
+        )
+        out.append((rows, other, other_log, case.acceptable, weight))
+    return out
+
+
+def probabilities(th: dict[Key, float], case: Case_, power: float) -> dict[str, float]:
+    rows, other, other_log, _, _ = case
+    logs = {cid: math.log(p) + sum(th[(cid, i)] for i in hits) for cid, p, hits in rows}
+    if other > 0:
+        logs["\0other"] = math.log(other) + power * other_log
+    top = max(logs.values())
+    z = sum(math.exp(v - top) for v in logs.values())
+    return {k: math.exp(v - top) / z for k, v in logs.items()}
+
+
+def fit(
+    th0: dict[Key, float], free: set[Key], data: list[Case_], lam: float, power: float
+) -> dict[Key, float]:
+    """Adam on the penalised negative log likelihood; th is power x log(lr)."""
+    th = dict(th0)
+    m = dict.fromkeys(free, 0.0)
+    v = dict.fromkeys(free, 0.0)
+    for t in range(1, ROUNDS + 1):
+        g = {k: 2 * lam * (th[k] - th0[k]) for k in free}
+        for case in data:
+            probs = probabilities(th, case, power)
+            rows, _, _, ok, w = case
+            right = sum(probs.get(c, 0.0) for c in ok) or 1e-12
+            for cid, _, hits in rows:
+                d = w * (probs[cid] - (probs[cid] / right if cid in ok else 0.0))
+                for i in hits:
+                    if (cid, i) in g:
+                        g[(cid, i)] += d
+        for k in free:
+            m[k] = 0.9 * m[k] + 0.1 * g[k]
+            v[k] = 0.999 * v[k] + 0.001 * g[k] ** 2
+            step = (
+                STEP * (m[k] / (1 - 0.9**t)) / (math.sqrt(v[k] / (1 - 0.999**t)) + 1e-8)
+            )
+            th[k] -= step
+            lo = power * FLOOR
+            th[k] = max(th[k], lo) if th0[k] > 0 else min(th[k], -lo)
+    return th
+
+
+def score(
+    th: dict[Key, float], data: list[Case_], power: float
+) -> tuple[float, int, int, list[tuple[float, bool]]]:
+    """Summed log probability of the right condition, top-1 and top-3 hits, and
+    (top probability, right) pairs for the calibration error."""
+    ll, one, three, pairs = 0.0, 0, 0, []
+    for case in data:
+        probs = probabilities(th, case, power)
+        ok = case[3]
+        ll += math.log(max(sum(probs.get(c, 0.0) for c in ok), 1e-12))
+        order = sorted((c for c in probs if c != "\0other"), key=lambda c: -probs[c])
+        one += order[0] in ok
+        three += any(c in ok for c in order[:3])
+        pairs.append((probs[order[0]], order[0] in ok))
+    return ll, one, three, pairs
+
+
+def calibration_error(pairs: list[tuple[float, bool]]) -> float:
+    """Expected calibration error over evaluate's equal-width bins."""
+    bins: dict[int, list[tuple[float, bool]]] = {}
+    for p, right in pairs:
+        bins.setdefault(
+            min(int(p * CALIBRATION_BINS), CALIBRATION_BINS - 1), []
+        ).append((p, right))
+    n = len(pairs)
+    return sum(
+        len(b) / n * abs(sum(r for _, r in b) / len(b) - sum(p for p, _ in b) / len(b))
+        for b in bins.values()
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lam", type=float, default=1.0, help="pull to the hand estimate")
+    ap.add_argument("--written-weight", type=float, default=0.3)
+    ap.add_argument("--cv", action="store_true", help="5-fold cross-validation only")
+    ap.add_argument("--write", action="store_true", help="rewrite data/scoring.json")
+    args = ap.parse_args()
+
+    scoring = json.loads(SCORING.read_text(encoding="utf-8"))
+    cat = check_catalogue(ROOT / "data")
+    power = cat.model.evidence_power
+    hand = hand_estimates(scoring)
+    th0: dict[Key, float] = {}
+    for cond in cat.conditions:
+        assert len(cond.features) == len(scoring["conditions"][cond.id]["features"])
+        for i, feat in enumerate(cond.features):
+            th0[(cond.id, i)] = power * math.log(hand.get((cond.id, i), feat.lr))
+    free = set(hand)
+
+    tune = [
+        c for c in load_cases([ROOT / "tests/published"], cat, "tune") if c.condition
+    ]
+    shared = ROOT.parent / "shared" / "vignettes"
+    folders = [ROOT / "tests/cases", *([shared] if shared.is_dir() else [])]
+    written = [c for c in load_cases(folders, cat) if c.condition]
+    tune_data = prepare(cat, tune, 1.0)
+    written_data = prepare(cat, written, args.written_weight)
+
+    if args.cv:
+        order = list(range(len(tune_data)))
+        random.Random(1).shuffle(order)
+        totals: dict[str, list[Any]] = {
+            "hand": [0.0, 0, 0, []],
+            "refit": [0.0, 0, 0, []],
+        }
+        for k in range(5):
+            held = set(order[k::5])
+            test = [tune_data[i] for i in sorted(held)]
+            train = [tune_data[i] for i in order if i not in held]
+            th = fit(th0, free, written_data + train, args.lam, power)
+            for name, params in (("hand", th0), ("refit", th)):
+                for j, part in enumerate(score(params, test, power)):
+                    totals[name][j] += part
+        n = len(tune_data)
+        for name, (ll, one, three, pairs) in totals.items():
+            print(
+                f"{name:5}: mean log p {ll / n:.3f}  top-1 {one}/{n}  top-3 {three}/{n}"
+                f"  calibration error {calibration_error(pairs):.3f}"
+            )
+        return
+
+    th = fit(th0, free, written_data + tune_data, args.lam, power)
+    moved = 0
+    for (cid, i), h in hand.items():
+        feat = scoring["conditions"][cid]["features"][i]
+        new = float(f"{math.exp(th[(cid, i)] / power):.2g}")
+        if new == 1:
+            new = 1.1 if h > 1 else 0.9
+        note = HAND.sub("", feat.get("note", "")).strip()
+        if abs(math.log(new / h)) < 0.05:
+            feat["lr"] = h if h != int(h) else int(h)
+            if note:
+                feat["note"] = note
+            else:
+                feat.pop("note", None)
+            continue
+        moved += 1
+        feat["lr"] = int(new) if new == int(new) else new
+        feat["note"] = (note + " " if note else "") + f"The hand estimate was {h:g}."
+    print(f"{moved} of {len(hand)} estimated ratios moved from the hand estimate")
+    if args.write:
+        SCORING.write_text(dump(scoring) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The likelihood-ratio refit (.tools/refit_lrs.py) and what it leaves in the
+catalogue: every moved ratio names its hand estimate and stays on its side."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+SCORING = ROOT / "data" / "scoring.json"
+
+
+def tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "refit_lrs", ROOT / ".tools" / "refit_lrs.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def features() -> list[tuple[str, dict]]:
+    scoring = json.loads(SCORING.read_text(encoding="utf-8"))
+    return [
+        (cid, feat)
+        for cid, entry in scoring["conditions"].items()
+        for feat in entry["features"]
+    ]
+
+
+def test_dump_keeps_the_catalogue_layout() -> None:
+    """A refit rewrites scoring.json in its own layout, so only ratios change."""
+    text = SCORING.read_text(encoding="utf-8")
+    assert tool().dump(json.loads(text)) + "\n" == text
+
+
+def test_hand_estimate_is_read_back_from_the_note() -> None:
+    """A later refit starts from the clinician's figure, not the last refit."""
+    scoring = {
+        "conditions": {
+            "x": {
+                "features": [
+                    {
+                        "lr": 2.7,
+                        "basis": "estimate",
+                        "note": "The hand estimate was 2.",
+                    },
+                    {"lr": 0.4, "basis": "estimate"},
+                    {"lr": 9.8, "basis": "published", "source": "s"},
+                ]
+            }
+        }
+    }
+    assert tool().hand_estimates(scoring) == {("x", 0): 2.0, ("x", 1): 0.4}
+
+
+def test_refit_ratios_name_their_hand_estimate_and_keep_their_side() -> None:
+    """An answer that counted for a condition still counts for it after the
+    refit, and a clinician can see both figures; published ratios never move."""
+    pattern = tool().HAND
+    moved = 0
+    for cid, feat in features():
+        found = pattern.search(feat.get("note", ""))
+        if not found:
+            continue
+        moved += 1
+        hand = float(found.group(1))
+        assert feat["basis"] == "estimate", (cid, feat)
+        assert (feat["lr"] > 1) == (hand > 1), (cid, feat)
+        assert abs(math.log(feat["lr"] / hand)) >= 0.05, (cid, feat)
+    assert moved > 0
