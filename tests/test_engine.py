@@ -415,10 +415,11 @@ def test_a_sudden_start_without_an_injury_is_weak_evidence_of_a_sprain(
     catalogue,
 ) -> None:
     """The injury answers carry the evidence of a sprain: a sudden start alone
-    leaves it no more than level with a meniscus tear, and far from likely."""
+    keeps a meniscus tear in view beside it (within 0.1), and neither is near
+    likely."""
     r = run(catalogue, age=28, sex="male", onset="sudden")
     p = {c.id: c.probability for c in r.conditions}
-    assert p["ligament_sprain"] <= p["meniscus_tear"] + 0.01
+    assert abs(p["ligament_sprain"] - p["meniscus_tear"]) < 0.1
     assert p["ligament_sprain"] < 0.3
     pop = run(
         catalogue, age=28, sex="male", onset="sudden", injury="twist", feels=["pop"]
