@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kneecheck.catalogue import Catalogue, check_catalogue  # noqa: E402
+from kneecheck.engine import condition_prior  # noqa: E402
 from kneecheck.evaluate import CALIBRATION_BINS, Case, load_cases  # noqa: E402
 from kneecheck.predicates import all_hold, key_missing  # noqa: E402
 
@@ -93,9 +94,7 @@ def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]
         for cond in cat.conditions:
             if any(key_missing(a, k) for k in cond.requires):
                 continue
-            mix = sum(w * cond.prior[b] for b, w in model.unknown_age_mix.items())
-            mix /= sum(model.unknown_age_mix.values()) or 1.0
-            prior = cond.prior[band] if band is not None else mix
+            prior, _ = condition_prior(cat, cond, band)
             hits = [i for i, f in enumerate(cond.features) if all_hold(f.when, a)]
             rows.append((cond.id, prior, hits))
         other = max(100.0 - sum(r[1] for r in rows), 0.0)
