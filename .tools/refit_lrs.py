@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kneecheck.catalogue import Catalogue, check_catalogue  # noqa: E402
-from kneecheck.engine import condition_prior  # noqa: E402
+from kneecheck.engine import gather_evidence  # noqa: E402
 from kneecheck.evaluate import CALIBRATION_BINS, Case, load_cases  # noqa: E402
-from kneecheck.predicates import all_hold, key_missing  # noqa: E402
+from kneecheck.predicates import all_hold  # noqa: E402
 
 SCORING = ROOT / "data" / "scoring.json"
 HAND = re.compile(r" ?The hand estimate was ([0-9.]+)\.$")
@@ -84,24 +84,24 @@ def hand_estimates(scoring: dict[str, Any]) -> dict[Key, float]:
 
 
 def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]:
-    """What the fit needs of each case: priors, matched features, the target."""
-    model, out = cat.model, []
+    """What the fit needs of each case: the engine's priors and "something else",
+    the indices of the matched features, the target."""
+    out = []
     for case in cases:
-        a = case.answers
-        age = a.get("age")
-        band = model.band_of(age) if age is not None else None
-        rows: Rows = []
-        for cond in cat.conditions:
-            if any(key_missing(a, k) for k in cond.requires):
-                continue
-            prior, _ = condition_prior(cat, cond, band)
-            hits = [i for i, f in enumerate(cond.features) if all_hold(f.when, a)]
-            rows.append((cond.id, prior, hits))
-        other = max(100.0 - sum(r[1] for r in rows), 0.0)
-        other_log = sum(
-            math.log(f.lr) for f in model.other_features if all_hold(f.when, a)
-        )
-        out.append((rows, other, other_log, case.acceptable, weight))
+        ev = gather_evidence(cat, case.answers)
+        rows: Rows = [
+            (
+                cid,
+                prior,
+                [
+                    i
+                    for i, f in enumerate(cat.condition(cid).features)
+                    if all_hold(f.when, case.answers)
+                ],
+            )
+            for cid, prior in ev.priors.items()
+        ]
+        out.append((rows, ev.other_prior, ev.other_log_lr, case.acceptable, weight))
     return out
 
 

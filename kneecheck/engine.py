@@ -253,17 +253,6 @@ class Evidence(NamedTuple):
     other_log_lr: float
 
 
-def condition_prior(
-    catalogue: Catalogue, cond: Condition, band: str | None
-) -> tuple[float, float]:
-    """A condition's prior for the age band, and its mix over the bands (the
-    prior when the age is not known)."""
-    model = catalogue.model
-    mixed = sum(w * cond.prior[b] for b, w in model.unknown_age_mix.items())
-    mixed /= sum(model.unknown_age_mix.values()) or 1.0
-    return (cond.prior[band] if band is not None else mixed), mixed
-
-
 def gather_evidence(catalogue: Catalogue, answers: Answers) -> Evidence:
     """The prior and the matched likelihood ratios of every condition in play."""
     model = catalogue.model
@@ -273,7 +262,9 @@ def gather_evidence(catalogue: Catalogue, answers: Answers) -> Evidence:
     for cond in catalogue.conditions:
         if any(key_missing(answers, key) for key in cond.requires):
             continue  # e.g. osteoarthritis waits for a known age
-        prior, mixed = condition_prior(catalogue, cond, band)
+        mixed = sum(w * cond.prior[b] for b, w in model.unknown_age_mix.items())
+        mixed /= sum(model.unknown_age_mix.values()) or 1.0
+        prior = cond.prior[band] if band is not None else mixed
         pro, con = _age_evidence(catalogue, age, band, prior, mixed)
         log_lr = 0.0
         for feat in cond.features:
