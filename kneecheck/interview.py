@@ -51,6 +51,7 @@ from .output import envelope
 from .predicates import NUMBER_OPS, VALUE_OPS, Predicate, all_hold
 
 URGENT = ("emergency", "urgent")
+OTHER = "(something else)"  # the share no listed cause claims, in the gain
 SUPPORTED = ("(an answer for it)",)  # stands in for the texts while trying answers
 
 
@@ -384,24 +385,45 @@ def _value(
     )
 
 
-def _entropy(scores: Mapping[str, float]) -> float:
-    """Bits of uncertainty over the causes, "something else" included."""
-    ps = [p for p in scores.values() if p > 0]
-    ps.append(max(0.0, 1.0 - sum(ps)))
+def _with_other(scores: Mapping[str, float]) -> dict[str, float]:
+    """The causes' probabilities with "something else" (the rest) as one more."""
+    return {**scores, OTHER: max(0.0, 1.0 - sum(scores.values()))}
+
+
+def _entropy(ps: Iterable[float]) -> float:
+    """Bits of uncertainty over the causes."""
     return -sum(p * math.log2(p) for p in ps if p > 0)
 
 
 def _information_gain(
     now: Mapping[str, float], outcomes: list[tuple[float, dict[str, float]]]
 ) -> float:
-    """The expected fall in entropy. Each answer is weighted by how well the
-    model expects it (the total posterior weight it gives), as no answer rates
-    are published: among equally expected answers the weights are equal."""
-    total = sum(mass for mass, _ in outcomes)
-    if total <= 0:
-        return 0.0
-    after = sum(mass / total * _entropy(scores) for mass, scores in outcomes)
-    return max(0.0, _entropy(now) - after)
+    """The mutual information, in bits, between the answer and the cause.
+
+    Each tried answer gives weight x posterior for every cause (no answer rates
+    are published, so equally expected answers weigh the same). Ratios are not
+    answer rates, so each cause's weights are scaled to sum to its probability
+    now: that makes one joint distribution, whose expected fall in entropy is
+    never negative. Without it an answer that spreads a confident ranking
+    counted against a question, and questions that tell causes apart went
+    unasked."""
+    if not any(mass > 0 for mass, _ in outcomes):
+        return 0.0  # nothing to learn from no answer
+    prior = _with_other(now)
+    joint = [
+        {c: mass * p for c, p in _with_other(scores).items()}
+        for mass, scores in outcomes
+    ]
+    for cause, p in prior.items():
+        column = sum(row.get(cause, 0.0) for row in joint)
+        for row in joint:
+            row[cause] = row.get(cause, 0.0) * p / column if column > 0 else 0.0
+    after = 0.0
+    for row in joint:
+        p_answer = sum(row.values())
+        if p_answer > 0:
+            after += p_answer * _entropy(q / p_answer for q in row.values())
+    return max(0.0, _entropy(prior.values()) - after)
 
 
 def _pair(
