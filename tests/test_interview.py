@@ -230,8 +230,8 @@ def test_information_gain_is_the_mutual_information() -> None:
 
 def test_a_question_that_tells_causes_apart_is_worth_asking(catalogue) -> None:
     """A young woman with a knee that has hurt for three years and nothing else
-    known: what it feels like tells the front-of-knee causes apart, so the
-    interview asks on (it used to stop, as the answers spread the ranking)."""
+    known: a question about the knee itself tells the front-of-knee causes
+    apart, so the interview asks on (it stopped, as answers spread the ranking)."""
     answers = {
         "age": 25,
         "sex": "female",
