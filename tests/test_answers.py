@@ -115,7 +115,12 @@ def test_nan_in_an_answers_file_is_refused(catalogue, tmp_path) -> None:
     """Python's JSON reader accepts NaN; the answers never do."""
     path = tmp_path / "a.json"
     path.write_text('{"duration_weeks": NaN}', encoding="utf-8")
-    with pytest.raises(AnswersError, match="'duration_weeks' must be a number"):
+    with pytest.raises(
+        AnswersError, match=r"'duration_weeks' must be a number, not NaN$"
+    ):
+        read_answers(str(path), catalogue)
+    path.write_text('{"duration_weeks": -Infinity}', encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"must be a number, not infinity$"):
         read_answers(str(path), catalogue)
 
 

@@ -40,6 +40,8 @@ def json_type(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true/false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "infinity"  # JSON has neither
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
     if isinstance(value, str):
