@@ -185,7 +185,7 @@ def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
         for a in adaptive:
             assert not a.under_triaged or a.case.id in KNOWN_UNDER_TRIAGE, a.case.id
         # The goal is 2 points. Since the tune split grew past 130 cases it is
-        # missed there by three sparse reports (2.7 points; README, Accuracy):
+        # missed there by three cases (2.7 points; README, Accuracy):
         # this pins that it gets no worse.
         assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.03
 
