@@ -7,12 +7,13 @@ its answer could do, tried answer by answer on the same engine that scores the
 result:
 1. safety: a question an urgent or emergency rule still waits on;
 2. triage: an answer could make it more urgent;
-3. verdict: the run verdict still needs it, or an answer could make it more
+3. narrow: while the causes are not settled, the question expected to teach
+   most about them (mutual information between answer and cause, in bits);
+4. verdict: the run verdict still needs it, or an answer could make it more
    cautious;
-4. outcome: an answer could change the triage or the verdict either way;
-5. narrow: while the causes are not settled, the question expected to teach
-   most about them (expected information gain, in bits).
-The first three are always asked; the last two only under `max_questions`.
+5. outcome: an answer could change the triage or the verdict either way.
+Safety, triage and verdict are always asked; narrow and outcome only under
+`max_questions`.
 It stops when no group has a question left. `full` keeps the questionnaire's
 own order. Pure and deterministic: ties go to the questionnaire's order.
 """
@@ -51,6 +52,7 @@ from .output import envelope
 from .predicates import NUMBER_OPS, VALUE_OPS, Predicate, all_hold
 
 URGENT = ("emergency", "urgent")
+ALWAYS = ("safety", "triage", "verdict")  # tiers asked whatever the count
 OTHER = "(something else)"  # the share no listed cause claims, in the gain
 SUPPORTED = ("(an answer for it)",)  # stands in for the texts while trying answers
 
@@ -199,12 +201,18 @@ def _choose(
         (v for v in values if v.cautious_verdict),
         key=lambda v: v.question.id not in VERDICT_KEYS,  # stable: keeps the order
     )
-    # In order; the first three are asked whatever the count.
+    # In order. Narrowing comes before the verdict tiers so that, once the
+    # verdict's must-ask questions have used up the count, a case is not left
+    # without a single question that tells its causes apart.
     tiers: list[tuple[str, list[Value]]] = [
         ("safety", [v for v in values if waiting.get(v.question.id) in URGENT]),
         (
             "triage",
             [v for v in values if v.raises_triage or v.question.id in waiting],
+        ),
+        (
+            "narrow",
+            [] if settled else [v for v in values if v.gain >= plan.min_gain_bits],
         ),
         ("verdict", verdict_first),
         (
@@ -213,13 +221,9 @@ def _choose(
             if room <= 0
             else [v for v in values if v.moves_triage or v.moves_verdict],
         ),
-        (
-            "narrow",
-            [] if settled else [v for v in values if v.gain >= plan.min_gain_bits],
-        ),
     ]
-    must = {v.question.id for _, tier in tiers[:3] for v in tier}
-    may = {v.question.id for _, tier in tiers[3:] for v in tier} - must
+    must = {v.question.id for n, tier in tiers if n in ALWAYS for v in tier}
+    may = {v.question.id for n, tier in tiers if n not in ALWAYS for v in tier} - must
     remaining = len(must) + min(max(room, 0), len(may))
     for name, tier in tiers:
         if not tier:

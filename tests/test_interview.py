@@ -184,10 +184,7 @@ def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
         assert {f.case.id for f in full if f.under_triaged} <= KNOWN_UNDER_TRIAGE
         for a in adaptive:
             assert not a.under_triaged or a.case.id in KNOWN_UNDER_TRIAGE, a.case.id
-        # The goal is 2 points. Since the tune split grew past 130 cases it is
-        # missed there by three cases (2.7 points; README, Accuracy):
-        # this pins that it gets no worse.
-        assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.03
+        assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.02
 
 
 def test_next_on_the_command_line() -> None:
@@ -231,19 +228,15 @@ def test_information_gain_is_the_mutual_information() -> None:
 def test_a_question_that_tells_causes_apart_is_worth_asking(catalogue) -> None:
     """A young woman with a knee that has hurt for three years and nothing else
     known: a question about the knee itself tells the front-of-knee causes
-    apart, so the interview asks on (it stopped, as answers spread the ranking)."""
+    apart, so the interview asks on (it stopped, as answers spread the ranking).
+    It asks that before the pain during runs, which the verdict still needs and
+    which is asked whatever the count: narrowing first, so that the count is not
+    used up before anything tells the causes apart."""
     answers = {
         "age": 25,
         "sex": "female",
         "duration_weeks": 156,
-        "dont_know": [
-            "red_flags",
-            "where",
-            "onset",
-            "injury",
-            "limp",
-            "pain_during_run",
-        ],
+        "dont_know": ["red_flags", "where", "onset", "injury", "limp"],
     }
     doc = step(catalogue, answers)
     assert not doc["done"]
