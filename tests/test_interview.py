@@ -189,9 +189,9 @@ def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
         # answer gains and the interview does not, so the tune split misses it
         # by 3.1 points (four cases; README, Accuracy): this pins no worse.
         assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.035
-    # Narrowing before the verdict's questions: with the verdict first, four
-    # written cases (the typical patellofemoral vignette among them) kept a
-    # suspected bone stress injury and were told to stop where reduce is right.
+    # Narrowing before the verdict's questions: with the verdict first, eight
+    # written cases get the wrong verdict (the typical patellofemoral vignette
+    # keeps a suspected bone stress injury and is told to stop, not reduce).
     verdicts = {a.case.id: a.verdict_ok for a in adaptive}
     assert all(verdicts.values()), [k for k, ok in verdicts.items() if not ok]
 
