@@ -189,11 +189,13 @@ def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
         # answer gains and the interview does not, so the tune split misses it
         # by 3.1 points (four cases; README, Accuracy): this pins no worse.
         assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.035
-    # Narrowing before the verdict's questions: with the verdict first, eight
-    # written cases get the wrong verdict (the typical patellofemoral vignette
-    # keeps a suspected bone stress injury and is told to stop, not reduce).
-    verdicts = {a.case.id: a.verdict_ok for a in adaptive}
-    assert all(verdicts.values()), [k for k, ok in verdicts.items() if not ok]
+        if cases is written_cases:
+            # Narrowing before the verdict's questions: with the verdict first,
+            # eight written cases get the wrong verdict (the typical
+            # patellofemoral vignette keeps a suspected bone stress injury and
+            # is told to stop, not reduce).
+            wrong = [a.case.id for a in adaptive if not a.verdict_ok]
+            assert not wrong, wrong
 
 
 def test_next_on_the_command_line() -> None:
