@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .answers import Answers
-from .catalogue import LEVELS, VERDICT_NEEDS, Catalogue, Condition, Tip
+from .catalogue import ACUTE_WEEKS, LEVELS, VERDICT_NEEDS, Catalogue, Condition, Tip
 from .namedtuples import NamedTuple
 from .output import envelope
 from .predicates import all_hold, key_missing
@@ -393,6 +393,7 @@ def derived_facts(
         and weeks > settle,
         "swelling_without_injury": swelling in SWELLING_OF_THE_JOINT
         and answers.get("injury") not in INJURIES,
+        "may_be_recent": weeks is None or weeks <= ACUTE_WEEKS,
         HISTORY_FACT: sum(1 for key in HISTORY_KEYS if key in answers),
     }
 

@@ -524,3 +524,19 @@ def test_new_swelling_without_injury_is_urgent(catalogue) -> None:
     assert "new_swelling_without_injury" not in reasons(injured)
     unknown = run(catalogue, **PFP, swelling="mild")
     assert "new_swelling_without_injury" not in reasons(unknown)
+
+
+def test_older_runner_fall_applies_to_recent_or_undated_falls(catalogue) -> None:
+    """The Ottawa knee rules cover injuries of the last week: a fall at 62 is
+    urgent when it was recent or its date is unknown, not a year later."""
+    fall = {"age": 62, "injury": "fall", "where": ["above_kneecap"]}
+    for weeks in (None, 0.4, 1):
+        extra = {} if weeks is None else {"duration_weeks": weeks}
+        r = run(catalogue, **fall, **extra)
+        assert "older_runner_fall" in reasons(r), weeks
+        assert r.triage.level == "urgent", weeks
+    late = run(catalogue, **fall, duration_weeks=52)
+    assert "older_runner_fall" not in reasons(late)
+    assert "older_runner_fall" not in reasons(
+        run(catalogue, **{**fall, "age": 54}, duration_weeks=0.4)
+    )

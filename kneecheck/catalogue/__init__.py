@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..paths import default_catalogue_dir, packaged_dir
 from .models import (
+    ACUTE_WEEKS,
     AGE_MAX,
     CODE_ANSWER_KEYS,
     CONTRACT_CONDITIONS,
@@ -80,6 +81,7 @@ def _load_folder(folder: Path) -> Catalogue:
 
 
 __all__ = [
+    "ACUTE_WEEKS",
     "AGE_MAX",
     "CODE_ANSWER_KEYS",
     "CONTRACT_CONDITIONS",

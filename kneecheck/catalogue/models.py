@@ -35,6 +35,9 @@ LR_BASES = ("published", "estimate")  # where a likelihood ratio comes from
 OTHER_MIN = 5.0  # per 100: the least share left for "something else"
 LR_MAX = 50.0  # no single answer is that decisive; a larger figure is a typo
 AGE_MAX = 100  # the contract's oldest age
+# The Ottawa knee rules are for injuries of the last 7 days (Stiell 1996); an
+# unknown duration counts as recent, the cautious side.
+ACUTE_WEEKS = 1.0
 # Facts the engine works out before triage, which triage rules may test like
 # answers (type, min, max). The engine computes them in engine.derived_facts.
 DERIVED_FACTS: dict[str, tuple[str, float | None, float | None]] = {
@@ -42,6 +45,7 @@ DERIVED_FACTS: dict[str, tuple[str, float | None, float | None]] = {
     "not_improving": ("yes_no", None, None),
     "beyond_settling_time": ("yes_no", None, None),
     "swelling_without_injury": ("yes_no", None, None),
+    "may_be_recent": ("yes_no", None, None),
     "history_answered": ("number", 0, None),
 }
 # The answer keys each derived fact is computed from, so the interview can tell
@@ -52,6 +56,7 @@ DERIVED_FROM: dict[str, frozenset[str] | None] = {
     "not_improving": frozenset({"trend"}),
     "beyond_settling_time": frozenset({"duration_weeks", "trend"}),
     "swelling_without_injury": frozenset({"swelling", "injury"}),
+    "may_be_recent": frozenset({"duration_weeks"}),
     "history_answered": None,  # every history key: engine.HISTORY_KEYS
 }
 HOW_COMMON = ("very_common", "common", "uncommon", "rare")
