@@ -540,3 +540,24 @@ def test_older_runner_fall_applies_to_recent_or_undated_falls(catalogue) -> None
     assert "older_runner_fall" not in reasons(
         run(catalogue, **{**fall, "age": 54}, duration_weeks=0.4)
     )
+
+
+def test_swelling_after_a_recent_knock_or_fall_is_urgent(catalogue) -> None:
+    """A knee that swells after a fall or a blow of the last week (or of an
+    unknown date) may hold blood from a break: urgent, stop running. A twist,
+    an older fall, or no swelling is not this rule."""
+    knock = {"age": 36, "onset": "sudden", "injury": "fall", "swelling": "mild"}
+    for weeks in (None, 0.4):
+        extra = {} if weeks is None else {"duration_weeks": weeks}
+        r = run(catalogue, **knock, **extra)
+        assert "swollen_after_knock_or_fall" in reasons(r), weeks
+        assert r.triage.level == "urgent"
+        assert r.run_guidance.verdict == "stop"
+    for change in (
+        {"injury": "twist"},
+        {"duration_weeks": 3},
+        {"swelling": "none"},
+        {"swelling": "on_kneecap"},
+    ):
+        r = run(catalogue, **{**knock, **change})
+        assert "swollen_after_knock_or_fall" not in reasons(r), change
