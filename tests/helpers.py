@@ -29,11 +29,17 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # swelling after a twist is the meniscus picture; the Ottawa rule was negative).
 # A man limping a month after a blow to the front of the thigh had a torn
 # quadriceps tendon: a limp counts as bearing weight, and whether he could lift
-# the straight leg (the answer that finds it) his report does not say.
+# the straight leg (the answer that finds it) his report does not say. Neither
+# does the report of a 55-year-old footballer whose quadriceps tore in a move
+# without a twist. A woman with a swollen knee whose Baker's cyst later proved
+# infected gave no duration: making swelling of unknown age urgent would send
+# 17 written cases of chronic swelling to urgent care.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "tibial_plateau_fracture-giulietti1994",
     "quadriceps_tendon_rupture-radiopaedia-kandel",
+    "quadriceps_tendon_rupture-milton-caso39-55m",
+    "bakers_cyst-jocr2023-pruthi",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
