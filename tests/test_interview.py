@@ -185,10 +185,9 @@ def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
         assert {f.case.id for f in full if f.under_triaged} <= KNOWN_UNDER_TRIAGE
         for a in adaptive:
             assert not a.under_triaged or a.case.id in KNOWN_UNDER_TRIAGE, a.case.id
-        # The goal is 2 points. Refitted on the 179-case tune split, every
-        # answer gains and the interview does not, so the tune split misses it
-        # by 3.1 points (four cases; README, Accuracy): this pins no worse.
-        assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.035
+        # The goal: top-3 at most 2 points below every answer (1.3 points on
+        # the 225-case tune split).
+        assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.02
         if cases is written_cases:
             # Narrowing before the verdict's questions: with the verdict first,
             # eight written cases get the wrong verdict (the typical
