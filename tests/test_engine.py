@@ -527,8 +527,9 @@ def test_new_swelling_without_injury_is_urgent(catalogue) -> None:
 
 
 def test_older_runner_fall_applies_to_recent_or_undated_falls(catalogue) -> None:
-    """The Ottawa knee rules cover injuries of the last week: a fall at 62 is
-    urgent when it was recent or its date is unknown, not a year later."""
+    """The Pittsburgh and Ottawa knee rules cover injuries of the last week: a
+    fall at 62 is urgent when it was recent or its date is unknown, not a year
+    later; over 50 it counts (Pittsburgh), at 50 it does not."""
     fall = {"age": 62, "injury": "fall", "where": ["above_kneecap"]}
     for weeks in (None, 0.4, 1):
         extra = {} if weeks is None else {"duration_weeks": weeks}
@@ -537,9 +538,26 @@ def test_older_runner_fall_applies_to_recent_or_undated_falls(catalogue) -> None
         assert r.triage.level == "urgent", weeks
     late = run(catalogue, **fall, duration_weeks=52)
     assert "older_runner_fall" not in reasons(late)
-    assert "older_runner_fall" not in reasons(
-        run(catalogue, **{**fall, "age": 54}, duration_weeks=0.4)
+    assert "older_runner_fall" in reasons(
+        run(catalogue, **{**fall, "age": 51}, duration_weeks=0.4)
     )
+    assert "older_runner_fall" not in reasons(
+        run(catalogue, **{**fall, "age": 50}, duration_weeks=0.4)
+    )
+
+
+def test_young_child_fall_is_urgent(catalogue) -> None:
+    """Under 12, a fall or a knock of the last week (or of unknown date) needs
+    an X-ray by the Pittsburgh knee rules; at 12, or after a twist, it does not."""
+    child = {"age": 9, "injury": "blow", "where": ["around_kneecap"]}
+    for weeks in (None, 1):
+        extra = {} if weeks is None else {"duration_weeks": weeks}
+        r = run(catalogue, **child, **extra)
+        assert "young_child_fall" in reasons(r), weeks
+        assert r.triage.level == "urgent"
+    for change in ({"age": 12}, {"injury": "twist"}, {"duration_weeks": 2}):
+        r = run(catalogue, **{**child, **change})
+        assert "young_child_fall" not in reasons(r), change
 
 
 def test_swelling_after_a_recent_knock_or_fall_is_urgent(catalogue) -> None:
