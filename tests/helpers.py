@@ -33,9 +33,11 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # does the report of a 55-year-old footballer whose quadriceps tore in a move
 # without a twist. A woman with a swollen knee whose Baker's cyst later proved
 # infected gave no duration: making swelling of unknown age urgent would send
-# 17 written cases of chronic swelling to urgent care. Four more gave only a
-# sudden start (two teenagers' tibial tubercle avulsions, a 50-year-old's
-# kneecap broken in a fall, a swollen knee later found infected), and a
+# 17 written cases of chronic swelling to urgent care; nor did a 23-year-old
+# whose knee swelled after a sport injury of unknown kind (a hidden plateau
+# fracture). Four more gave only a sudden start (two teenagers' tibial tubercle
+# avulsions, a 50-year-old's kneecap broken in a fall, a swollen knee later
+# found infected), and a
 # 9-year-old's leukaemia only her age and sex: making a sudden start with no
 # clear cause urgent caught those four but over-triaged one case and cost 17
 # verdicts, and a teenager's sudden start alone cost seven.
@@ -50,6 +52,7 @@ KNOWN_UNDER_TRIAGE = {
     "septic_lyme_arthritis-revbrasortop2024-39f",
     "tibial_tubercle_avulsion-jocr2024-case4-highjump-14m",
     "tibial_tubercle_avulsion-orthojournal-basketball-fall-14m",
+    "tibial_plateau_fracture-litmetric-occult-23f",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
