@@ -186,7 +186,7 @@ def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
         for a in adaptive:
             assert not a.under_triaged or a.case.id in KNOWN_UNDER_TRIAGE, a.case.id
         # The goal: top-3 at most 2 points below every answer (0.6 points on
-        # the 253-case tune split).
+        # the 260-case tune split).
         assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.02
         if cases is written_cases:
             # Narrowing before the verdict's questions: with the verdict first,
