@@ -37,10 +37,9 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # whose knee swelled after a sport injury of unknown kind (a hidden plateau
 # fracture). Four more gave only a sudden start (two teenagers' tibial tubercle
 # avulsions, a 50-year-old's kneecap broken in a fall, a swollen knee later
-# found infected), and a
-# 9-year-old's leukaemia only her age and sex: making a sudden start with no
-# clear cause urgent caught those four but over-triaged one case and cost 17
-# verdicts, and a teenager's sudden start alone cost seven.
+# found infected), and a 9-year-old's leukaemia only her age and sex: making a
+# sudden start with no clear cause urgent caught those four but over-triaged
+# one case and cost 17 verdicts, and a teenager's sudden start alone cost seven.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "tibial_plateau_fracture-giulietti1994",

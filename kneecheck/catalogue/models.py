@@ -35,8 +35,9 @@ LR_BASES = ("published", "estimate")  # where a likelihood ratio comes from
 OTHER_MIN = 5.0  # per 100: the least share left for "something else"
 LR_MAX = 50.0  # no single answer is that decisive; a larger figure is a typo
 AGE_MAX = 100  # the contract's oldest age
-# The Ottawa knee rules are for injuries of the last 7 days (Stiell 1996); an
-# unknown duration counts as recent, the cautious side.
+# The Ottawa and Pittsburgh knee rules are for injuries of the last 7 days
+# (Stiell 1996, Seaberg 1998); an unknown duration counts as recent, the
+# cautious side.
 ACUTE_WEEKS = 1.0
 # Facts the engine works out before triage, which triage rules may test like
 # answers (type, min, max). The engine computes them in engine.derived_facts.
