@@ -280,13 +280,15 @@ def summary(outcomes: Iterable[Outcome]) -> dict[str, Any]:
         "under_triaged": sum(o.under_triaged for o in every),
         "verdict_agreement": _share(sum(o.verdict_ok for o in every), n),
         "calibration_error": calibration_error(every),
+        "calibration_error_every_case": calibration_error(every, every_case=True),
     }
 
 
-def reliability(outcomes: Iterable[Outcome]) -> list[Bin]:
-    """The top probability against how often the top condition was right, by bin
-    (cases with an expected condition only: for the rest no answer is right)."""
-    named = [o for o in outcomes if o.case.condition]
+def reliability(outcomes: Iterable[Outcome], every_case: bool = False) -> list[Bin]:
+    """The top probability against how often the top condition was right, by bin:
+    cases with an expected condition only, or with every_case also the rest, whose
+    top condition is always wrong (the runner sees its probability all the same)."""
+    named = [o for o in outcomes if every_case or o.case.condition]
     bins = []
     for i in range(CALIBRATION_BINS):
         low, high = i / CALIBRATION_BINS, (i + 1) / CALIBRATION_BINS
@@ -309,9 +311,11 @@ def reliability(outcomes: Iterable[Outcome]) -> list[Bin]:
     return bins
 
 
-def calibration_error(outcomes: Iterable[Outcome]) -> float | None:
+def calibration_error(
+    outcomes: Iterable[Outcome], every_case: bool = False
+) -> float | None:
     """Expected calibration error of the top probability (weighted by bin size)."""
-    bins = reliability(outcomes)
+    bins = reliability(outcomes, every_case)
     total = sum(b.cases for b in bins)
     if not total:
         return None

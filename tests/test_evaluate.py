@@ -202,3 +202,15 @@ def test_calibration_error_by_hand() -> None:
     perfect = [outcome(1.0, True)] * 3
     assert calibration_error(perfect) == 0.0
     assert summary([])["calibration_error"] is None
+
+
+def test_calibration_every_case_counts_no_listed_cause_as_wrong() -> None:
+    """A case whose cause is none of the listed conditions is left out of the
+    usual ECE, but in the every-case ECE its top probability was wrong."""
+    none = outcome(0.9, False)._replace(
+        case=outcome(0.9, False).case._replace(condition=None)
+    )
+    outcomes = [outcome(0.9, True), none]
+    assert calibration_error(outcomes) == pytest.approx(0.1)
+    assert calibration_error(outcomes, every_case=True) == pytest.approx(0.4)
+    assert summary(outcomes)["calibration_error_every_case"] == pytest.approx(0.4)

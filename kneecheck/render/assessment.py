@@ -384,6 +384,9 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
     def pct(value: float | None) -> str:
         return "-" if value is None else f"{value * 100:.1f} %"
 
+    def ece(key: str) -> str:
+        return "-" if report[key] is None else f"{report[key]:.3f}"
+
     split = f" (split: {report['split']})" if report["split"] else ""
     console.print(
         Text(
@@ -400,11 +403,10 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
         ("triage within the expected range", pct(report["triage_exact"])),
         ("over-triage (more urgent than reasonable)", pct(report["over_triage"])),
         ("run verdict agrees", pct(report["verdict_agreement"])),
+        ("calibration error of the top probability (ECE)", ece("calibration_error")),
         (
-            "calibration error of the top probability (ECE)",
-            "-"
-            if report["calibration_error"] is None
-            else f"{report['calibration_error']:.3f}",
+            "ECE counting every case (no listed cause: wrong)",
+            ece("calibration_error_every_case"),
         ),
     ]
     adaptive = report.get("adaptive")
@@ -430,7 +432,8 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
     if report["reliability"]:
         console.print(
             Text(
-                "Reliability: top probability against how often it was right",
+                "Reliability (cases with an expected condition): top probability "
+                "against how often it was right",
                 style="bold",
             )
         )
