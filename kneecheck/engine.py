@@ -394,6 +394,8 @@ def derived_facts(
         "swelling_without_injury": swelling in SWELLING_OF_THE_JOINT
         and answers.get("injury") not in INJURIES,
         "may_be_recent": weeks is None or weeks <= ACUTE_WEEKS,
+        # not asked or "don't know": the warning signs of a break are unchecked
+        "red_flags_unknown": answers.get("red_flags") is None,
         HISTORY_FACT: sum(1 for key in HISTORY_KEYS if key in answers),
     }
 

@@ -579,6 +579,23 @@ def test_young_child_twist_or_landing_is_urgent(catalogue) -> None:
         assert "young_child_twist_or_landing" not in reasons(r), change
 
 
+def test_sudden_start_with_warning_signs_unanswered_is_urgent(catalogue) -> None:
+    """A sudden start in the last week (or of unknown date) whose warning signs
+    of a break were not answered, or answered "don't know", is urgent and stops
+    running; answering them (none present), a gradual start or a start two
+    weeks ago leaves it to the other rules."""
+    sudden = {"age": 30, "sex": "female", "onset": "sudden"}
+    for extra in ({}, {"duration_weeks": 0.4}, {"dont_know": ["red_flags"]}):
+        r = run(catalogue, **sudden, **extra)
+        assert "sudden_start_unchecked" in reasons(r), extra
+        assert r.triage.level == "urgent", extra
+        assert r.run_guidance.verdict == "stop", extra
+    for change in ({"red_flags": []}, {"onset": "gradual"}, {"duration_weeks": 2}):
+        r = run(catalogue, **{**sudden, **change})
+        assert "sudden_start_unchecked" not in reasons(r), change
+        assert r.triage.level != "urgent", change
+
+
 def test_swelling_after_a_recent_knock_or_fall_is_urgent(catalogue) -> None:
     """A knee that swells after a fall or a blow of the last week (or of an
     unknown date) may hold blood from a break: urgent, stop running. A twist,

@@ -47,6 +47,7 @@ DERIVED_FACTS: dict[str, tuple[str, float | None, float | None]] = {
     "beyond_settling_time": ("yes_no", None, None),
     "swelling_without_injury": ("yes_no", None, None),
     "may_be_recent": ("yes_no", None, None),
+    "red_flags_unknown": ("yes_no", None, None),
     "history_answered": ("number", 0, None),
 }
 # The answer keys each derived fact is computed from, so the interview can tell
@@ -58,6 +59,7 @@ DERIVED_FROM: dict[str, frozenset[str] | None] = {
     "beyond_settling_time": frozenset({"duration_weeks", "trend"}),
     "swelling_without_injury": frozenset({"swelling", "injury"}),
     "may_be_recent": frozenset({"duration_weeks"}),
+    "red_flags_unknown": frozenset({"red_flags"}),
     "history_answered": None,  # every history key: engine.HISTORY_KEYS
 }
 HOW_COMMON = ("very_common", "common", "uncommon", "rare")
