@@ -33,9 +33,12 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # woman with a swollen knee whose Baker's cyst later proved infected gave no
 # duration: making swelling of unknown age urgent would send 17 written cases
 # of chronic swelling to urgent care. A 9-year-old's leukaemia came with only
-# her age and sex. (A sudden start in the last week with the warning signs
-# unanswered is urgent: that rule caught eight cases reported with little
-# beyond a sudden start.)
+# her age and sex, and a 69-year-old's septic knee with only his age, sex, side
+# and three days. A 37-year-old whose limp and swelling of a month came from a
+# giant cell tumour of bone is an appointment: a limp and swelling without an
+# injury have many slower causes. (A sudden start in the last week with the
+# warning signs unanswered is urgent: that rule caught eight cases reported
+# with little beyond a sudden start.)
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "referred_hip_pain-emergucate105-scfe-12y",
@@ -43,6 +46,8 @@ KNOWN_UNDER_TRIAGE = {
     "quadriceps_tendon_rupture-milton-caso39-55m",
     "bakers_cyst-jocr2023-pruthi",
     "leukaemia-radiopaedia-stanislavsky-9f",
+    "septic_arthritis-jocr2017-soor-endocarditis-69m",
+    "bone_tumour-gct-ijos-37f",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
