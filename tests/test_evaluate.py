@@ -62,6 +62,9 @@ def test_figures_and_misses(tmp_path: Path) -> None:
     assert "right condition first (top-1)" in text.stdout
     assert "50.0 %" in text.stdout
     assert "- wrong: bakers_cyst not in the top 3" in text.stdout
+    # both cases have a listed condition, so the two calibration errors agree
+    assert doc["calibration_error_every_case"] == doc["calibration_error"]
+    assert "ECE counting every case" in text.stdout
 
 
 def test_triage_and_verdict_misses(tmp_path: Path) -> None:
