@@ -395,7 +395,7 @@ def derived_facts(
         and answers.get("injury") not in INJURIES,
         "may_be_recent": weeks is None or weeks <= ACUTE_WEEKS,
         # not asked or "don't know": the warning signs of a break are unchecked
-        "red_flags_unknown": answers.get("red_flags") is None,
+        "red_flags_unknown": key_missing(answers, "red_flags"),
         HISTORY_FACT: sum(1 for key in HISTORY_KEYS if key in answers),
     }
 

@@ -288,13 +288,13 @@ def reliability(outcomes: Iterable[Outcome], every_case: bool = False) -> list[B
     """The top probability against how often the top condition was right, by bin:
     cases with an expected condition only, or with every_case also the rest, whose
     top condition is always wrong (the runner sees its probability all the same)."""
-    named = [o for o in outcomes if every_case or o.case.condition]
+    scored = [o for o in outcomes if every_case or o.case.condition]
     bins = []
     for i in range(CALIBRATION_BINS):
         low, high = i / CALIBRATION_BINS, (i + 1) / CALIBRATION_BINS
         inside = [
             o
-            for o in named
+            for o in scored
             if low <= o.top_probability < high
             or (i == CALIBRATION_BINS - 1 and o.top_probability == 1.0)
         ]
