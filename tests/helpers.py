@@ -38,7 +38,11 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # giant cell tumour of bone is an appointment: a limp and swelling without an
 # injury have many slower causes. (A sudden start in the last week with the
 # warning signs unanswered is urgent: that rule caught eight cases reported
-# with little beyond a sudden start.)
+# with little beyond a sudden start.) A 5-year-old whose knee swelled after a
+# heavy knock was reported two weeks later, past the one-week window of the
+# Pittsburgh rule that makes a child's knock urgent; and a 33-year-old with both
+# patellar tendons torn and a 13-year-old with an avulsed tibial tubercle were
+# reported with little more than an age and a sex.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "referred_hip_pain-emergucate105-scfe-12y",
@@ -48,6 +52,9 @@ KNOWN_UNDER_TRIAGE = {
     "leukaemia-radiopaedia-stanislavsky-9f",
     "septic_arthritis-jocr2017-soor-endocarditis-69m",
     "bone_tumour-gct-ijos-37f",
+    "hoffa_fracture-wjcc2022-chen-heavy-object-5m",
+    "patellar_tendon_rupture-cureus2020-moy-bilateral-33m",
+    "tibial_tubercle_avulsion-actabiomed-pedrazzini-basketball-13m",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
