@@ -70,6 +70,14 @@ def dump(obj: Any, indent: int = 0, in_list: bool = False) -> str:
     return "[\n" + ",\n".join(body) + "\n" + pad + "]"
 
 
+def with_hand(note: str, hand: float) -> str:
+    """The clinician's note, ended as a sentence, then the hand estimate: the
+    suffix must not run on from the note's last words."""
+    if note and not note.endswith((".", "!", "?", ")")):
+        note += "."
+    return (note + " " if note else "") + f"The hand estimate was {hand:g}."
+
+
 def hand_estimates(scoring: dict[str, Any]) -> dict[Key, float]:
     """The clinician's ratio of every estimated feature (after a refit, from its
     note)."""
@@ -248,7 +256,7 @@ def main() -> None:
             continue
         moved += 1
         feat["lr"] = int(new) if new == int(new) else new
-        feat["note"] = (note + " " if note else "") + f"The hand estimate was {h:g}."
+        feat["note"] = with_hand(note, h)
     print(f"{moved} of {len(hand)} estimated ratios moved from the hand estimate")
     if args.write:
         SCORING.write_text(dump(scoring) + "\n", encoding="utf-8")

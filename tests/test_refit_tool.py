@@ -58,6 +58,19 @@ def test_hand_estimate_is_read_back_from_the_note() -> None:
     assert tool().hand_estimates(scoring) == {("x", 0): 2.0, ("x", 1): 0.4}
 
 
+def test_hand_estimate_follows_the_note_as_its_own_sentence() -> None:
+    """The suffix never runs on from the clinician's last words."""
+    with_hand = tool().with_hand
+    assert with_hand("", 2) == "The hand estimate was 2."
+    assert with_hand("estimated", 2) == "estimated. The hand estimate was 2."
+    assert with_hand("Set low.", 0.5) == "Set low. The hand estimate was 0.5."
+    pattern = tool().HAND
+    for cid, feat in features():
+        note = feat.get("note", "")
+        if pattern.search(note) and (head := pattern.sub("", note)):
+            assert head.endswith((".", "!", "?", ")")), (cid, note)
+
+
 def test_refit_ratios_name_their_hand_estimate_and_keep_their_side() -> None:
     """An answer that counted for a condition still counts for it after the
     refit, and a clinician can see both figures; published ratios never move."""
