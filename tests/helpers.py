@@ -42,7 +42,11 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # heavy knock was reported two weeks later, past the one-week window of the
 # Pittsburgh rule that makes a child's knock urgent; and a 33-year-old with both
 # patellar tendons torn and a 13-year-old with an avulsed tibial tubercle were
-# reported with little more than an age and a sex.
+# reported with little more than an age and a sex. A 64-year-old's lump behind
+# the knee, taken for a Baker's cyst, was a giant popliteal aneurysm: the
+# answers have no word for a lump that pulsates. A 66-year-old's gout flare in
+# a replaced knee came with only her age, sex, side and two days; no answer
+# says the knee is artificial, where an infected implant must be ruled out.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "referred_hip_pain-emergucate105-scfe-12y",
@@ -55,6 +59,8 @@ KNOWN_UNDER_TRIAGE = {
     "hoffa_fracture-wjcc2022-chen-heavy-object-5m",
     "patellar_tendon_rupture-cureus2020-moy-bilateral-33m",
     "tibial_tubercle_avulsion-actabiomed-pedrazzini-basketball-13m",
+    "popliteal_aneurysm-eurorad8013-schubert-64m",
+    "gout-jmcrcs2022-toluajayi-tka-66f",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
