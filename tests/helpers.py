@@ -47,6 +47,9 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # answers have no word for a lump that pulsates. A 66-year-old's gout flare in
 # a replaced knee came with only her age, sex, side and two days; no answer
 # says the knee is artificial, where an infected implant must be ruled out.
+# A 45-year-old's kneecaps, broken on both sides without an injury, were
+# reported with only her age and sex; whether she could lift the straight leg
+# (the warning sign that finds a broken extensor) the report does not say.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "referred_hip_pain-emergucate105-scfe-12y",
@@ -61,6 +64,7 @@ KNOWN_UNDER_TRIAGE = {
     "tibial_tubercle_avulsion-actabiomed-pedrazzini-basketball-13m",
     "popliteal_aneurysm-eurorad8013-schubert-64m",
     "gout-jmcrcs2022-toluajayi-tka-66f",
+    "patellar_fracture-crior2024-padhya-bilateral-atraumatic-45f",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
