@@ -50,6 +50,9 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # A 45-year-old's kneecaps, broken on both sides without an injury, were
 # reported with only her age and sex; whether she could lift the straight leg
 # (the warning sign that finds a broken extensor) the report does not say.
+# A 15-year-old's thigh bone broke through a tumour in a fall after six months
+# of mild ache: the duration makes the fall look old to the knee rules, and
+# whether she could put weight on the leg the report leaves unclear.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "referred_hip_pain-emergucate105-scfe-12y",
@@ -65,6 +68,7 @@ KNOWN_UNDER_TRIAGE = {
     "popliteal_aneurysm-eurorad8013-schubert-64m",
     "gout-jmcrcs2022-toluajayi-tka-66f",
     "patellar_fracture-crior2024-padhya-bilateral-atraumatic-45f",
+    "pathological_fracture-chondroblastoma-actaortopmex2025-15f",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
