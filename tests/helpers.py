@@ -52,7 +52,9 @@ PUBLISHED = TESTS / "published"  # real patients from published case reports
 # (the warning sign that finds a broken extensor) the report does not say.
 # A 15-year-old's thigh bone broke through a tumour in a fall after six months
 # of mild ache: the duration makes the fall look old to the knee rules, and
-# whether she could put weight on the leg the report leaves unclear.
+# whether she could put weight on the leg the report leaves unclear. A
+# 50-year-old's knee, infected after an injection into it, came with only his
+# age, sex, side and worsening pain: no answer says a needle went in.
 KNOWN_UNDER_TRIAGE = {
     "referred_hip_pain-udel-module33",
     "referred_hip_pain-emergucate105-scfe-12y",
@@ -69,6 +71,7 @@ KNOWN_UNDER_TRIAGE = {
     "gout-jmcrcs2022-toluajayi-tka-66f",
     "patellar_fracture-crior2024-padhya-bilateral-atraumatic-45f",
     "pathological_fracture-chondroblastoma-actaortopmex2025-15f",
+    "septic_arthritis-koreascience2022-woo-cordblood-50m",
 }
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
