@@ -54,10 +54,11 @@ UNDER_TRIAGE_REASONS = {
     "tibial_tubercle_avulsion-actabiomed-pedrazzini-basketball-13m": "an avulsed "
     "tibial tubercle, reported with little more than an age and a sex",
     "popliteal_aneurysm-eurorad8013-schubert-64m": "a lump behind the knee taken "
-    "for a Baker's cyst was a giant popliteal aneurysm: no answer says a lump "
-    "pulsates",
+    "for a Baker's cyst was a giant popliteal aneurysm: no contract answer says a "
+    "lump pulsates (kneecheck's own pulsing_lump is not used in case files)",
     "gout-jmcrcs2022-toluajayi-tka-66f": "a gout flare in a replaced knee, with "
-    "only age, sex, side and two days: no answer says the knee is artificial",
+    "only age, sex, side and two days: no contract answer says the knee is "
+    "artificial (kneecheck's own replaced_knee is not used in case files)",
     "patellar_fracture-crior2024-padhya-bilateral-atraumatic-45f": "both kneecaps "
     "broken without an injury, reported with only age and sex; the straight-leg "
     "raise is not reported",
@@ -65,8 +66,9 @@ UNDER_TRIAGE_REASONS = {
     "through a tumour in a fall after six months of ache: the duration makes the "
     "fall look old, and bearing weight is left unclear",
     "septic_arthritis-koreascience2022-woo-cordblood-50m": "a knee infected after "
-    "an injection, with only age, sex, side and worsening pain: no answer says a "
-    "needle went in",
+    "an injection, with only age, sex, side and worsening pain: no contract answer "
+    "says a needle went in (kneecheck's own after_knee_procedure is not used in "
+    "case files)",
 }
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.

@@ -61,6 +61,14 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
         "contract condition 'plica_syndrome' is missing",
     ),
     (
+        "contract red flag missing",
+        "triage.json",
+        lambda d: d["red_flags"].remove(
+            next(f for f in d["red_flags"] if f["id"] == "weight_loss")
+        ),
+        "triage.json: file: contract red flag 'weight_loss' is missing",
+    ),
+    (
         "unknown exercise",
         "conditions.json",
         lambda d: condition(d, "patellofemoral_pain")["exercises"].append("moonwalk"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kneecheck.answers import validate_answers
 from kneecheck.engine import assess
 
@@ -147,6 +149,49 @@ def test_combination_raises_to_emergency(catalogue) -> None:
     r = run(catalogue, red_flags=["hot_red_swollen", "fever"])
     assert r.triage.level == "emergency"
     assert "suspected_joint_infection" in [x.id for x in r.triage.reasons]
+
+
+@pytest.mark.parametrize(
+    "flag", ["after_knee_procedure", "replaced_knee", "pulsing_lump", "foot_drop"]
+)
+def test_kneecheck_own_warning_signs_are_urgent(catalogue, flag: str) -> None:
+    """The four signs beyond the contract's twelve are urgent on their own, stop
+    running, and lead the reasons; they point to "something else" (none of the
+    listed conditions is likely)."""
+    r = run(catalogue, age=60, onset="gradual", red_flags=[flag])
+    assert r.triage.level == "urgent"
+    assert r.triage.reasons[0].id == flag
+    assert r.triage.red_flags == (flag,)
+    assert r.run_guidance.verdict == "stop"
+    assert r.conditions[0].band != "likely"
+
+
+@pytest.mark.parametrize(
+    ("flag", "combination"),
+    [
+        ("after_knee_procedure", "fever_after_knee_procedure"),
+        ("replaced_knee", "fever_replaced_knee"),
+    ],
+)
+def test_fever_after_a_procedure_or_in_a_replaced_knee_is_an_emergency(
+    catalogue, flag: str, combination: str
+) -> None:
+    """With a fever, a worsening knee after a procedure or a replaced knee may be
+    an infected joint: an emergency, not a day's wait."""
+    r = run(catalogue, red_flags=[flag, "fever"])
+    assert r.triage.level == "emergency"
+    assert r.triage.reasons[0].id == combination
+
+
+def test_a_replaced_knee_has_no_cartilage_or_meniscus_to_blame(catalogue) -> None:
+    """Osteoarthritis and a meniscus tear lose their lead in a replaced knee."""
+    answers = {"age": 68, "onset": "gradual", "where": ["inside"]}
+    before = run(catalogue, **answers)
+    after = run(catalogue, red_flags=["replaced_knee"], **answers)
+    prob = {c.id: c.probability for c in after.conditions}
+    for cid in ("knee_osteoarthritis", "meniscus_tear"):
+        was = next(c.probability for c in before.conditions if c.id == cid)
+        assert prob.get(cid, 0.0) < was / 5
 
 
 def test_age_shapes_the_prior(catalogue) -> None:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from helpers import kneecheck_env
 
+from kneecheck.catalogue import load_catalogue
 from kneecheck.diary import NewEntry
 
 pexpect = pytest.importorskip("pexpect")
@@ -78,7 +79,8 @@ def tick(*positions: int) -> str:
     return keys + ENTER
 
 
-NONE_OF_THE_FLAGS = 12  # the 12 warning signs, then "None of these"
+# every warning sign of the catalogue, then "None of these"
+NONE_OF_THE_FLAGS = len(load_catalogue().red_flags)
 
 EXPECTED = {
     "red_flags": [],

@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 from helpers import KNOWN_UNDER_TRIAGE, PUBLISHED, published_split
 
-from kneecheck.catalogue import CONTRACT_CONDITIONS, Catalogue, load_catalogue
+from kneecheck.catalogue import (
+    CONTRACT_CONDITIONS,
+    CONTRACT_RED_FLAGS,
+    Catalogue,
+    load_catalogue,
+)
 from kneecheck.evaluate import load_cases, read_case, run, summary
 
 FILES = sorted(PUBLISHED.glob("*.json"))
@@ -39,6 +44,11 @@ def problems_of(path: Path, catalogue: Catalogue) -> list[str]:
         out.append(f"{name}: 'split' is not the one the fixed rule gives")
     if raw.get("id") != path.stem:
         out.append(f"{name}: 'id' is not the file name")
+    answers = raw.get("answers")
+    flags = answers.get("red_flags") if isinstance(answers, dict) else None
+    beyond = sorted(set(flags or ()) - set(CONTRACT_RED_FLAGS))
+    if beyond:  # a reported patient is described in the contract's words only
+        out.append(f"{name}: red flags beyond the contract: {', '.join(beyond)}")
     try:
         read_case(path, catalogue)
     except Exception as exc:  # the message names the file
@@ -84,13 +94,23 @@ def test_published_triage_is_safe_on_the_tune_split(catalogue: Catalogue) -> Non
             {"id": "x", "source": "https://example.org/case", "split": "tune"},
             "not the one the fixed rule gives",
         ),
+        (
+            {
+                "id": "x",
+                "source": "https://example.org/case",
+                "split": "holdout",
+                "answers": {"red_flags": ["fever", "foot_drop"]},
+            },
+            "x.json: red flags beyond the contract: foot_drop",
+        ),
     ],
 )
 def test_a_bad_case_file_is_named(
     tmp_path: Path, catalogue: Catalogue, raw: dict[str, object], problem: str
 ) -> None:
-    """A case file without a source, a split, or with the wrong split, fails the
-    structure test with its name."""
+    """A case file without a source, a split, with the wrong split, or with a
+    warning sign the contract does not have, fails the structure test with its
+    name."""
     expect = {
         "condition": None,
         "also_acceptable": [],
@@ -99,6 +119,6 @@ def test_a_bad_case_file_is_named(
         "verdict": "reduce",
     }
     path = tmp_path / "x.json"
-    path.write_text(json.dumps({**raw, "answers": {}, "expect": expect}), "utf-8")
+    path.write_text(json.dumps({"answers": {}, **raw, "expect": expect}), "utf-8")
     assert published_split("x") == "holdout"  # so "tune" is the wrong one
     assert any(problem in p for p in problems_of(path, catalogue))

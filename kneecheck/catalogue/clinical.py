@@ -8,6 +8,7 @@ from ..predicates import Predicate
 from .models import (
     AGE_MAX,
     CONTRACT_CONDITIONS,
+    CONTRACT_RED_FLAGS,
     EVIDENCE_GRADES,
     HOW_COMMON,
     LEVELS,
@@ -63,6 +64,9 @@ def load_triage(
             )
         )
     flag_ids = {f.id for f in flags}
+    for fid in CONTRACT_RED_FLAGS:
+        if fid not in flag_ids:
+            top.problem(f"contract red flag '{fid}' is missing")
     rules = []
     for entry, rid in loader.entries(file, top.objects("combinations"), "combination"):
         all_of = entry.texts("all_of")

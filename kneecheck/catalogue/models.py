@@ -29,6 +29,20 @@ CONTRACT_CONDITIONS = (
     "plica_syndrome",
     "referred_hip_pain",
 )
+CONTRACT_RED_FLAGS = (
+    "cannot_bear_weight",
+    "deformity",
+    "cannot_straight_leg_raise",
+    "locked",
+    "rapid_swelling",
+    "cannot_bend_90",
+    "hot_red_swollen",
+    "fever",
+    "calf_swelling",
+    "numb_cold_foot",
+    "night_pain",
+    "weight_loss",
+)
 LEVELS = ("emergency", "urgent", "appointment", "self_care")  # most urgent first
 EVIDENCE_GRADES = ("strong", "moderate", "limited", "expert_opinion")
 LR_BASES = ("published", "estimate")  # where a likelihood ratio comes from
