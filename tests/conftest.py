@@ -12,7 +12,7 @@ from helpers import CASES, HOLDOUT, PUBLISHED, VIGNETTES
 from typer.testing import CliRunner
 
 from kneecheck.catalogue import Catalogue, default_catalogue_dir, load_catalogue
-from kneecheck.evaluate import Case, load_cases
+from kneecheck.evaluate import Case, Report, load_cases, run
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +41,23 @@ def written_cases(catalogue: Catalogue) -> list[Case]:
 def published_tune_cases(catalogue: Catalogue) -> list[Case]:
     """The tune split of the real published patients (never the holdout)."""
     return load_cases([PUBLISHED], catalogue, split="tune")
+
+
+@pytest.fixture(scope="session")
+def interviewed(
+    catalogue: Catalogue, published_tune_cases: list[Case], written_cases: list[Case]
+) -> dict[str, Report]:
+    """The tune split and the written cases, each run with every answer and
+    through the adaptive interview (slow: run once, shared by the tests)."""
+    return {
+        name: Report(
+            tuple(run(catalogue, cases, adaptive=True)),
+            (),
+            None,
+            tuple(run(catalogue, cases)),
+        )
+        for name, cases in (("tune", published_tune_cases), ("written", written_cases))
+    }
 
 
 @pytest.fixture(name="runner")

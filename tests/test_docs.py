@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from helpers import TESTS, app
+import pytest
+from helpers import CASES, HOLDOUT, PUBLISHED, TESTS, VIGNETTES, app
 from typer.testing import CliRunner
+
+from kneecheck.evaluate import evaluate
 
 README = (TESTS.parent / "README.md").read_text(encoding="utf-8")
 
@@ -91,3 +94,64 @@ def test_every_command_and_key_documented(catalogue) -> None:
         assert code in README
     for sid in catalogue.sources:
         assert f"`{sid}`" in README, sid
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.1f} %"
+
+
+ACCURACY_ROWS = {  # the README's row label: the folders and split it measures
+    "published, tune split": ((PUBLISHED,), "tune"),
+    "published, holdout split": ((PUBLISHED,), "holdout"),
+    "published, all": ((PUBLISHED,), None),
+    "written cases and shared vignettes": ((CASES, HOLDOUT, VIGNETTES), None),
+}
+
+
+def readme_rows(label: str) -> list[list[str]]:
+    """The cells after the label (and a note in brackets) of every README table
+    row that starts with it, in order: the accuracy table, then the interview's."""
+    rows = re.findall(
+        rf"^\| {re.escape(label)}(?: \([^)|]*\))? \| (.*) \|$", README, re.M
+    )
+    return [row.split(" | ") for row in rows]
+
+
+@pytest.mark.parametrize("label", list(ACCURACY_ROWS))
+def test_accuracy_table_is_measured(catalogue, label: str) -> None:
+    """The README's accuracy table holds what `evaluate` prints today, so adding
+    cases or changing a ratio without re-measuring fails."""
+    folders, split = ACCURACY_ROWS[label]
+    if VIGNETTES in folders and not VIGNETTES.is_dir():
+        pytest.skip("the shared vignettes are not beside this checkout")
+    got = evaluate(catalogue, list(folders), split).to_dict()
+    assert readme_rows(label)[0] == [
+        f"{got['cases']} ({got['with_condition']})",
+        *(
+            _pct(got[k])
+            for k in ("top1", "top3", "triage_safe", "over_triage", "verdict_agreement")
+        ),
+        f"{got['calibration_error']:.3f}",
+        f"{got['calibration_error_every_case']:.3f}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("published, tune split", "tune"),
+        ("written cases and shared vignettes", "written"),
+    ],
+)
+def test_interview_table_is_measured(interviewed, label: str, name: str) -> None:
+    """The README's interview table holds what `evaluate --adaptive` prints
+    today for the tune split and the written cases (the holdout's row is
+    measured by hand: the interview is slow to run on every case)."""
+    got = interviewed[name].to_dict()
+    adaptive = got["adaptive"]
+    assert readme_rows(label)[1] == [
+        f"{adaptive['questions_median']:g}, {adaptive['questions_max']}",
+        *(_pct(got[k]) for k in ("top1", "top3", "triage_safe", "verdict_agreement")),
+        f"{got['calibration_error']:.3f}",
+        _pct(adaptive["full"]["top3"]),
+    ]

@@ -169,26 +169,23 @@ def test_when_it_stops_no_answer_could_raise_the_triage_or_the_verdict(
     assert checked > 100
 
 
-def test_adaptive_is_as_safe_as_every_answer_on_the_suite(
-    catalogue, published_tune_cases, written_cases
-) -> None:
+def test_adaptive_is_as_safe_as_every_answer_on_the_suite(interviewed) -> None:
     """The interview never leaves a case less urgent than needed (as all its
     answers never do, but for the documented cases), and keeps top-3 within 2
     points of answering everything. It may differ from all the answers within
     the safe range: two answers together can tip a condition out of "likely",
     which one at a time cannot."""
-    from kneecheck.evaluate import run, summary
+    from kneecheck.evaluate import summary
 
-    for cases in (published_tune_cases, written_cases):
-        full = run(catalogue, cases)
-        adaptive = run(catalogue, cases, adaptive=True)
+    for name, report in interviewed.items():
+        full, adaptive = report.full, report.outcomes
         assert {f.case.id for f in full if f.under_triaged} <= KNOWN_UNDER_TRIAGE
         for a in adaptive:
             assert not a.under_triaged or a.case.id in KNOWN_UNDER_TRIAGE, a.case.id
         # The goal: top-3 at most 2 points below every answer (0.6 points on
         # the 260-case tune split).
         assert summary(adaptive)["top3"] >= summary(full)["top3"] - 0.02
-        if cases is written_cases:
+        if name == "written":
             # Narrowing before the verdict's questions: with the verdict first,
             # eight written cases get the wrong verdict (the typical
             # patellofemoral vignette keeps a suspected bone stress injury and
