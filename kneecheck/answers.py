@@ -32,6 +32,11 @@ def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
         raise AnswersError(f"answers must be a JSON object, not {json_type(raw)}")
     questions = {q.id: q for q in catalogue.questions}
     unknown = sorted(k for k in raw if k not in questions and k != DONT_KNOW_KEY)
+    if unknown and isinstance(raw.get("answers"), dict):  # a case or vignette file
+        raise AnswersError(
+            "this looks like a case file: its answers sit under 'answers'; pass "
+            "that object alone, or run case files with 'kneecheck evaluate FOLDER'"
+        )
     if unknown:
         raise AnswersError(
             f"unknown answer key {quote(unknown[0])} "

@@ -168,6 +168,10 @@ def test_red_flag_summary(runner, tmp_path) -> None:
         ('{"age": 30', "not valid JSON"),
         ('{"age": "thirty"}', "'age' must be a whole number"),
         ('{"knee": "left"}', "unknown answer key 'knee'"),
+        (
+            '{"id": "x", "answers": {"age": 30}, "expect": {}}',
+            "this looks like a case file: its answers sit under 'answers'",
+        ),
         ('{"where": ["moon"]}', "'where' has unknown id 'moon'"),
         ('{"pain_during_run": 12}', "'pain_during_run' is 12, out of range"),
         ("[1, 2]", "answers must be a JSON object"),
