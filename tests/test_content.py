@@ -117,6 +117,32 @@ def test_questions_cover_the_contract(catalogue) -> None:
     assert contract <= set(flags)
 
 
+def _texts(value: object) -> list[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return []
+
+
+def test_no_text_calls_pain_at_the_limit_fine(catalogue) -> None:
+    """Pain during a run at the limit (5/10) means stop, so no advice, plan or
+    tip may say running is fine while it stays "at 5/10 or less". (Plans keep a
+    lower bar, under 3/10, for moving on to the next stage.)"""
+    limit = catalogue.advice.run_rules.pain_limit
+    texts = [
+        t
+        for path in default_catalogue_dir().glob("*.json")
+        for t in _texts(json.loads(path.read_text(encoding="utf-8")))
+    ]
+    at_limit = rf"\b{limit}(?:/10| out of 10) or less"
+    assert [t for t in texts if re.search(at_limit, t)] == []
+    assert any(re.search(rf"under {limit}(?:/10| out of 10)", t) for t in texts)
+
+
 def test_honest_evidence_statements(catalogue) -> None:
     """The tips state the shoe, 10 % rule and single-run evidence honestly."""
     text = " ".join(f"{t.text} {t.evidence}" for t in catalogue.tips).lower()
