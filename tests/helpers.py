@@ -42,6 +42,9 @@ UNDER_TRIAGE_REASONS = {
     "17 written cases of chronic swelling to urgent care",
     "leukaemia-radiopaedia-stanislavsky-9f": "a 9-year-old's leukaemia, reported "
     "with only her age and sex",
+    "leukaemia-openmed2025-wang-localized-bilateral-knees-5m": "a 5-year-old's "
+    "leukaemia, with a month of pain in both knees and nothing more: the fractures "
+    "it caused were found on imaging",
     "septic_arthritis-jocr2017-soor-endocarditis-69m": "a 69-year-old's septic "
     "knee, reported with only his age, sex, side and three days",
     "bone_tumour-gct-ijos-37f": "a limp and a month of swelling from a giant cell "
