@@ -147,6 +147,8 @@ def test_interview_table_is_measured(interviewed, label: str, name: str) -> None
     """The README's interview table holds what `evaluate --adaptive` prints
     today for the tune split and the written cases (the holdout's row is
     measured by hand: the interview is slow to run on every case)."""
+    if name == "written" and not VIGNETTES.is_dir():
+        pytest.skip("the shared vignettes are not beside this checkout")
     got = interviewed[name].to_dict()
     adaptive = got["adaptive"]
     assert readme_rows(label)[1] == [
