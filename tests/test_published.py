@@ -53,7 +53,38 @@ def problems_of(path: Path, catalogue: Catalogue) -> list[str]:
         read_case(path, catalogue)
     except Exception as exc:  # the message names the file
         out.append(str(exc))
+    else:
+        out += [f"{name}: {p}" for p in verdict_problems(raw, catalogue)]
     return out
+
+
+def verdict_problems(raw: dict, catalogue: Catalogue) -> list[str]:
+    """The expected verdict against the contract's rule, as far as the answers
+    and the expected triage decide it."""
+    answers, expect = raw["answers"], raw["expect"]
+    limit = catalogue.advice.run_rules.pain_limit
+    pain = answers.get("pain_during_run")
+    stops = [
+        why
+        for why, holds in (
+            ("an urgent or emergency minimum", expect["triage_min"] in URGENT),
+            ("a limp", answers.get("limp") is True),
+            (f"running pain of {limit}/10 or more", pain is not None and pain >= limit),
+            ("a bone stress injury", expect["condition"] == "bone_stress_injury"),
+        )
+        if holds
+    ]
+    if stops and expect["verdict"] != "stop":
+        return [f"verdict must be stop ({stops[0]})"]
+    settled = pain is not None and pain < limit and answers.get("settles_by_morning")
+    if expect["verdict"] == "continue" and not (
+        settled and answers.get("trend") != "worse"
+    ):
+        return [
+            "verdict continue needs pain under the limit that settles and is "
+            "not getting worse"
+        ]
+    return []
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -103,14 +134,33 @@ def test_published_triage_is_safe_on_the_tune_split(catalogue: Catalogue) -> Non
             },
             "x.json: red flags beyond the contract: foot_drop",
         ),
+        (
+            {
+                "id": "x",
+                "source": "https://example.org/case",
+                "split": "holdout",
+                "answers": {"limp": True},
+            },
+            "x.json: verdict must be stop (a limp)",
+        ),
+        (
+            {
+                "id": "x",
+                "source": "https://example.org/case",
+                "split": "holdout",
+                "answers": {"pain_during_run": 3, "settles_by_morning": False},
+                "verdict": "continue",
+            },
+            "x.json: verdict continue needs pain under the limit",
+        ),
     ],
 )
 def test_a_bad_case_file_is_named(
     tmp_path: Path, catalogue: Catalogue, raw: dict[str, object], problem: str
 ) -> None:
-    """A case file without a source, a split, with the wrong split, or with a
-    warning sign the contract does not have, fails the structure test with its
-    name."""
+    """A case file without a source, a split, with the wrong split, with a
+    warning sign the contract does not have, or with a verdict the contract's
+    rule contradicts, fails the structure test with its name."""
     expect = {
         "condition": None,
         "also_acceptable": [],
@@ -119,6 +169,10 @@ def test_a_bad_case_file_is_named(
         "verdict": "reduce",
     }
     path = tmp_path / "x.json"
-    path.write_text(json.dumps({"answers": {}, **raw, "expect": expect}), "utf-8")
+    keys = {k: v for k, v in raw.items() if k != "verdict"}
+    verdict = {"verdict": raw["verdict"]} if "verdict" in raw else {}
+    path.write_text(
+        json.dumps({"answers": {}, **keys, "expect": {**expect, **verdict}}), "utf-8"
+    )
     assert published_split("x") == "holdout"  # so "tune" is the wrong one
     assert any(problem in p for p in problems_of(path, catalogue))
