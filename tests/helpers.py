@@ -34,6 +34,11 @@ UNDER_TRIAGE_REASONS = {
     "quadriceps_tendon_rupture-radiopaedia-kandel": "a torn quadriceps tendon, "
     "limping a month after a blow to the thigh: a limp counts as bearing weight, "
     "and whether he could lift the straight leg the report does not say",
+    "quadriceps_tendon_rupture-wjo2018-zribi-spontaneous-bilateral-dialysis-43m": (
+        "both quadriceps tendons torn without an injury in a man on dialysis, "
+        "reported with swelling and a limp but no start or duration; whether he "
+        "could lift the straight leg is not reported"
+    ),
     "quadriceps_tendon_rupture-milton-caso39-55m": "a 55-year-old footballer's "
     "torn quadriceps, no twist, seen nine days later (past the week of the knee "
     "rules); the straight-leg raise is not reported",
