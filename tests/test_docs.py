@@ -6,7 +6,15 @@ import json
 import re
 
 import pytest
-from helpers import CASES, HOLDOUT, PUBLISHED, TESTS, VIGNETTES, app
+from helpers import (
+    CASES,
+    HOLDOUT,
+    KNOWN_UNDER_TRIAGE,
+    PUBLISHED,
+    TESTS,
+    VIGNETTES,
+    app,
+)
 from typer.testing import CliRunner
 
 from kneecheck.evaluate import evaluate
@@ -157,3 +165,33 @@ def test_interview_table_is_measured(interviewed, label: str, name: str) -> None
         f"{got['calibration_error']:.3f}",
         _pct(adaptive["full"]["top3"]),
     ]
+
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve "
+_UNITS += "thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
+def _number(words: str) -> int:
+    """A number written out in the README's words ("Twenty-two" is 22)."""
+    units = {w: i for i, w in enumerate(_UNITS.split())}
+    total = 0
+    for part in words.lower().split("-"):
+        total += _TENS.get(part, units.get(part, 0))
+    return total
+
+
+def test_triage_miss_counts_are_measured(catalogue) -> None:
+    """The README's counts of under-triaged published cases, in words, are the
+    ones `evaluate` finds; on the tune split they are the documented set."""
+    assert _number("Eighteen") == 18 and _number("Twenty-two") == 22
+    for split, phrase in (
+        ("tune", "tune cases are still under-triaged"),
+        ("holdout", "holdout cases are triaged less urgently"),
+    ):
+        found = re.search(rf"^([A-Z][a-z-]+) {phrase}", README, re.M)
+        assert found, phrase
+        got = evaluate(catalogue, [PUBLISHED], split).to_dict()["under_triaged"]
+        assert _number(found.group(1)) == got, split
+        if split == "tune":
+            assert got == len(KNOWN_UNDER_TRIAGE)
