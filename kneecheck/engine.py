@@ -23,6 +23,9 @@ from .predicates import all_hold, key_missing
 
 BONE_STRESS = "bone_stress_injury"
 AGE_NOTABLE = 1.5  # a band prior this many times the average makes age a reason
+# A self-check never claims certainty: strong answers may round to 1.0, so the
+# shown probability stops one step short and "something else" keeps a share.
+MOST_CERTAIN = 0.999
 INJURIES = frozenset({"twist", "blow", "fall", "landing"})
 # swelling of the knee itself (a bump on the shin is not the joint swelling)
 SWELLING_OF_THE_JOINT = frozenset({"mild", "on_kneecap", "back_of_knee"})
@@ -316,7 +319,7 @@ def ranked_from(
     for cid in sorted(pro, key=lambda c: (-scores[c], index[c][0])):
         if not pro[cid]:
             continue  # the contract lists only conditions with some support
-        probability = round(scores[cid], 3)
+        probability = min(round(scores[cid], 3), MOST_CERTAIN)
         ranked.append(
             RankedCondition(
                 cid,

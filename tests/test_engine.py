@@ -325,6 +325,19 @@ def test_probabilities_are_a_distribution(catalogue) -> None:
             assert c.band == want
 
 
+def test_no_answer_makes_a_cause_certain(catalogue) -> None:
+    """However strongly the answers point (a refit or a clinician's catalogue can
+    push a score to 0.9999), the shown probability stays below 1, so "something
+    else" keeps a share: a self-check cannot be certain."""
+    from kneecheck.engine import ranked_from
+
+    scores = {c.id: 0.0 for c in catalogue.conditions}
+    scores["osgood_schlatter"] = 0.9999
+    ranked = ranked_from(catalogue, scores, {"osgood_schlatter": ["Age 13"]}, {})
+    assert [(c.id, c.probability) for c in ranked] == [("osgood_schlatter", 0.999)]
+    assert ranked[0].band == "likely"
+
+
 def test_missing_and_dont_know_change_nothing(catalogue) -> None:
     """Keys listed as "don't know" count exactly like missing keys."""
     keys = [q.id for q in catalogue.questions if q.id not in PFP]
