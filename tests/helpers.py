@@ -6,10 +6,12 @@ Fixtures live in conftest.py; everything a test imports lives here.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from kneecheck.cli import full_app
 
@@ -128,3 +130,14 @@ def command_paths(command: object | None = None, path: list[str] | None = None):
         return
     for name, sub in subs.items():
         yield from command_paths(sub, [*(path or []), name])
+
+
+def load_tool(name: str) -> ModuleType:
+    """A script of .tools/ (not a package) loaded as a module, for its tests."""
+    spec = importlib.util.spec_from_file_location(
+        name, TESTS.parent / ".tools" / f"{name}.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,25 +3,18 @@ the mechanical slips a reviewer can miss, and copies only good files."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from helpers import PUBLISHED, published_split
+from helpers import PUBLISHED, load_tool, published_split
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "add_cases", ROOT / ".tools" / "add_cases.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("add_cases")
 
 
 def staged(folder: Path, cid: str, **changes: object) -> Path:

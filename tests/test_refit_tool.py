@@ -3,24 +3,19 @@ catalogue: every moved ratio names its hand estimate and stays on its side."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from pathlib import Path
 from types import ModuleType
+
+from helpers import load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 SCORING = ROOT / "data" / "scoring.json"
 
 
 def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "refit_lrs", ROOT / ".tools" / "refit_lrs.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("refit_lrs")
 
 
 def features() -> list[tuple[str, dict]]:
