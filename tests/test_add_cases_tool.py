@@ -10,8 +10,6 @@ from types import ModuleType
 import pytest
 from helpers import PUBLISHED, load_tool, published_split
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def tool() -> ModuleType:
     return load_tool("add_cases")
