@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
+from kneecheck.catalogue import CONTRACT_RED_FLAGS, Catalogue
 from kneecheck.cli import full_app
+from kneecheck.evaluate import read_case
 
 TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"  # written from the evidence by this project
@@ -141,3 +145,69 @@ def load_tool(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+CITATION = re.compile(r"doi:\s*10\.\d{4,}/\S+|10\.\d{4,}/\S+|https?://\S+", re.I)
+URGENT = {"urgent", "emergency"}
+CASE_KEYS = {"id", "source", "split", "summary", "answers", "expect"}
+
+
+def problems_of(path: Path, catalogue: Catalogue) -> list[str]:
+    """What is wrong with one published case file, each naming the file (the
+    suite checks every file with it, and .tools/add_cases.py each staged one)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    name = path.name
+    out = []
+    if not isinstance(raw.get("source"), str):
+        out.append(f"{name}: no 'source'")
+    elif not CITATION.search(raw["source"]):
+        out.append(f"{name}: 'source' has no DOI or URL")
+    if raw.get("split") not in ("tune", "holdout"):
+        out.append(f"{name}: no 'split' (tune or holdout)")
+    elif raw["split"] != published_split(str(raw.get("id"))):
+        out.append(f"{name}: 'split' is not the one the fixed rule gives")
+    if raw.get("id") != path.stem:
+        out.append(f"{name}: 'id' is not the file name")
+    if set(raw) - CASE_KEYS:
+        out.append(f"{name}: unknown keys: {', '.join(sorted(set(raw) - CASE_KEYS))}")
+    answers = raw.get("answers")
+    flags = answers.get("red_flags") if isinstance(answers, dict) else None
+    beyond = sorted(set(flags or ()) - set(CONTRACT_RED_FLAGS))
+    if beyond:  # a reported patient is described in the contract's words only
+        out.append(f"{name}: red flags beyond the contract: {', '.join(beyond)}")
+    try:
+        read_case(path, catalogue)
+    except Exception as exc:  # the message names the file
+        out.append(str(exc))
+    else:
+        out += [f"{name}: {p}" for p in verdict_problems(raw, catalogue)]
+    return out
+
+
+def verdict_problems(raw: dict, catalogue: Catalogue) -> list[str]:
+    """The expected verdict against the contract's rule, as far as the answers
+    and the expected triage decide it."""
+    answers, expect = raw["answers"], raw["expect"]
+    limit = catalogue.advice.run_rules.pain_limit
+    pain = answers.get("pain_during_run")
+    stops = [
+        why
+        for why, holds in (
+            ("an urgent or emergency minimum", expect["triage_min"] in URGENT),
+            ("a limp", answers.get("limp") is True),
+            (f"running pain of {limit}/10 or more", pain is not None and pain >= limit),
+            ("a bone stress injury", expect["condition"] == "bone_stress_injury"),
+        )
+        if holds
+    ]
+    if stops and expect["verdict"] != "stop":
+        return [f"verdict must be stop ({stops[0]})"]
+    settled = pain is not None and pain < limit and answers.get("settles_by_morning")
+    if expect["verdict"] == "continue" and not (
+        settled and answers.get("trend") != "worse"
+    ):
+        return [
+            "verdict continue needs pain under the limit that settles and is "
+            "not getting worse"
+        ]
+    return []

@@ -9,82 +9,20 @@ structure of the set and, on the tune split only, the safety of triage.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import KNOWN_UNDER_TRIAGE, PUBLISHED, published_split
+from helpers import KNOWN_UNDER_TRIAGE, PUBLISHED, URGENT, problems_of, published_split
 
 from kneecheck.catalogue import (
     CONTRACT_CONDITIONS,
-    CONTRACT_RED_FLAGS,
     Catalogue,
     load_catalogue,
 )
-from kneecheck.evaluate import load_cases, read_case, run, summary
+from kneecheck.evaluate import load_cases, run, summary
 
 FILES = sorted(PUBLISHED.glob("*.json"))
-CITATION = re.compile(r"doi:\s*10\.\d{4,}/\S+|10\.\d{4,}/\S+|https?://\S+", re.I)
-URGENT = {"urgent", "emergency"}
-
-
-def problems_of(path: Path, catalogue: Catalogue) -> list[str]:
-    """What is wrong with one published case file, each naming the file."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    name = path.name
-    out = []
-    if not isinstance(raw.get("source"), str):
-        out.append(f"{name}: no 'source'")
-    elif not CITATION.search(raw["source"]):
-        out.append(f"{name}: 'source' has no DOI or URL")
-    if raw.get("split") not in ("tune", "holdout"):
-        out.append(f"{name}: no 'split' (tune or holdout)")
-    elif raw["split"] != published_split(str(raw.get("id"))):
-        out.append(f"{name}: 'split' is not the one the fixed rule gives")
-    if raw.get("id") != path.stem:
-        out.append(f"{name}: 'id' is not the file name")
-    answers = raw.get("answers")
-    flags = answers.get("red_flags") if isinstance(answers, dict) else None
-    beyond = sorted(set(flags or ()) - set(CONTRACT_RED_FLAGS))
-    if beyond:  # a reported patient is described in the contract's words only
-        out.append(f"{name}: red flags beyond the contract: {', '.join(beyond)}")
-    try:
-        read_case(path, catalogue)
-    except Exception as exc:  # the message names the file
-        out.append(str(exc))
-    else:
-        out += [f"{name}: {p}" for p in verdict_problems(raw, catalogue)]
-    return out
-
-
-def verdict_problems(raw: dict, catalogue: Catalogue) -> list[str]:
-    """The expected verdict against the contract's rule, as far as the answers
-    and the expected triage decide it."""
-    answers, expect = raw["answers"], raw["expect"]
-    limit = catalogue.advice.run_rules.pain_limit
-    pain = answers.get("pain_during_run")
-    stops = [
-        why
-        for why, holds in (
-            ("an urgent or emergency minimum", expect["triage_min"] in URGENT),
-            ("a limp", answers.get("limp") is True),
-            (f"running pain of {limit}/10 or more", pain is not None and pain >= limit),
-            ("a bone stress injury", expect["condition"] == "bone_stress_injury"),
-        )
-        if holds
-    ]
-    if stops and expect["verdict"] != "stop":
-        return [f"verdict must be stop ({stops[0]})"]
-    settled = pain is not None and pain < limit and answers.get("settles_by_morning")
-    if expect["verdict"] == "continue" and not (
-        settled and answers.get("trend") != "worse"
-    ):
-        return [
-            "verdict continue needs pain under the limit that settles and is "
-            "not getting worse"
-        ]
-    return []
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
