@@ -87,6 +87,56 @@ UNDER_TRIAGE_REASONS = {
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
+
+# The README's accuracy table: each row's label, and the folders and split it
+# measures. The interview table has rows of the same labels, in its own cells.
+ACCURACY_ROWS: dict[str, tuple[tuple[Path, ...], str | None]] = {
+    "published, tune split": ((PUBLISHED,), "tune"),
+    "published, holdout split": ((PUBLISHED,), "holdout"),
+    "published, all": ((PUBLISHED,), None),
+    "written cases and shared vignettes": ((CASES, HOLDOUT, VIGNETTES), None),
+}
+INTERVIEW_ROWS = tuple(k for k in ACCURACY_ROWS if k != "published, all")
+
+
+def pct(share: float) -> str:
+    """A share as the README's tables write it."""
+    return f"{share * 100:.1f} %"
+
+
+def accuracy_cells(got: dict) -> list[str]:
+    """An `evaluate --json` document as the cells of the accuracy table."""
+    return [
+        f"{got['cases']} ({got['with_condition']})",
+        *(
+            pct(got[k])
+            for k in ("top1", "top3", "triage_safe", "over_triage", "verdict_agreement")
+        ),
+        f"{got['calibration_error']:.3f}",
+        f"{got['calibration_error_every_case']:.3f}",
+    ]
+
+
+def interview_cells(got: dict) -> list[str]:
+    """An `evaluate --adaptive --json` document as the interview table's cells."""
+    adaptive = got["adaptive"]
+    return [
+        f"{adaptive['questions_median']:g}, {adaptive['questions_max']}",
+        *(pct(got[k]) for k in ("top1", "top3", "triage_safe", "verdict_agreement")),
+        f"{got['calibration_error']:.3f}",
+        pct(adaptive["full"]["top3"]),
+    ]
+
+
+def readme_rows(readme: str, label: str) -> list[list[str]]:
+    """The cells after the label (and a note in brackets) of every README table
+    row that starts with it, in order: the accuracy table, then the interview's."""
+    rows = re.findall(
+        rf"^\| {re.escape(label)}(?: \([^)|]*\))? \| (.*) \|$", readme, re.M
+    )
+    return [row.split(" | ") for row in rows]
+
+
 DATA = TESTS.parent / "data"  # the built-in catalogue
 
 app = full_app()  # every command, for typer's CliRunner

@@ -7,13 +7,15 @@ import re
 
 import pytest
 from helpers import (
-    CASES,
-    HOLDOUT,
+    ACCURACY_ROWS,
     KNOWN_UNDER_TRIAGE,
     PUBLISHED,
     TESTS,
     VIGNETTES,
+    accuracy_cells,
     app,
+    interview_cells,
+    readme_rows,
 )
 from typer.testing import CliRunner
 
@@ -104,27 +106,6 @@ def test_every_command_and_key_documented(catalogue) -> None:
         assert f"`{sid}`" in README, sid
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.1f} %"
-
-
-ACCURACY_ROWS = {  # the README's row label: the folders and split it measures
-    "published, tune split": ((PUBLISHED,), "tune"),
-    "published, holdout split": ((PUBLISHED,), "holdout"),
-    "published, all": ((PUBLISHED,), None),
-    "written cases and shared vignettes": ((CASES, HOLDOUT, VIGNETTES), None),
-}
-
-
-def readme_rows(label: str) -> list[list[str]]:
-    """The cells after the label (and a note in brackets) of every README table
-    row that starts with it, in order: the accuracy table, then the interview's."""
-    rows = re.findall(
-        rf"^\| {re.escape(label)}(?: \([^)|]*\))? \| (.*) \|$", README, re.M
-    )
-    return [row.split(" | ") for row in rows]
-
-
 @pytest.mark.parametrize("label", list(ACCURACY_ROWS))
 def test_accuracy_table_is_measured(catalogue, label: str) -> None:
     """The README's accuracy table holds what `evaluate` prints today, so adding
@@ -133,15 +114,7 @@ def test_accuracy_table_is_measured(catalogue, label: str) -> None:
     if VIGNETTES in folders and not VIGNETTES.is_dir():
         pytest.skip("the shared vignettes are not beside this checkout")
     got = evaluate(catalogue, list(folders), split).to_dict()
-    assert readme_rows(label)[0] == [
-        f"{got['cases']} ({got['with_condition']})",
-        *(
-            _pct(got[k])
-            for k in ("top1", "top3", "triage_safe", "over_triage", "verdict_agreement")
-        ),
-        f"{got['calibration_error']:.3f}",
-        f"{got['calibration_error_every_case']:.3f}",
-    ]
+    assert readme_rows(README, label)[0] == accuracy_cells(got)
 
 
 @pytest.mark.parametrize(
@@ -153,18 +126,11 @@ def test_accuracy_table_is_measured(catalogue, label: str) -> None:
 )
 def test_interview_table_is_measured(interviewed, label: str, name: str) -> None:
     """The README's interview table holds what `evaluate --adaptive` prints
-    today for the tune split and the written cases (the holdout's row is
-    measured by hand: the interview is slow to run on every case)."""
+    today for the tune split and the written cases (the holdout's row is too
+    slow to measure here: `update_readme.py --figures` writes it)."""
     if name == "written" and not VIGNETTES.is_dir():
         pytest.skip("the shared vignettes are not beside this checkout")
-    got = interviewed[name].to_dict()
-    adaptive = got["adaptive"]
-    assert readme_rows(label)[1] == [
-        f"{adaptive['questions_median']:g}, {adaptive['questions_max']}",
-        *(_pct(got[k]) for k in ("top1", "top3", "triage_safe", "verdict_agreement")),
-        f"{got['calibration_error']:.3f}",
-        _pct(adaptive["full"]["top3"]),
-    ]
+    assert readme_rows(README, label)[1] == interview_cells(interviewed[name].to_dict())
 
 
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve "
@@ -195,3 +161,17 @@ def test_triage_miss_counts_are_measured(catalogue) -> None:
         assert _number(found.group(1)) == got, split
         if split == "tune":
             assert got == len(KNOWN_UNDER_TRIAGE)
+
+
+def test_figures_updater_rewrites_only_its_row() -> None:
+    """`update_readme.py --figures` puts new cells in the row asked for, keeps
+    the label and its note, and refuses a row that is not there."""
+    from update_readme import replace_row
+
+    text = "| a, b (note) | 1 | 2 |\n| a, b | 3 | 4 |\n| a, bc | 5 | 6 |\n"
+    assert replace_row(text, "a, b", 1, ["7", "8"]) == (
+        "| a, b (note) | 1 | 2 |\n| a, b | 7 | 8 |\n| a, bc | 5 | 6 |\n"
+    )
+    assert replace_row(text, "a, b", 0, ["9"]).startswith("| a, b (note) | 9 |\n")
+    with pytest.raises(SystemExit, match="no row 3 labelled 'a, b'"):
+        replace_row(text, "a, b", 2, ["0"])

@@ -1,9 +1,12 @@
 """Recapture the README's example output after a catalogue or engine change.
 
-Run by hand:  python tests/update_readme.py
+Run by hand:  python tests/update_readme.py [--figures]
 It runs `kneecheck assess` on the README's example answers and replaces the
 captured summary (88 columns, no colour) and the --json result in README.md.
-tests/test_docs.py fails while the capture is stale.
+With --figures it also re-measures the accuracy and interview tables (about a
+minute: the interview runs on every case). The prose around the tables (counts
+in words, lists of misses) stays for the writer. tests/test_docs.py fails
+while a capture or a table is stale.
 """
 
 from __future__ import annotations
@@ -13,6 +16,17 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+from helpers import (
+    ACCURACY_ROWS,
+    INTERVIEW_ROWS,
+    accuracy_cells,
+    interview_cells,
+    readme_rows,
+)
+
+from kneecheck.catalogue import load_catalogue
+from kneecheck.evaluate import evaluate
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -41,6 +55,38 @@ def capture(answers: str, *args: str) -> str:
     return "\n".join(line.rstrip() for line in done.stdout.splitlines())
 
 
+def replace_row(text: str, label: str, index: int, cells: list[str]) -> str:
+    """Put `cells` in the `index`-th table row of that label (0: the accuracy
+    table, 1: the interview's), keeping the label and its bracketed note."""
+    if len(readme_rows(text, label)) <= index:
+        raise SystemExit(f"README.md has no row {index + 1} labelled {label!r}")
+    rows = re.finditer(
+        rf"^(\| {re.escape(label)}(?: \([^)|]*\))? \| ).*( \|)$", text, re.M
+    )
+    row = list(rows)[index]
+    return (
+        text[: row.start()]
+        + row.group(1)
+        + " | ".join(cells)
+        + row.group(2)
+        + text[row.end() :]
+    )
+
+
+def measure(text: str) -> str:
+    """The accuracy and interview tables, measured now."""
+    catalogue = load_catalogue()
+    for label, (folders, split) in ACCURACY_ROWS.items():
+        adaptive = label in INTERVIEW_ROWS
+        got = evaluate(catalogue, list(folders), split, adaptive=adaptive).to_dict()
+        if adaptive:
+            text = replace_row(text, label, 1, interview_cells(got))
+            # the accuracy table gives every answer: the adaptive run's "full"
+            got = evaluate(catalogue, list(folders), split).to_dict()
+        text = replace_row(text, label, 0, accuracy_cells(got))
+    return text
+
+
 def main() -> None:
     text = README.read_text(encoding="utf-8")
     match = re.search(r"<!-- example-answers -->\n```json\n(.*?)\n```", text, re.S)
@@ -49,8 +95,14 @@ def main() -> None:
     answers = match.group(1)
     text = replace(text, "example-summary", "text", capture(answers))
     text = replace(text, "example-result", "json", capture(answers, "--json"))
+    if "--figures" in sys.argv[1:]:
+        text = measure(text)
     README.write_text(text, encoding="utf-8")
-    print("README.md examples recaptured")
+    print(
+        "README.md examples"
+        + (" and figures" if "--figures" in sys.argv[1:] else "")
+        + " recaptured"
+    )
 
 
 if __name__ == "__main__":
