@@ -110,6 +110,8 @@ class Report(NamedTuple):
     folders: tuple[str, ...]
     split: str | None
     full: tuple[Outcome, ...] | None = None  # every answer given, when adaptive
+    before: tuple[Outcome, ...] | None = None  # the same cases on a baseline
+    baseline: str | None = None  # that baseline catalogue's folder
 
     def to_dict(self) -> dict[str, Any]:
         """The `evaluate --json` document."""
@@ -121,6 +123,7 @@ class Report(NamedTuple):
                 "split": self.split,
                 **summary(self.outcomes),
                 "adaptive": None if self.full is None else self._adaptive(),
+                "baseline": None if self.before is None else self._baseline(),
                 "reliability": [b._asdict() for b in reliability(self.outcomes)],
                 "misses": [
                     {"id": o.case.id, "file": o.case.path, "problems": found}
@@ -145,6 +148,49 @@ class Report(NamedTuple):
             ],
             "full": summary(self.full),
         }
+
+    def _baseline(self) -> dict[str, Any]:
+        """The baseline's figures, and every case whose outcome the change moved."""
+        assert self.before is not None
+        was = {o.case.id: o for o in self.before}
+        changed = []
+        for now in self.outcomes:
+            moves = changes(was[now.case.id], now) if now.case.id in was else []
+            if moves:
+                changed.append(
+                    {"id": now.case.id, "file": now.case.path, "changes": moves}
+                )
+        return {
+            "catalogue": self.baseline,
+            **summary(self.before),
+            "changed": changed,
+        }
+
+
+def changes(before: Outcome, now: Outcome) -> list[str]:
+    """How one case's outcome moved from a baseline catalogue to this one, in
+    words a clinician can check (empty when nothing that is scored moved)."""
+    out = []
+    if now.case.condition and _place(before) != _place(now):
+        out.append(f"{now.case.condition} {_place(before)} -> {_place(now)}")
+    if before.level != now.level:
+        note = ""
+        if before.under_triaged != now.under_triaged:
+            note = " (now too little)" if now.under_triaged else " (now safe)"
+        elif before.over_triaged != now.over_triaged:
+            note = " (now too much)" if now.over_triaged else " (now within range)"
+        out.append(f"triage {before.level} -> {now.level}{note}")
+    if before.verdict != now.verdict:
+        note = " (now agrees)" if now.verdict_ok else " (no longer agrees)"
+        out.append(f"verdict {before.verdict} -> {now.verdict}{note}")
+    return out
+
+
+def _place(outcome: Outcome) -> str:
+    """Where the expected condition stands in the ranking, in three steps."""
+    if outcome.top1:
+        return "first"
+    return "in the top 3" if outcome.top3 else "outside the top 3"
 
 
 def _urgency(level: str) -> int:
@@ -242,19 +288,27 @@ def evaluate(
     folders: list[Path],
     split: str | None = None,
     adaptive: bool = False,
+    baseline: Catalogue | None = None,
 ) -> Report:
     """The whole evaluation: load, run, and the report that renders and prints.
     Adaptive runs the interview on each case, and keeps every-answer figures
-    beside it for comparison."""
+    beside it for comparison. A baseline catalogue (the one before a change)
+    runs the same cases the same way, so the report can say what moved."""
     cases = load_cases(folders, catalogue, split)
     full = tuple(run(catalogue, cases))
+    before = None
+    if baseline is not None:  # each catalogue reads the case files by its own rules
+        before = tuple(run(baseline, load_cases(folders, baseline, split), adaptive))
+    where = str(baseline.path) if baseline is not None else None
     if not adaptive:
-        return Report(full, tuple(map(str, folders)), split)
+        return Report(full, tuple(map(str, folders)), split, None, before, where)
     return Report(
         tuple(run(catalogue, cases, adaptive=True)),
         tuple(map(str, folders)),
         split,
         full,
+        before,
+        where,
     )
 
 

@@ -11,7 +11,14 @@ from helpers import PUBLISHED
 from helpers import run_kneecheck as cli
 
 from kneecheck.catalogue import Catalogue
-from kneecheck.evaluate import Case, Outcome, calibration_error, reliability, summary
+from kneecheck.evaluate import (
+    Case,
+    Outcome,
+    calibration_error,
+    changes,
+    reliability,
+    summary,
+)
 
 ITB = {
     "age": 30,
@@ -217,3 +224,71 @@ def test_calibration_every_case_counts_no_listed_cause_as_wrong() -> None:
     assert calibration_error(outcomes) == pytest.approx(0.1)
     assert calibration_error(outcomes, every_case=True) == pytest.approx(0.4)
     assert summary(outcomes)["calibration_error_every_case"] == pytest.approx(0.4)
+
+
+def test_baseline_lists_what_a_catalogue_change_moved(
+    tmp_path: Path, catalogue_copy: Path
+) -> None:
+    """--baseline runs the cases on the catalogue from before a change: its
+    figures beside today's, and each case that moved, in words."""
+    cases = tmp_path / "cases"
+    write(cases, "itb", itb_case("itb", "iliotibial_band_syndrome"))
+    scoring = catalogue_copy / "scoring.json"
+    doc = json.loads(scoring.read_text(encoding="utf-8"))
+    for feature in doc["conditions"]["iliotibial_band_syndrome"]["features"]:
+        if feature.get("value") == "outside":  # the baseline hid the lateral pain
+            feature["lr"] = 0.05
+    scoring.write_text(json.dumps(doc), encoding="utf-8")
+    done = cli("evaluate", str(cases), "--json", "--baseline", str(catalogue_copy))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    before = report["baseline"]
+    assert before["catalogue"] == str(catalogue_copy.resolve())
+    assert (before["top1"], report["top1"]) == (0.0, 1.0)
+    [moved] = before["changed"]
+    assert moved["id"] == "itb" and moved["file"].endswith("itb.json")
+    assert moved["changes"][0].startswith("iliotibial_band_syndrome ")
+    assert moved["changes"][0].endswith(" -> first")
+    assert "verdict stop -> reduce (now agrees)" in moved["changes"]
+    text = cli("evaluate", str(cases), "--baseline", str(catalogue_copy)).stdout
+    assert "Against the baseline" in text and "Cases that moved (1)" in text
+    assert "- itb: iliotibial_band_syndrome" in text
+
+
+def test_without_a_baseline_nothing_is_compared(tmp_path: Path) -> None:
+    write(tmp_path, "itb", itb_case("itb", "iliotibial_band_syndrome"))
+    done = cli("evaluate", str(tmp_path), "--json")
+    assert json.loads(done.stdout)["baseline"] is None
+    assert "Against the baseline" not in cli("evaluate", str(tmp_path)).stdout
+
+
+def test_a_broken_baseline_is_named(tmp_path: Path) -> None:
+    write(tmp_path, "itb", itb_case("itb", "iliotibial_band_syndrome"))
+    done = cli("evaluate", str(tmp_path), "--baseline", str(tmp_path / "nowhere"))
+    assert done.returncode == 3 and done.stdout == ""
+    assert "nowhere" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_changes_in_words() -> None:
+    """Each scored thing that moved, with whether it moved the right way."""
+    case = Case("c", "c.json", {}, "x", ("x",), "urgent", "urgent", "stop", None)
+    weak = Outcome(case, ("y", "x"), 0.4, "appointment", "reduce")
+    strong = Outcome(case, ("x",), 0.6, "urgent", "stop")
+    too_much = Outcome(case, ("x",), 0.6, "emergency", "stop")
+    assert changes(weak, strong) == [
+        "x in the top 3 -> first",
+        "triage appointment -> urgent (now safe)",
+        "verdict reduce -> stop (now agrees)",
+    ]
+    assert changes(strong, weak) == [
+        "x first -> in the top 3",
+        "triage urgent -> appointment (now too little)",
+        "verdict stop -> reduce (no longer agrees)",
+    ]
+    assert changes(strong, too_much) == ["triage urgent -> emergency (now too much)"]
+    assert changes(too_much, strong) == [
+        "triage emergency -> urgent (now within range)"
+    ]
+    assert changes(strong, strong) == []
+    far = Outcome(case, ("y", "z", "w", "x"), 0.4, "urgent", "stop")
+    assert changes(far, strong) == ["x outside the top 3 -> first"]

@@ -500,10 +500,21 @@ def evaluate(
             "with every answer given.",
         ),
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="CATALOGUE_DIR",
+            help="Also run the cases on this catalogue (the one before your "
+            "change) and list the figures and every case that moved.",
+        ),
+    ] = None,
 ) -> None:
     """Accuracy on case files: top-1, top-3, triage, verdict, calibration, misses.
 
-    For clinicians changing the catalogue: run it before and after a change.
+    For clinicians changing the catalogue: --baseline names a copy of the
+    catalogue from before the change (`kneecheck catalogue export before/`),
+    and the report says what the change moved, case by case.
     A malformed case file stops it with exit code 1, naming the file.
 
     Examples:
@@ -511,6 +522,8 @@ def evaluate(
       kneecheck evaluate tests/published --split tune
 
       kneecheck evaluate tests/cases --adaptive
+
+      kneecheck --catalogue mine/ evaluate tests/published --baseline before/
     """
     from ..catalogue import load_catalogue
     from ..evaluate import evaluate as run_evaluation
@@ -518,7 +531,11 @@ def evaluate(
     s = settings(ctx)
     catalogue = load_catalogue(s.catalogue)
     report = run_evaluation(
-        catalogue, folders, split.value if split else None, adaptive
+        catalogue,
+        folders,
+        split.value if split else None,
+        adaptive,
+        load_catalogue(baseline) if baseline is not None else None,
     )
     if as_json:
         print_json(report.to_dict())

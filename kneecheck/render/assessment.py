@@ -454,6 +454,48 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
             console.print(
                 Text(f"- {miss['id']}: {'; '.join(miss['problems'])}"), highlight=False
             )
+    if report.get("baseline"):
+        _render_against_baseline(report, report["baseline"], console)
+
+
+def _render_against_baseline(
+    report: dict[str, Any], before: dict[str, Any], console: Console
+) -> None:
+    """The figures before and after a catalogue change, then what moved. Last,
+    so it is what stays on the screen."""
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value * 100:.1f} %"
+
+    console.print(Text(f"Against the baseline {before['catalogue']}", style="bold"))
+    table = Table()
+    for column in ("", "baseline", "now"):
+        table.add_column(column)
+    for key, name in (
+        ("top1", "top-1"),
+        ("top3", "top-3"),
+        ("triage_safe", "triage safe"),
+        ("over_triage", "over-triage"),
+        ("verdict_agreement", "verdict"),
+    ):
+        table.add_row(name, pct(before[key]), pct(report[key]))
+    for key, name in (
+        ("calibration_error", "calibration error"),
+        ("calibration_error_every_case", "calibration error, every case"),
+    ):
+        was, now = before[key], report[key]
+        table.add_row(
+            name,
+            "-" if was is None else f"{was:.3f}",
+            "-" if now is None else f"{now:.3f}",
+        )
+    console.print(table)
+    moved = before["changed"]
+    console.print(Text(f"Cases that moved ({len(moved)})", style="bold"))
+    for case in moved:
+        console.print(
+            Text(f"- {case['id']}: {'; '.join(case['changes'])}"), highlight=False
+        )
 
 
 def render_from_diary(
