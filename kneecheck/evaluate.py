@@ -8,6 +8,7 @@ A case file is one JSON object: `id`, `answers` (contract section 1) and
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from pathlib import Path
@@ -316,25 +317,44 @@ def _share(hits: int, n: int) -> float | None:
     return round(hits / n, 4) if n else None
 
 
+Z95 = 1.959964  # the normal quantile of a two-sided 95 % interval
+
+
+def wilson(hits: int, n: int) -> list[float] | None:
+    """The 95 % Wilson score interval of a share: how far a figure measured on
+    n cases could be from the true one (honest at the 0 % and 100 % ends too)."""
+    if not n:
+        return None
+    p, z2 = hits / n, Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return [round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)]
+
+
 def summary(outcomes: Iterable[Outcome]) -> dict[str, Any]:
-    """The figures: top-1, top-3, triage, verdict and calibration."""
+    """The figures: top-1, top-3, triage, verdict and calibration, and the 95 %
+    range of each share, so a change of a point or two is not read as news."""
     every = list(outcomes)
     named = [o for o in every if o.case.condition]
     n = len(every)
+    counted = {
+        "top1": (sum(o.top1 for o in named), len(named)),
+        "top3": (sum(o.top3 for o in named), len(named)),
+        "triage_safe": (sum(not o.under_triaged for o in every), n),
+        "over_triage": (sum(o.over_triaged for o in every), n),
+        "verdict_agreement": (sum(o.verdict_ok for o in every), n),
+    }
     return {
         "cases": n,
         "with_condition": len(named),
-        "top1": _share(sum(o.top1 for o in named), len(named)),
-        "top3": _share(sum(o.top3 for o in named), len(named)),
-        "triage_safe": _share(sum(not o.under_triaged for o in every), n),
+        **{key: _share(*c) for key, c in counted.items()},
         "triage_exact": _share(
             sum(not o.under_triaged and not o.over_triaged for o in every), n
         ),
-        "over_triage": _share(sum(o.over_triaged for o in every), n),
-        "under_triaged": sum(o.under_triaged for o in every),
-        "verdict_agreement": _share(sum(o.verdict_ok for o in every), n),
+        "under_triaged": n - counted["triage_safe"][0],
         "calibration_error": calibration_error(every),
         "calibration_error_every_case": calibration_error(every, every_case=True),
+        "intervals_95": {key: wilson(*c) for key, c in counted.items()},
     }
 
 

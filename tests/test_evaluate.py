@@ -18,6 +18,7 @@ from kneecheck.evaluate import (
     changes,
     reliability,
     summary,
+    wilson,
 )
 
 ITB = {
@@ -292,3 +293,22 @@ def test_changes_in_words() -> None:
     assert changes(strong, strong) == []
     far = Outcome(case, ("y", "z", "w", "x"), 0.4, "urgent", "stop")
     assert changes(far, strong) == ["x outside the top 3 -> first"]
+
+
+def test_wilson_interval_by_hand() -> None:
+    """The 95 % Wilson interval: known values, the 0 % and 100 % ends, no cases."""
+    assert wilson(1, 2) == [0.0945, 0.9055]
+    assert wilson(0, 10) == [0.0, 0.2775]
+    assert wilson(10, 10) == [0.7225, 1.0]
+    assert wilson(0, 0) is None
+
+
+def test_each_share_carries_its_95_range(tmp_path: Path) -> None:
+    """JSON and text give each share's 95 % range, so small moves are not news."""
+    write(tmp_path, "right", itb_case("right", "iliotibial_band_syndrome"))
+    write(tmp_path, "wrong", itb_case("wrong", "bakers_cyst"))
+    doc = json.loads(cli("evaluate", str(tmp_path), "--json").stdout)
+    assert doc["intervals_95"]["top1"] == wilson(1, 2)
+    assert doc["intervals_95"]["triage_safe"] == wilson(2, 2)
+    text = cli("evaluate", str(tmp_path)).stdout
+    assert "50.0 %  (95 % range 9-91)" in text

@@ -395,14 +395,22 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
             style="bold",
         )
     )
+
+    def share(key: str) -> str:  # with its 95 % range, where there is one
+        interval = report["intervals_95"].get(key)
+        if report[key] is None or interval is None:
+            return pct(report[key])
+        low, high = interval
+        return f"{pct(report[key])}  (95 % range {low * 100:.0f}-{high * 100:.0f})"
+
     table = Table(show_header=False, box=None)
     rows = [
-        ("right condition first (top-1)", pct(report["top1"])),
-        ("right condition in the top 3", pct(report["top3"])),
-        ("triage safe (never less urgent than needed)", pct(report["triage_safe"])),
+        ("right condition first (top-1)", share("top1")),
+        ("right condition in the top 3", share("top3")),
+        ("triage safe (never less urgent than needed)", share("triage_safe")),
         ("triage within the expected range", pct(report["triage_exact"])),
-        ("over-triage (more urgent than reasonable)", pct(report["over_triage"])),
-        ("run verdict agrees", pct(report["verdict_agreement"])),
+        ("over-triage (more urgent than reasonable)", share("over_triage")),
+        ("run verdict agrees", share("verdict_agreement")),
         ("calibration error of the top probability (ECE)", ece("calibration_error")),
         (
             "ECE counting every case (no listed cause: wrong)",
