@@ -251,7 +251,11 @@ def test_empty_answers_are_safe(catalogue) -> None:
     r = run(catalogue)
     assert r.conditions == ()
     assert r.triage.level == "appointment"
-    assert [x.id for x in r.triage.reasons] == ["no_clear_cause", "too_little_history"]
+    assert [x.id for x in r.triage.reasons] == [
+        "no_clear_cause",
+        "too_little_history",
+        "warning_signs_unanswered",
+    ]
     assert r.run_guidance.verdict == "reduce"
     assert r.care.self_care  # general advice even with nothing to go on
 
@@ -674,3 +678,25 @@ def test_swelling_after_a_recent_knock_or_fall_is_urgent(catalogue) -> None:
     ):
         r = run(catalogue, **{**knock, **change})
         assert "swollen_after_knock_or_fall" not in reasons(r), change
+
+
+def test_unanswered_warning_signs_are_said_without_raising_the_level(catalogue) -> None:
+    """Warning signs not answered: the result says it assumed none (the level is
+    the answers' own); answered, even as "none of these", it says nothing."""
+    pfp = {
+        "age": 30,
+        "onset": "gradual",
+        "where": ["around_kneecap"],
+        "worse_with": ["stairs_down", "squatting", "sitting_bent"],
+        "pain_during_run": 3,
+        "settles_by_morning": True,
+        "trend": "same",
+        "duration_weeks": 3,
+    }
+    unknown = run(catalogue, **pfp)
+    none = run(catalogue, **pfp, red_flags=[])
+    assert unknown.triage.level == none.triage.level == "self_care"
+    assert [x.id for x in unknown.triage.reasons] == ["warning_signs_unanswered"]
+    assert none.triage.reasons == ()
+    dont_know = run(catalogue, **pfp, dont_know=["red_flags"])
+    assert "warning_signs_unanswered" in [x.id for x in dont_know.triage.reasons]
