@@ -7,6 +7,8 @@ the same validation, so interactive and scripted runs cannot drift apart.
 from __future__ import annotations
 
 import os
+import shutil
+import textwrap
 from typing import Any
 
 import questionary
@@ -22,6 +24,8 @@ from .render.widgets import Panel
 from .units import KM_PER_MILE
 
 DONT_KNOW = "__dont_know__"
+TICK_HINT = "(space ticks, enter confirms)"
+SELECT_HINT = "(Use arrow keys)"  # questionary's own, named to measure it
 NONE_OF_THESE = "__none_of_these__"
 _STYLE = questionary.Style([("qmark", "bold"), ("question", "bold")])
 _pointer = "»"
@@ -126,9 +130,9 @@ def _ask_one(
             extra.append(questionary.Choice(q.none_label, value=NONE_OF_THESE))
         picked = _run(
             questionary.checkbox(
-                text,
+                _fit(text, TICK_HINT),
                 choices=[*choices, *extra, dont_know],
-                instruction="(space ticks, enter confirms)",
+                instruction=TICK_HINT,
                 style=_STYLE,
                 pointer=_pointer,
             )
@@ -172,11 +176,12 @@ def _ask_one(
     if default is not None:
         shown = f"{default / KM_PER_MILE:.1f}" if miles else f"{default:g}"
         hint = f"from your diary; {hint}"
+    instruction = f"(leave empty if you don't know; {hint})"
     raw = _run(
         questionary.text(
-            text,
+            _fit(text, instruction),
             default=shown,
-            instruction=f"(leave empty if you don't know; {hint})",
+            instruction=instruction,
             validate=lambda s: _number_error(q, s, miles) or True,
             style=_STYLE,
         )
@@ -201,9 +206,28 @@ def _whole(value: float) -> int | float:
 def _select(text: str, choices: list[Any], default: Any = None) -> Any:
     return _run(
         questionary.select(
-            text, choices=choices, default=default, style=_STYLE, pointer=_pointer
+            _fit(text, SELECT_HINT),
+            choices=choices,
+            default=default,
+            style=_STYLE,
+            pointer=_pointer,
+            instruction=SELECT_HINT,
         )
     )
+
+
+def _fit(text: str, instruction: str) -> str:
+    """The question wrapped at spaces for this terminal, and the instruction
+    moved to a line of its own when it would not fit after the text:
+    prompt_toolkit would break both mid-word at the edge. questionary draws
+    "? " + text + " " + instruction."""
+    width = shutil.get_terminal_size((80, 24)).columns - 1  # the last column wraps
+    lines = textwrap.wrap(
+        text, width=width, initial_indent="? ", subsequent_indent="  "
+    ) or ["? "]
+    if len(lines[-1]) + 1 + len(instruction) > width:
+        lines[-1] += "\n "  # questionary adds a space: the hint is indented 2
+    return "\n".join(lines)[2:]
 
 
 def _run(question: questionary.Question) -> Any:

@@ -513,3 +513,32 @@ def test_a_cancelled_first_log_leaves_no_diary(key: str, at: str) -> None:
     assert child.exitstatus == 130, child.before
     assert not diary_path().exists()
     assert not list(diary_path().parent.glob("diary.sqlite3*"))
+
+
+def test_questions_wrap_between_words_at_60_columns() -> None:
+    """prompt_toolkit breaks a long line mid-word at the edge; the questionnaire
+    wraps each question between words and puts the hint on a line of its own."""
+    child = spawn("assess", columns=60)
+    child.expect(re.escape("(space ticks, enter confirms)"))
+    shown = ANSI.sub("", child.before)
+    question = load_catalogue().question("red_flags").text
+    for word in question.split():
+        assert word in shown, word
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_fit_never_splits_a_word(monkeypatch, columns: int) -> None:
+    from kneecheck.prompts import TICK_HINT, _fit
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    text = "First, the warning signs. Tick any that are true for you right now."
+    drawn = f"? {_fit(text, TICK_HINT)} {TICK_HINT}"  # as questionary draws it
+    lines = drawn.split("\n")
+    assert all(len(line) < columns for line in lines)
+    assert " ".join(w for line in lines for w in line.split()) == (
+        f"? {text} {TICK_HINT}"
+    )
+    if columns == 120:  # room for all of it: one line, as before
+        assert len(lines) == 1
