@@ -81,3 +81,17 @@ def test_refit_ratios_name_their_hand_estimate_and_keep_their_side() -> None:
         assert (feat["lr"] > 1) == (hand > 1), (cid, feat)
         assert abs(math.log(feat["lr"] / hand)) >= 0.05, (cid, feat)
     assert moved > 0
+
+
+def test_cross_validation_folds_come_from_the_case_id() -> None:
+    """A case's fold is its id's alone (so adding cases never reshuffles the
+    others), every fold is used, and none holds much more than its share."""
+    refit = tool()
+    ids = sorted(p.stem for p in (ROOT / "tests" / "published").glob("*.json"))
+    folds = [refit.fold_of(i) for i in ids]
+    assert set(folds) == set(range(refit.FOLDS))
+    share = len(ids) / refit.FOLDS
+    assert all(abs(folds.count(k) - share) < share * 0.2 for k in range(refit.FOLDS))
+    # pinned: a change of rule would move every case and void comparisons
+    assert refit.fold_of("bakers_cyst-crira2012-fmf") == 0
+    assert refit.fold_of("plica_syndrome-nakamura") == 2
