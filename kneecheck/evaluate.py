@@ -299,7 +299,13 @@ def evaluate(
     full = tuple(run(catalogue, cases))
     before = None
     if baseline is not None:  # each catalogue reads the case files by its own rules
-        before = tuple(run(baseline, load_cases(folders, baseline, split), adaptive))
+        try:
+            again = load_cases(folders, baseline, split)
+        except CaseFileError as exc:
+            raise CaseFileError(
+                f"{exc.message} (read by the baseline catalogue)"
+            ) from None
+        before = tuple(run(baseline, again, adaptive))
     where = str(baseline.path) if baseline is not None else None
     if not adaptive:
         return Report(full, tuple(map(str, folders)), split, None, before, where)

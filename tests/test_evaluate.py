@@ -312,3 +312,23 @@ def test_each_share_carries_its_95_range(tmp_path: Path) -> None:
     assert doc["intervals_95"]["triage_safe"] == wilson(2, 2)
     text = cli("evaluate", str(tmp_path)).stdout
     assert "50.0 %  (95 % range 9-91)" in text
+
+
+def test_a_case_the_baseline_cannot_read_is_named_as_such(
+    tmp_path: Path, catalogue_copy: Path
+) -> None:
+    """A case file valid today but not for the baseline (here: a warning sign
+    the older catalogue lacks) stops it with exit 1, saying which catalogue."""
+    case = itb_case("new_sign", None) | {"answers": {**ITB, "red_flags": ["foot_drop"]}}
+    case_file = write(tmp_path / "cases", "new_sign", case)
+    triage = json.loads((catalogue_copy / "triage.json").read_text(encoding="utf-8"))
+    triage["red_flags"] = [f for f in triage["red_flags"] if f["id"] != "foot_drop"]
+    (catalogue_copy / "triage.json").write_text(json.dumps(triage), encoding="utf-8")
+    scoring = json.loads((catalogue_copy / "scoring.json").read_text(encoding="utf-8"))
+    other = scoring["something_else"]
+    other["features"] = [f for f in other["features"] if f["value"] != "foot_drop"]
+    (catalogue_copy / "scoring.json").write_text(json.dumps(scoring), encoding="utf-8")
+    done = cli("evaluate", str(tmp_path / "cases"), "--baseline", str(catalogue_copy))
+    assert done.returncode == 1 and done.stdout == ""
+    assert str(case_file) in done.stderr
+    assert "read by the baseline catalogue" in done.stderr

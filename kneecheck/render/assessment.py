@@ -378,14 +378,22 @@ def render_gate(decision: Any, step_text: str, console: Console) -> None:
     console.print(line)
 
 
+def _pct(value: float | None) -> str:
+    """A share of `evaluate`, as printed ("-" where there were no cases)."""
+    return "-" if value is None else f"{value * 100:.1f} %"
+
+
+def _error(value: float | None) -> str:
+    """A calibration error of `evaluate`, as printed."""
+    return "-" if value is None else f"{value:.3f}"
+
+
 def render_evaluation(report: dict[str, Any], console: Console) -> None:
     """The figures of `kneecheck evaluate`, then every miss by file."""
-
-    def pct(value: float | None) -> str:
-        return "-" if value is None else f"{value * 100:.1f} %"
+    pct = _pct
 
     def ece(key: str) -> str:
-        return "-" if report[key] is None else f"{report[key]:.3f}"
+        return _error(report[key])
 
     split = f" (split: {report['split']})" if report["split"] else ""
     console.print(
@@ -471,10 +479,6 @@ def _render_against_baseline(
 ) -> None:
     """The figures before and after a catalogue change, then what moved. Last,
     so it is what stays on the screen."""
-
-    def pct(value: float | None) -> str:
-        return "-" if value is None else f"{value * 100:.1f} %"
-
     console.print(Text(f"Against the baseline {before['catalogue']}", style="bold"))
     table = Table()
     for column in ("", "baseline", "now"):
@@ -486,17 +490,12 @@ def _render_against_baseline(
         ("over_triage", "over-triage"),
         ("verdict_agreement", "verdict"),
     ):
-        table.add_row(name, pct(before[key]), pct(report[key]))
+        table.add_row(name, _pct(before[key]), _pct(report[key]))
     for key, name in (
         ("calibration_error", "calibration error"),
         ("calibration_error_every_case", "calibration error, every case"),
     ):
-        was, now = before[key], report[key]
-        table.add_row(
-            name,
-            "-" if was is None else f"{was:.3f}",
-            "-" if now is None else f"{now:.3f}",
-        )
+        table.add_row(name, _error(before[key]), _error(report[key]))
     console.print(table)
     moved = before["changed"]
     console.print(Text(f"Cases that moved ({len(moved)})", style="bold"))
