@@ -128,13 +128,16 @@ def interview_cells(got: dict) -> list[str]:
     ]
 
 
+def readme_row(label: str) -> re.Pattern[str]:
+    """A README table row that starts with the label (and a note in brackets):
+    group 1 the label's cell, 2 the other cells, 3 the closing bar."""
+    return re.compile(rf"^(\| {re.escape(label)}(?: \([^)|]*\))? \| )(.*)( \|)$", re.M)
+
+
 def readme_rows(readme: str, label: str) -> list[list[str]]:
-    """The cells after the label (and a note in brackets) of every README table
-    row that starts with it, in order: the accuracy table, then the interview's."""
-    rows = re.findall(
-        rf"^\| {re.escape(label)}(?: \([^)|]*\))? \| (.*) \|$", readme, re.M
-    )
-    return [row.split(" | ") for row in rows]
+    """The cells after the label of every README table row that starts with it,
+    in order: the accuracy table, then the interview's."""
+    return [row.group(2).split(" | ") for row in readme_row(label).finditer(readme)]
 
 
 DATA = TESTS.parent / "data"  # the built-in catalogue

@@ -22,7 +22,7 @@ from helpers import (
     INTERVIEW_ROWS,
     accuracy_cells,
     interview_cells,
-    readme_rows,
+    readme_row,
 )
 
 from kneecheck.catalogue import load_catalogue
@@ -58,19 +58,12 @@ def capture(answers: str, *args: str) -> str:
 def replace_row(text: str, label: str, index: int, cells: list[str]) -> str:
     """Put `cells` in the `index`-th table row of that label (0: the accuracy
     table, 1: the interview's), keeping the label and its bracketed note."""
-    if len(readme_rows(text, label)) <= index:
+    rows = list(readme_row(label).finditer(text))
+    if len(rows) <= index:
         raise SystemExit(f"README.md has no row {index + 1} labelled {label!r}")
-    rows = re.finditer(
-        rf"^(\| {re.escape(label)}(?: \([^)|]*\))? \| ).*( \|)$", text, re.M
-    )
-    row = list(rows)[index]
-    return (
-        text[: row.start()]
-        + row.group(1)
-        + " | ".join(cells)
-        + row.group(2)
-        + text[row.end() :]
-    )
+    row = rows[index]
+    cells_at = slice(row.start(2), row.end(2))
+    return text[: cells_at.start] + " | ".join(cells) + text[cells_at.stop :]
 
 
 def measure(text: str) -> str:
@@ -81,8 +74,7 @@ def measure(text: str) -> str:
         got = evaluate(catalogue, list(folders), split, adaptive=adaptive).to_dict()
         if adaptive:
             text = replace_row(text, label, 1, interview_cells(got))
-            # the accuracy table gives every answer: the adaptive run's "full"
-            got = evaluate(catalogue, list(folders), split).to_dict()
+            got = got["adaptive"]["full"]  # the accuracy table: every answer given
         text = replace_row(text, label, 0, accuracy_cells(got))
     return text
 
