@@ -332,3 +332,12 @@ def test_a_case_the_baseline_cannot_read_is_named_as_such(
     assert done.returncode == 1 and done.stdout == ""
     assert str(case_file) in done.stderr
     assert "read by the baseline catalogue" in done.stderr
+
+
+def test_a_case_id_never_steers_the_terminal(tmp_path: Path) -> None:
+    """An id is a file's text: shown without its control characters."""
+    write(tmp_path, "evil", itb_case("evil\x1b[31mRED\x07", "bakers_cyst"))
+    done = cli("evaluate", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "- evil[31mRED: bakers_cyst not in the top 3" in done.stdout
+    assert "\x1b[31m" not in done.stdout and "\x07" not in done.stdout

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from ..catalogue import Catalogue
 from ..engine import Assessment
+from ..output import printable
 from ..pages import ConditionPage, TipSelection
 from ..plans import PlanResult
 from ..units import localise
@@ -468,7 +469,9 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
         console.print(Text(f"Misses ({len(report['misses'])})", style="bold"))
         for miss in report["misses"]:
             console.print(
-                Text(f"- {miss['id']}: {'; '.join(miss['problems'])}"), highlight=False
+                # a case id is a file's text: never a control character on screen
+                Text(f"- {printable(miss['id'])}: {'; '.join(miss['problems'])}"),
+                highlight=False,
             )
     if report.get("baseline"):
         _render_against_baseline(report, report["baseline"], console)
@@ -479,7 +482,8 @@ def _render_against_baseline(
 ) -> None:
     """The figures before and after a catalogue change, then what moved. Last,
     so it is what stays on the screen."""
-    console.print(Text(f"Against the baseline {before['catalogue']}", style="bold"))
+    where = printable(before["catalogue"])
+    console.print(Text(f"Against the baseline {where}", style="bold"))
     table = Table()
     for column in ("", "baseline", "now"):
         table.add_column(column)
@@ -501,7 +505,8 @@ def _render_against_baseline(
     console.print(Text(f"Cases that moved ({len(moved)})", style="bold"))
     for case in moved:
         console.print(
-            Text(f"- {case['id']}: {'; '.join(case['changes'])}"), highlight=False
+            Text(f"- {printable(case['id'])}: {'; '.join(case['changes'])}"),
+            highlight=False,
         )
 
 
