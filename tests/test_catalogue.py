@@ -352,6 +352,18 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
         lambda d: d["verdicts"].pop("reduce"),
         "advice.json: advice: 'verdicts' has no entry for 'reduce'",
     ),
+    (
+        "control character in a text",  # it would steer the runner's terminal
+        "conditions.json",
+        lambda d: condition(d, "bakers_cyst").update(name="Baker\x1b[31m cyst"),
+        ".name: holds the control character U+001B; catalogue text is shown",
+    ),
+    (
+        "control character in a key",
+        "advice.json",
+        lambda d: d["verdicts"].update({"odd\x07": "x"}),
+        "advice.json: verdicts.'odd\\x07': holds the control character U+0007",
+    ),
 ]
 
 

@@ -77,6 +77,23 @@ class Entry:
         return ids
 
 
+def _control_characters(value: object, where: str) -> Iterator[tuple[str, str]]:
+    """Each string (keys too) of a JSON value that holds a control character:
+    where it is, as a path, and the first such character."""
+    if isinstance(value, str):
+        found = next((c for c in value if ord(c) < 32 or 127 <= ord(c) < 160), None)
+        if found is not None:
+            yield where or "(top)", found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            shown = f"{where}.{key if key.isprintable() else repr(key)}".lstrip(".")
+            yield from _control_characters(key, shown)
+            yield from _control_characters(item, shown)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _control_characters(item, f"{where}[{i}]")
+
+
 class Loader:
     """Reads the files of one catalogue folder and collects every problem found."""
 
@@ -116,6 +133,11 @@ class Loader:
         if not isinstance(data, dict):
             self.problems.append(f"{name}: must hold a JSON object")
             return {}
+        for where, char in _control_characters(data, ""):
+            self.problems.append(
+                f"{name}: {where}: holds the control character U+{ord(char):04X}; "
+                "catalogue text is shown on the terminal, so it must be plain"
+            )
         return data
 
     def entries(
