@@ -425,3 +425,23 @@ def test_built_in_catalogue_is_valid(catalogue) -> None:
     """The shipped catalogue loads cleanly, with every contract condition."""
     assert len(catalogue.conditions) >= 17
     assert catalogue.version
+
+
+@pytest.mark.parametrize(
+    ("json_text", "found"),
+    [
+        (r'"a\nb"', True),  # a line break
+        (r'"\u001b[31m"', True),  # an escape code
+        (r'"\u009B"', True),  # a C1 control
+        (r'"a\\nb"', False),  # a backslash, then an n: plain text
+        (r'"a\\\nb"', True),  # a backslash, then a line break
+        (r'"caf\u00e9"', False),  # an accent, not a control
+    ],
+)
+def test_control_characters_are_found_in_json_text(json_text: str, found: bool) -> None:
+    """The quick look at a catalogue file's text finds an escaped control
+    character exactly when the parsed text holds one."""
+    from kneecheck.catalogue.reader import _CONTROL, _ESCAPED_CONTROL
+
+    assert bool(_ESCAPED_CONTROL.search(json_text)) is found
+    assert bool(_CONTROL.search(json.loads(json_text))) is found

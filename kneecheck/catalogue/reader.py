@@ -7,6 +7,7 @@ end, so a clinician editing the data sees the whole list at once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,13 +78,20 @@ class Entry:
         return ids
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
+# The same, escaped in JSON text (after an even run of backslashes, so "\\n",
+# a backslash and an n, is not one); raw ones are not valid JSON at all.
+_ESCAPED_CONTROL = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u00[89][0-9a-fA-F]|u007[fF])"
+)
+
+
 def _control_characters(value: object, where: str) -> Iterator[tuple[str, str]]:
     """Each string (keys too) of a JSON value that holds a control character:
     where it is, as a path, and the first such character."""
     if isinstance(value, str):
-        found = next((c for c in value if ord(c) < 32 or 127 <= ord(c) < 160), None)
-        if found is not None:
-            yield where or "(top)", found
+        if found := _CONTROL.search(value):
+            yield where or "(top)", found.group()
     elif isinstance(value, dict):
         for key, item in value.items():
             shown = f"{where}.{key if key.isprintable() else repr(key)}".lstrip(".")
@@ -117,7 +125,8 @@ class Loader:
         be."""
         path = self.folder / name
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text)
         except FileNotFoundError:
             self.problems.append(f"{name}: file not found in {self.folder}")
             return {}
@@ -133,7 +142,10 @@ class Loader:
         if not isinstance(data, dict):
             self.problems.append(f"{name}: must hold a JSON object")
             return {}
-        for where, char in _control_characters(data, ""):
+        # JSON holds a control character only as an escape: look for one in the
+        # text (fast), and walk the data for where it is only when there is one
+        escaped = _ESCAPED_CONTROL.search(text)
+        for where, char in _control_characters(data, "") if escaped else ():
             self.problems.append(
                 f"{name}: {where}: holds the control character U+{ord(char):04X}; "
                 "catalogue text is shown on the terminal, so it must be plain"
