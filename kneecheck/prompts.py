@@ -29,13 +29,14 @@ SELECT_HINT = "(Use arrow keys)"  # questionary's own, named to measure it
 NONE_OF_THESE = "__none_of_these__"
 _STYLE = questionary.Style([("qmark", "bold"), ("question", "bold")])
 _pointer = "»"
+_box = questionary.constants.INDICATOR_UNSELECTED  # as drawn before a choice
 
 
 def configure(plain: bool) -> None:
     """Set up questionary for this run: called when asking starts, never at
     import. Plain means no colour and ASCII pointer and tick boxes, for screen
     readers; NO_COLOR means no colour."""
-    global _pointer
+    global _pointer, _box
     _pointer = ">" if plain else "»"
     if plain or os.environ.get("NO_COLOR"):
         # prompt_toolkit reads its colour depth from the environment only
@@ -46,6 +47,7 @@ def configure(plain: bool) -> None:
         # questionary reads these module constants when it draws a checkbox
         setattr(common, "INDICATOR_SELECTED", "[x]")  # noqa: B010
         setattr(common, "INDICATOR_UNSELECTED", "[ ]")  # noqa: B010
+        _box = "[ ]"
 
 
 def ask_all(
@@ -131,7 +133,7 @@ def _ask_one(
         picked = _run(
             questionary.checkbox(
                 _fit(text, TICK_HINT),
-                choices=[*choices, *extra, dont_know],
+                choices=_lined_up([*choices, *extra, dont_know], tick=True),
                 instruction=TICK_HINT,
                 style=_STYLE,
                 pointer=_pointer,
@@ -207,7 +209,7 @@ def _select(text: str, choices: list[Any], default: Any = None) -> Any:
     return _run(
         questionary.select(
             _fit(text, SELECT_HINT),
-            choices=choices,
+            choices=_lined_up(choices, tick=False),
             default=default,
             style=_STYLE,
             pointer=_pointer,
@@ -228,6 +230,19 @@ def _fit(text: str, instruction: str) -> str:
     if len(lines[-1]) + 1 + len(instruction) > width:
         lines[-1] += "\n "  # questionary adds a space: the hint is indented 2
     return "\n".join(lines)[2:]
+
+
+def _lined_up(choices: list[Any], tick: bool) -> list[Any]:
+    """Choices whose labels are wrapped between words, each later line under the
+    first: prompt_toolkit would break a long label mid-word at the edge.
+    questionary draws " " + pointer + " " (+ tick box + " ") before a label."""
+    indent = len(_pointer) + 2 + (len(_box) + 1 if tick else 0)
+    width = max(shutil.get_terminal_size((80, 24)).columns - 1 - indent, 10)
+    for choice in choices:
+        title = getattr(choice, "title", None)
+        if isinstance(title, str) and len(title) > width:
+            choice.title = ("\n" + " " * indent).join(textwrap.wrap(title, width))
+    return choices
 
 
 def _run(question: questionary.Question) -> Any:

@@ -517,12 +517,16 @@ def test_a_cancelled_first_log_leaves_no_diary(key: str, at: str) -> None:
 
 def test_questions_wrap_between_words_at_60_columns() -> None:
     """prompt_toolkit breaks a long line mid-word at the edge; the questionnaire
-    wraps each question between words and puts the hint on a line of its own."""
+    wraps each question and choice between words and puts the hint on a line of
+    its own."""
     child = spawn("assess", columns=60)
-    child.expect(re.escape("(space ticks, enter confirms)"))
+    child.expect("not sure")  # the last choice: the whole list is drawn
     shown = ANSI.sub("", child.before)
-    question = load_catalogue().question("red_flags").text
-    for word in question.split():
+    assert "(space ticks, enter confirms)" in shown
+    catalogue = load_catalogue()
+    question = catalogue.question("red_flags").text
+    labels = " ".join(f.label for f in catalogue.red_flags)
+    for word in (question + " " + labels).split():  # labels wrap between words too
         assert word in shown, word
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
@@ -542,3 +546,23 @@ def test_fit_never_splits_a_word(monkeypatch, columns: int) -> None:
     )
     if columns == 120:  # room for all of it: one line, as before
         assert len(lines) == 1
+
+
+def test_long_choices_line_up_under_their_first_line(monkeypatch) -> None:
+    """At 40 columns a long label wraps between words, later lines indented to
+    start under the first one's text; short labels are left alone."""
+    import questionary
+
+    from kneecheck.prompts import _lined_up
+
+    monkeypatch.setenv("COLUMNS", "40")
+    label = "I cannot lift the front of my foot, or it slaps down or drags as I walk"
+    ticks = _lined_up([questionary.Choice(label), questionary.Choice("No")], tick=True)
+    lines = ticks[0].title.split("\n")
+    assert len(lines) > 1 and ticks[1].title == "No"
+    assert all(line.startswith(" " * 5) for line in lines[1:])  # " » ○ " is 5 wide
+    assert all(len(line) + (5 if i == 0 else 0) < 40 for i, line in enumerate(lines))
+    assert " ".join(w for line in lines for w in line.split()) == label
+    picks = _lined_up([questionary.Choice(label)], tick=False)
+    second = picks[0].title.split("\n")[1]
+    assert second.startswith(" " * 3) and not second.startswith(" " * 4)  # " » "
