@@ -566,3 +566,20 @@ def test_long_choices_line_up_under_their_first_line(monkeypatch) -> None:
     picks = _lined_up([questionary.Choice(label)], tick=False)
     second = picks[0].title.split("\n")[1]
     assert second.startswith(" " * 3) and not second.startswith(" " * 4)  # " » "
+
+
+def test_plain_choices_line_up_under_the_wider_tick_box(monkeypatch) -> None:
+    """--plain draws " > [ ] " before a label: later lines start 7 columns in."""
+    import questionary
+
+    from kneecheck import prompts
+
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setattr(prompts, "_pointer", ">")
+    monkeypatch.setattr(prompts, "_box", "[ ]")
+    label = "I cannot lift the front of my foot, or it slaps down or drags as I walk"
+    [choice] = prompts._lined_up([questionary.Choice(label)], tick=True)
+    later = choice.title.split("\n")[1:]
+    assert later and all(
+        line.startswith(" " * 7) and not line.startswith(" " * 8) for line in later
+    )
