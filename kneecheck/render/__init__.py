@@ -10,13 +10,13 @@ from .assessment import (
     render_assessment,
     render_condition_page,
     render_conditions,
-    render_evaluation,
     render_from_diary,
     render_gate,
     render_plan,
     render_tips,
 )
 from .diary import import_progress, render_entries, render_history, render_shoes
+from .evaluation import render_evaluation
 from .widgets import make_console
 
 __all__ = [
