@@ -79,11 +79,11 @@ class Entry:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
-# The same, escaped in JSON text (after an even run of backslashes, so "\\n",
-# a backslash and an n, is not one); raw ones are not valid JSON at all.
-_ESCAPED_CONTROL = re.compile(
-    r"(?<!\\)(?:\\\\)*\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u00[89][0-9a-fA-F]|u007[fF])"
-)
+# Where a JSON text may hold one: any escape that can stand for a control
+# character (raw C0 is not valid JSON) and raw DEL or C1, which JSON allows.
+# A false alarm (an escaped accent, an escaped backslash before an n) only
+# costs the walk below, which decides.
+_MAY_HOLD_CONTROL = re.compile(r"\\[bfnrtu]|[\x7f-\x9f]")
 
 
 def _control_characters(value: object, where: str) -> Iterator[tuple[str, str]]:
@@ -142,10 +142,10 @@ class Loader:
         if not isinstance(data, dict):
             self.problems.append(f"{name}: must hold a JSON object")
             return {}
-        # JSON holds a control character only as an escape: look for one in the
-        # text (fast), and walk the data for where it is only when there is one
-        escaped = _ESCAPED_CONTROL.search(text)
-        for where, char in _control_characters(data, "") if escaped else ():
+        # look for a control character in the text (fast), and walk the data for
+        # where it is only when there is one
+        found = _MAY_HOLD_CONTROL.search(text)
+        for where, char in _control_characters(data, "") if found else ():
             self.problems.append(
                 f"{name}: {where}: holds the control character U+{ord(char):04X}; "
                 "catalogue text is shown on the terminal, so it must be plain"
