@@ -88,6 +88,16 @@ KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
 VIGNETTES = TESTS.parent.parent / "shared" / "vignettes"
 
+# What the tests' made-up outer-knee (ITB) case expects; a copy is taken each
+# time, since tests change it.
+ITB_EXPECT = {
+    "condition": "iliotibial_band_syndrome",
+    "also_acceptable": [],
+    "triage_min": "self_care",
+    "triage_max": "appointment",
+    "verdict": "reduce",
+}
+
 # The README's accuracy table: each row's label, and the folders and split it
 # measures. The interview table has rows of the same labels, in its own cells.
 ACCURACY_ROWS: dict[str, tuple[tuple[Path, ...], str | None]] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from helpers import PUBLISHED, load_tool, published_split
+from helpers import ITB_EXPECT, PUBLISHED, load_tool, published_split
 
 # the split the fixed rule does not give the test's case
 WRONG_SPLIT = "tune" if published_split("itbs-test-30m") == "holdout" else "holdout"
@@ -26,13 +26,7 @@ def staged(folder: Path, cid: str, **changes: object) -> Path:
         "split": published_split(cid),
         "summary": "A made-up patient for this test.",
         "answers": {"age": 30, "sex": "male", "where": ["outside"]},
-        "expect": {
-            "condition": "iliotibial_band_syndrome",
-            "also_acceptable": [],
-            "triage_min": "self_care",
-            "triage_max": "appointment",
-            "verdict": "reduce",
-        },
+        "expect": dict(ITB_EXPECT),
         **changes,
     }
     path = folder / f"{cid}.json"

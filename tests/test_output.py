@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import app
+from helpers import ITB_EXPECT, app
 from typer.testing import CliRunner
 
 from kneecheck import __version__
@@ -16,13 +16,7 @@ from kneecheck.output import SCHEMA_VERSION, envelope
 CASE = {
     "id": "itb",
     "answers": {"where": ["outside"]},
-    "expect": {
-        "condition": "iliotibial_band_syndrome",
-        "also_acceptable": [],
-        "triage_min": "self_care",
-        "triage_max": "appointment",
-        "verdict": "reduce",
-    },
+    "expect": dict(ITB_EXPECT),
 }
 
 
