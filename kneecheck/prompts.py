@@ -218,12 +218,18 @@ def _select(text: str, choices: list[Any], default: Any = None) -> Any:
     )
 
 
+def _usable_width() -> int:
+    """The columns a prompt line may fill: a character in the last one makes
+    some terminals wrap."""
+    return shutil.get_terminal_size((80, 24)).columns - 1
+
+
 def _fit(text: str, instruction: str) -> str:
     """The question wrapped at spaces for this terminal, and the instruction
     moved to a line of its own when it would not fit after the text:
     prompt_toolkit would break both mid-word at the edge. questionary draws
     "? " + text + " " + instruction."""
-    width = shutil.get_terminal_size((80, 24)).columns - 1  # the last column wraps
+    width = _usable_width()
     lines = textwrap.wrap(
         text, width=width, initial_indent="? ", subsequent_indent="  "
     ) or ["? "]
@@ -237,7 +243,7 @@ def _lined_up(choices: list[Any], tick: bool) -> list[Any]:
     first: prompt_toolkit would break a long label mid-word at the edge.
     questionary draws " " + pointer + " " (+ tick box + " ") before a label."""
     indent = len(_pointer) + 2 + (len(_box) + 1 if tick else 0)
-    width = max(shutil.get_terminal_size((80, 24)).columns - 1 - indent, 10)
+    width = max(_usable_width() - indent, 10)
     for choice in choices:
         title = getattr(choice, "title", None)
         if isinstance(title, str) and len(title) > width:
