@@ -40,11 +40,6 @@ UNDER_TRIAGE_REASONS = {
     "quadriceps_tendon_rupture-radiopaedia-kandel": "a torn quadriceps tendon, "
     "limping a month after a blow to the thigh: a limp counts as bearing weight, "
     "and whether he could lift the straight leg the report does not say",
-    "quadriceps_tendon_rupture-wjo2018-zribi-spontaneous-bilateral-dialysis-43m": (
-        "both quadriceps tendons torn without an injury in a man on dialysis, "
-        "reported with swelling and a limp but no start or duration; whether he "
-        "could lift the straight leg is not reported"
-    ),
     "quadriceps_tendon_rupture-milton-caso39-55m": "a 55-year-old footballer's "
     "torn quadriceps, no twist, seen nine days later (past the week of the knee "
     "rules); the straight-leg raise is not reported",
@@ -58,8 +53,6 @@ UNDER_TRIAGE_REASONS = {
     "it caused were found on imaging",
     "septic_arthritis-jocr2017-soor-endocarditis-69m": "a 69-year-old's septic "
     "knee, reported with only his age, sex, side and three days",
-    "bone_tumour-gct-ijos-37f": "a limp and a month of swelling from a giant cell "
-    "tumour of bone: a limp and swelling without an injury have many slower causes",
     "hoffa_fracture-wjcc2022-chen-heavy-object-5m": "a 5-year-old's knee swollen "
     "after a heavy knock, reported two weeks later: past the one-week window of "
     "the Pittsburgh rule",

@@ -589,6 +589,21 @@ def test_new_swelling_without_injury_is_urgent(catalogue) -> None:
     assert "new_swelling_without_injury" not in reasons(unknown)
 
 
+def test_swollen_without_injury_with_limp_is_urgent_however_long(catalogue) -> None:
+    """A knee swollen with no injury that makes the runner limp is seen within a
+    day even when it has been going on for months; no limp, or an injury, and
+    this rule stays quiet."""
+    swollen = {**PFP, "swelling": "mild", "duration_weeks": 10}
+    limping = run(catalogue, **{**swollen, "limp": True})
+    assert limping.triage.level == "urgent"
+    assert "swollen_without_injury_with_limp" in reasons(limping)
+    walking = run(catalogue, **swollen)
+    assert walking.triage.level == "appointment"
+    assert "swollen_without_injury_with_limp" not in reasons(walking)
+    injured = run(catalogue, **{**swollen, "limp": True, "injury": "twist"})
+    assert "swollen_without_injury_with_limp" not in reasons(injured)
+
+
 def test_older_runner_fall_applies_to_recent_or_undated_falls(catalogue) -> None:
     """The Pittsburgh and Ottawa knee rules cover injuries of the last week: a
     fall at 62 is urgent when it was recent or its date is unknown, not a year
