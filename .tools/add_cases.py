@@ -32,15 +32,36 @@ from helpers import CITATION, PUBLISHED, problems_of  # noqa: E402
 
 from kneecheck.catalogue import Catalogue, load_catalogue  # noqa: E402
 
+# Query parameters that change how a page is shown, not which page it is (the
+# language, the viewer, a tracking tag, the part of a multi-page case); the
+# others (?id=, ?p=, ?pid=) name the report, so two of them are two sources.
+_PRESENTATION = frozenset(
+    {"lang", "lng", "tlng", "idioma", "langue", "nrm", "script", "mode", "limit"}
+    | {"search_page", "searchterm", "term", "ssr", "part", "startpos", "share"}
+    | {"fbclid", "gclid"}
+)
+
+
+def _same_page(url: str) -> str:
+    """A URL without what only changes the view: the query keeps the parameters
+    that name the page, sorted (a listing's ?page= goes when another one stays)."""
+    base, _, query = url.partition("?")
+    pairs = sorted(
+        kv
+        for kv in re.split(r"[&;]", query)
+        if kv
+        and not kv.split("=")[0].startswith("utm_")
+        and kv.split("=")[0] not in _PRESENTATION
+    )
+    named = [kv for kv in pairs if kv.split("=")[0] != "page"]
+    kept = named or pairs
+    return base.rstrip("/") + ("?" + "&".join(kept) if kept else "")
+
 
 def citations(source: str) -> set[str]:
     """The DOIs and URLs a source cites, in a form two spellings share."""
     return {
-        re.sub(r"^doi:\s*", "", c, flags=re.I)
-        .rstrip(").,;")
-        .lower()
-        .split("?")[0]
-        .rstrip("/")
+        _same_page(re.sub(r"^doi:\s*", "", c, flags=re.I).rstrip(").,;").lower())
         for c in CITATION.findall(source)
     }
 

@@ -36,10 +36,34 @@ def staged(folder: Path, cid: str, **changes: object) -> Path:
 
 def test_citations_match_across_spellings() -> None:
     cite = tool().citations
-    assert cite("doi:10.1136/BCR-2020-1. https://x.org/a/?p=1") == {
+    assert cite("doi:10.1136/BCR-2020-1. https://x.org/a/?utm_source=feed") == {
         "10.1136/bcr-2020-1",
         "https://x.org/a",
     }
+    # the language or viewer of a page, or the part of a multi-page case, does
+    # not make it another report; the parameters that name the page stay, sorted
+    assert cite("https://s.org/scielo.php?lng=pt&pid=S01&script=x&tlng=pt") == {
+        "https://s.org/scielo.php?pid=s01"
+    }
+    assert cite("https://a.org/case.html?Part=4&StartPos=460") == {
+        "https://a.org/case.html"
+    }
+    assert cite("https://k.org/c?idx=126&gubun=5&page=91") == {
+        "https://k.org/c?gubun=5&idx=126"
+    }
+    assert cite("https://l.org/Text.aspx?page=156488") == {
+        "https://l.org/text.aspx?page=156488"
+    }
+
+
+def test_pages_told_apart_by_their_query_are_two_sources() -> None:
+    """Two reports on one site that differ only by ?id= or ?p= are not one
+    source (the check used to drop the whole query and refuse the second)."""
+    cite = tool().citations
+    assert cite("https://e.org/case.php?id=7125") != cite(
+        "https://e.org/case.php?id=8013"
+    )
+    assert cite("https://j.org/wp/?p=1") != cite("https://j.org/wp/?p=2")
 
 
 @pytest.mark.parametrize(
