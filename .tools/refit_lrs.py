@@ -6,7 +6,8 @@ it maximises the log probability the model gives the right condition on the
 published cases of the tune split (weight 1) and the written criteria cases
 (tests/cases and the shared vignettes, weight --written-weight), while a penalty
 of --lam x (change in log ratio)^2 keeps each ratio near its hand estimate.
-Published ratios, priors and the "something else" ratios are never moved; an
+Published ratios, priors, the "something else" ratios and an estimate marked
+"refit": false (a clinician's figure held on purpose) are never moved; an
 answer that counted for a condition still counts for it, and one that counted
 against still counts against. The holdout split is never read.
 
@@ -89,6 +90,16 @@ def hand_estimates(scoring: dict[str, Any]) -> dict[Key, float]:
             found = HAND.search(feat.get("note", ""))
             out[(cid, i)] = float(found.group(1)) if found else float(feat["lr"])
     return out
+
+
+def refittable(scoring: dict[str, Any]) -> set[Key]:
+    """The estimated ratios the refit may move: all but those a clinician holds
+    with "refit": false."""
+    return {
+        key
+        for key in hand_estimates(scoring)
+        if scoring["conditions"][key[0]]["features"][key[1]].get("refit", True)
+    }
 
 
 def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]:
@@ -218,7 +229,7 @@ def main() -> None:
         assert len(cond.features) == len(scoring["conditions"][cond.id]["features"])
         for i, feat in enumerate(cond.features):
             th0[(cond.id, i)] = power * math.log(hand.get((cond.id, i), feat.lr))
-    free = set(hand)
+    free = refittable(scoring)
 
     tune = [
         c for c in load_cases([ROOT / "tests/published"], cat, "tune") if c.condition
@@ -258,7 +269,7 @@ def main() -> None:
         if new == 1:
             new = 1.1 if h > 1 else 0.9
         note = HAND.sub("", feat.get("note", "")).strip()
-        if abs(math.log(new / h)) < 0.05:
+        if (cid, i) not in free or abs(math.log(new / h)) < 0.05:
             feat["lr"] = h if h != int(h) else int(h)
             if note:
                 feat["note"] = note
@@ -268,7 +279,10 @@ def main() -> None:
         moved += 1
         feat["lr"] = int(new) if new == int(new) else new
         feat["note"] = with_hand(note, h)
-    print(f"{moved} of {len(hand)} estimated ratios moved from the hand estimate")
+    print(
+        f"{moved} of {len(free)} refitted ratios moved from the hand estimate"
+        f' ({len(hand) - len(free)} more held by "refit": false)'
+    )
     if args.write:
         SCORING.write_text(dump(scoring) + "\n", encoding="utf-8")
 

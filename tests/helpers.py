@@ -76,6 +76,13 @@ UNDER_TRIAGE_REASONS = {
     "an injection, with only age, sex, side and worsening pain: no contract answer "
     "says a needle went in (kneecheck's own after_knee_procedure is not used in "
     "case files)",
+    "genicular_pseudoaneurysm-cios2009-lee-postmeniscectomy-43m": "a knee "
+    "swollen eight days after a keyhole operation was a bleeding artery: no "
+    "contract answer says the knee was operated on (kneecheck's own "
+    "after_knee_procedure is not used in case files)",
+    "popliteal_vein_aneurysm-jvb2018-miyamotto-15m": "a 15-year-old's month-old "
+    "lump behind the knee was a swollen vein: nothing he reported tells it from "
+    "a Baker's cyst",
 }
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.

@@ -147,6 +147,12 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
         "'basis' must be one of published, estimate",
     ),
     (
+        "refit hold not a boolean",
+        "scoring.json",
+        lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(refit="no"),
+        "'refit' must be true or false",
+    ),
+    (
         "published without source",
         "scoring.json",
         lambda d: d["conditions"]["bakers_cyst"]["features"][0].update(

@@ -83,6 +83,25 @@ def test_refit_ratios_name_their_hand_estimate_and_keep_their_side() -> None:
     assert moved > 0
 
 
+def test_a_held_estimate_keeps_the_clinicians_figure() -> None:
+    """An estimate marked "refit": false is left at the clinician's figure: no
+    hand-estimate suffix, and the refit's free set leaves it out."""
+    pattern = tool().HAND
+    held = [(cid, f) for cid, f in features() if f.get("refit") is False]
+    assert held, "the sprain's sudden start is held"
+    for cid, feat in held:
+        assert feat["basis"] == "estimate", cid
+        assert not pattern.search(feat.get("note", "")), (cid, feat)
+    est = {"basis": "estimate", "lr": 2}
+    scoring = {
+        "conditions": {
+            "a": {"features": [est, {**est, "refit": False}]},
+            "b": {"features": [{"basis": "published", "lr": 3}, est]},
+        }
+    }
+    assert tool().refittable(scoring) == {("a", 0), ("b", 1)}
+
+
 def test_cross_validation_folds_come_from_the_case_id() -> None:
     """A case's fold is its id's alone (so adding cases never reshuffles the
     others), every fold is used, and none holds much more than its share."""

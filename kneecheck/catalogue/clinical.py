@@ -205,6 +205,9 @@ def features(
         if not text and when:  # a broken condition is reported already
             fe.problem("a feature with several conditions needs a 'text'")
         note = fe.text("note", optional=True)
+        if not isinstance(fe.raw.get("refit", False), bool):
+            # false holds a clinician's estimate out of .tools/refit_lrs.py
+            fe.problem("'refit' must be true or false")
         out.append(Feature(when, lr, text, basis, source, note))
     if needs_positive and not any(f.lr > 1 for f in out):
         entry.problem(
@@ -231,6 +234,7 @@ def _plain_feature(loader: Loader, raw: object) -> Feature | None:
         or not (isinstance(source, str) and isinstance(text, str))
         or not isinstance(note, str)
         or (basis == "published" and not source)
+        or not isinstance(raw.get("refit", False), bool)
     ):
         return None
     item = {k: raw.get(k) for k in ("key", "op", "value")}
