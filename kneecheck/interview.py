@@ -9,8 +9,8 @@ result:
 2. triage: an answer could make it more urgent;
 3. narrow: while the causes are not settled, the question expected to teach
    most about them (mutual information between answer and cause, in bits);
-4. verdict: the run verdict still needs it, or an answer could make it more
-   cautious;
+4. verdict: the run verdict still needs it, an answer could make it more
+   cautious, or an answer could lift a stop that the probabilities alone set;
 5. outcome: an answer could change the triage or the verdict either way.
 Safety, triage and verdict are always asked; narrow and outcome only under
 `max_questions`.
@@ -197,8 +197,12 @@ def _choose(
     )
     values = [_value(catalogue, answers, q, ev, scores, now, ready) for q in open_]
     settled = max(scores.values(), default=0.0) >= plan.settled or room <= 0
+    # A stop that the probabilities alone set (a suspected bone stress injury,
+    # no urgent triage) could be lifted by an answer: worth asking before the
+    # runner is told to stop.
+    lifts_stop = guidance.verdict == "stop" and triage.level not in URGENT
     verdict_first = sorted(
-        (v for v in values if v.cautious_verdict),
+        (v for v in values if v.cautious_verdict or (lifts_stop and v.moves_verdict)),
         key=lambda v: v.question.id not in VERDICT_KEYS,  # stable: keeps the order
     )
     # In order. Narrowing comes before the verdict tiers so that, once the
