@@ -715,3 +715,24 @@ def test_unanswered_warning_signs_are_said_without_raising_the_level(catalogue) 
     assert none.triage.reasons == ()
     dont_know = run(catalogue, **pfp, dont_know=["red_flags"])
     assert "warning_signs_unanswered" in [x.id for x in dont_know.triage.reasons]
+
+
+def test_pain_in_both_knees_is_evidence(catalogue) -> None:
+    """Both knees point towards the overuse causes (patellofemoral pain here) and
+    away from an injury of one knee (a sprain); one side says nothing."""
+
+    def prob(result, cid: str) -> float:
+        return next((c.probability for c in result.conditions if c.id == cid), 0.0)
+
+    overuse = {"age": 25, "sex": "female", "where": ["around_kneecap"]}
+    one, both = (run(catalogue, **overuse, side=s) for s in ("left", "both"))
+    assert prob(both, "patellofemoral_pain") > prob(one, "patellofemoral_pain")
+    assert "Both knees hurt" in both.conditions[0].for_
+    assert prob(run(catalogue, **overuse), "patellofemoral_pain") == prob(
+        one, "patellofemoral_pain"
+    )
+    twist = {"age": 25, "onset": "sudden", "injury": "twist", "feels": ["pop"]}
+    one, both = (run(catalogue, **twist, side=s) for s in ("right", "both"))
+    assert prob(both, "ligament_sprain") < prob(one, "ligament_sprain")
+    sprain = next(c for c in both.conditions if c.id == "ligament_sprain")
+    assert "Both knees hurt" in sprain.against
