@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import KNOWN_UNDER_TRIAGE
+from helpers import KNOWN_UNDER_TRIAGE, URGENT
 from helpers import run_kneecheck as cli
 
 from kneecheck.answers import validate_answers
@@ -153,8 +153,8 @@ def test_when_it_stops_no_answer_could_raise_the_triage_or_the_verdict(
         if gathered.get("red_flags"):
             continue  # a ticked warning sign ends it (tested above)
         unsure = set(gathered.get("dont_know", ()))
-        lifted_stop_open = now.run_guidance.verdict == "stop" and (
-            now.triage.level not in ("urgent", "emergency")
+        lifted_stop_open = (
+            now.run_guidance.verdict == "stop" and now.triage.level not in URGENT
         )
         for q in catalogue.questions:
             if q.id in gathered or q.id in unsure or all_hold(q.skip_if, gathered):

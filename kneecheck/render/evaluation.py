@@ -24,11 +24,6 @@ def _error(value: float | None) -> str:
 
 def render_evaluation(report: dict[str, Any], console: Console) -> None:
     """The figures of `kneecheck evaluate`, then every miss by file."""
-    pct = _pct
-
-    def ece(key: str) -> str:
-        return _error(report[key])
-
     split = f" (split: {report['split']})" if report["split"] else ""
     console.print(
         Text(
@@ -41,22 +36,25 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
     def share(key: str) -> str:  # with its 95 % range, where there is one
         interval = report["intervals_95"].get(key)
         if report[key] is None or interval is None:
-            return pct(report[key])
+            return _pct(report[key])
         low, high = interval
-        return f"{pct(report[key])}  (95 % range {low * 100:.0f}-{high * 100:.0f})"
+        return f"{_pct(report[key])}  (95 % range {low * 100:.0f}-{high * 100:.0f})"
 
     table = Table(show_header=False, box=None)
     rows = [
         ("right condition first (top-1)", share("top1")),
         ("right condition in the top 3", share("top3")),
         ("triage safe (never less urgent than needed)", share("triage_safe")),
-        ("triage within the expected range", pct(report["triage_exact"])),
+        ("triage within the expected range", _pct(report["triage_exact"])),
         ("over-triage (more urgent than reasonable)", share("over_triage")),
         ("run verdict agrees", share("verdict_agreement")),
-        ("calibration error of the top probability (ECE)", ece("calibration_error")),
+        (
+            "calibration error of the top probability (ECE)",
+            _error(report["calibration_error"]),
+        ),
         (
             "ECE counting every case (no listed cause: wrong)",
-            ece("calibration_error_every_case"),
+            _error(report["calibration_error_every_case"]),
         ),
     ]
     adaptive = report.get("adaptive")
@@ -68,9 +66,9 @@ def render_evaluation(report: dict[str, Any], console: Console) -> None:
                 f"median {adaptive['questions_median']:g}, "
                 f"at most {adaptive['questions_max']}",
             ),
-            ("with every answer given: top-1", pct(full["top1"])),
-            ("with every answer given: top-3", pct(full["top3"])),
-            ("with every answer given: triage safe", pct(full["triage_safe"])),
+            ("with every answer given: top-1", _pct(full["top1"])),
+            ("with every answer given: top-3", _pct(full["top3"])),
+            ("with every answer given: triage safe", _pct(full["triage_safe"])),
             (
                 "less urgent than with every answer",
                 ", ".join(adaptive["less_urgent_than_full"]) or "none",
