@@ -83,6 +83,10 @@ UNDER_TRIAGE_REASONS = {
     "popliteal_vein_aneurysm-jvb2018-miyamotto-15m": "a 15-year-old's month-old "
     "lump behind the knee was a swollen vein: nothing he reported tells it from "
     "a Baker's cyst",
+    "candida_arthritis-openrheumj2010-lee-postarthroscopy-48f": "a fungal "
+    "infection of a knee that had stayed painful and swollen for seven months "
+    "since an arthroscopy: swelling that long without an injury is an "
+    "appointment, and no contract answer says the knee was operated on",
 }
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
