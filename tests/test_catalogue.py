@@ -400,6 +400,25 @@ def test_invalid_json_names_line_and_column(catalogue_copy: Path) -> None:
         load_catalogue(catalogue_copy)
 
 
+def test_a_key_given_twice_is_named(catalogue_copy: Path) -> None:
+    """JSON keeps the last of two equal keys, so a second "note" added to a
+    feature would silently replace the first: the loader names it instead."""
+    path = catalogue_copy / "scoring.json"
+    text = path.read_text(encoding="utf-8")
+    feature = '"text": "Both knees hurt"'
+    assert feature in text
+    path.write_text(
+        text.replace(feature, feature + ', "text": "Two knees"', 1), encoding="utf-8"
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(catalogue_copy)
+    assert any(
+        p.startswith("scoring.json: an object holds the key 'text' twice")
+        and "'Two knees'" in p
+        for p in info.value.problems
+    ), info.value.problems
+
+
 def test_missing_file(catalogue_copy: Path) -> None:
     """A missing file is named."""
     (catalogue_copy / "exercises.json").unlink()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,31 @@ def _control_characters(value: object, where: str) -> Iterator[tuple[str, str]]:
             yield from _control_characters(item, f"{where}[{i}]")
 
 
+def _keep_track(
+    twice: list[str],
+) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A JSON object hook that notes each key an object holds twice: JSON keeps
+    only the last value, so an edit that added a second "note" would lose the
+    first without a word."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data = dict(pairs)
+        if len(data) < len(pairs):
+            seen: set[str] = set()
+            where = data.get("id") or data.get("text") or data.get("key")
+            near = f" (in the object of {where!r})" if isinstance(where, str) else ""
+            for key, _ in pairs:
+                if key in seen:
+                    twice.append(
+                        f"an object holds the key {key!r} twice{near}; JSON keeps "
+                        "only the last, so remove or merge the other"
+                    )
+                seen.add(key)
+        return data
+
+    return hook
+
+
 class Loader:
     """Reads the files of one catalogue folder and collects every problem found."""
 
@@ -124,9 +149,10 @@ class Loader:
         """One file of the folder as a JSON object; a problem (and {}) when it cannot
         be."""
         path = self.folder / name
+        twice: list[str] = []
         try:
             text = path.read_text(encoding="utf-8")
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_keep_track(twice))
         except FileNotFoundError:
             self.problems.append(f"{name}: file not found in {self.folder}")
             return {}
@@ -142,6 +168,7 @@ class Loader:
         if not isinstance(data, dict):
             self.problems.append(f"{name}: must hold a JSON object")
             return {}
+        self.problems.extend(f"{name}: {problem}" for problem in twice)
         # look for a control character in the text (fast), and walk the data for
         # where it is only when there is one
         found = _MAY_HOLD_CONTROL.search(text)
