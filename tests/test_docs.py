@@ -8,6 +8,8 @@ import re
 import pytest
 from helpers import (
     ACCURACY_ROWS,
+    CASES,
+    HOLDOUT,
     KNOWN_UNDER_TRIAGE,
     PUBLISHED,
     TESTS,
@@ -161,6 +163,30 @@ def test_triage_miss_counts_are_measured(catalogue) -> None:
         assert _number(found.group(1)) == got, split
         if split == "tune":
             assert got == len(KNOWN_UNDER_TRIAGE)
+
+
+def test_case_counts_in_the_prose_are_counted() -> None:
+    """The counts the README's prose gives for the published cases match the
+    files (the tables are measured above; these sentences are written by hand
+    and went stale when cases were added)."""
+    if not VIGNETTES.is_dir():
+        pytest.skip("the shared vignettes are not beside this checkout")
+    prose = " ".join(README.split())  # line breaks fall anywhere in prose
+    cases = [
+        json.loads(p.read_text(encoding="utf-8")) for p in PUBLISHED.glob("*.json")
+    ]
+    tune = [c for c in cases if c["split"] == "tune"]
+    named = sum(1 for c in tune if c["expect"]["condition"])
+    written = sum(1 for f in (CASES, HOLDOUT, VIGNETTES) for _ in f.rglob("*.json"))
+    for sentence in (
+        f"`tests/published/` holds {len(cases)} real patients",
+        f"from 131 to {len(cases)} over this release: {len(cases) - 131} cases",
+        f"on the same {len(cases)} cases",
+        f"refitted on all {len(tune)} cases of the tune split ({named} with a "
+        "condition)",
+        f"Over all {len(cases) + written} cases, published and written",
+    ):
+        assert sentence in prose, sentence
 
 
 def test_figures_updater_rewrites_only_its_row() -> None:

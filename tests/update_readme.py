@@ -6,7 +6,8 @@ captured summary (88 columns, no colour) and the --json result in README.md.
 With --figures it also re-measures the accuracy and interview tables (about a
 minute: the interview runs on every case). The prose around the tables (counts
 in words, lists of misses) stays for the writer. tests/test_docs.py fails
-while a capture or a table is stale.
+while a capture or a table is stale, or a case count or an under-triage count
+in the prose.
 """
 
 from __future__ import annotations
