@@ -2,7 +2,10 @@
 
 Unknown keys, wrong types, out-of-range values and unknown ids are errors that
 name the key; nothing is silently dropped. Valid answers are normalised: list
-answers lose duplicates and follow the catalogue's order.
+answers lose duplicates and follow the catalogue's order, and an empty list for
+a tick question that offers no "none of these" (where it hurts) is no answer,
+as it is in the questionnaire: pain is somewhere, so [] only says nothing was
+ticked, and it must not count against every place.
 """
 
 from __future__ import annotations
@@ -45,7 +48,10 @@ def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
     out: Answers = {}
     for q in catalogue.questions:  # catalogue order keeps output stable
         if q.id in raw and raw[q.id] is not None:
-            out[q.id] = QUESTION_TYPES[q.type].check(q, raw[q.id])
+            value = QUESTION_TYPES[q.type].check(q, raw[q.id])
+            if value == [] and not q.none_label:
+                continue
+            out[q.id] = value
     unsure = _dont_know(raw.get(DONT_KNOW_KEY), list(questions), out)
     if unsure:
         out[DONT_KNOW_KEY] = unsure

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kneecheck.answers import validate_answers
@@ -505,6 +507,19 @@ def test_pain_on_or_below_the_kneecap_keeps_a_stress_fracture_in_view(
         bone = next(c for c in r.conditions if c.id == "bone_stress_injury")
         assert any("Where it hurts" in reason for reason in bone.for_)
         assert not any("none of the usual places" in x for x in bone.against)
+
+
+def test_an_empty_where_counts_against_nothing(catalogue, tmp_path) -> None:
+    """The issue's case: nothing ticked for where it hurts, a week of rest that
+    did not help, a limp. `where: []` must not count against the conditions
+    that have usual places; the result is the same as without the key."""
+    raw = {"rested_week": True, "limp": True}
+    empty = assess(catalogue, validate_answers({**raw, "where": []}, catalogue))
+    absent = assess(catalogue, validate_answers(raw, catalogue))
+    assert json.dumps(empty.to_dict()) == json.dumps(absent.to_dict())
+    assert not any(
+        "none of the usual places" in x for c in empty.conditions for x in c.against
+    )
 
 
 def test_bone_stress_is_not_buried_by_age(catalogue) -> None:
