@@ -3,8 +3,8 @@
 Unknown keys, wrong types, out-of-range values and unknown ids are errors that
 name the key; nothing is silently dropped. Valid answers are normalised: list
 answers lose duplicates and follow the catalogue's order, and an empty list for
-a tick question that offers no "none of these" (where it hurts) is no answer,
-as it is in the questionnaire: pain is somewhere, so [] only says nothing was
+a tick question that offers no "none of these" (where it hurts) is "don't know",
+as the questionnaire records it: pain is somewhere, so [] only says nothing was
 ticked, and it must not count against every place.
 """
 
@@ -46,15 +46,17 @@ def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
             f"(known keys: {', '.join([*questions, DONT_KNOW_KEY])})"
         )
     out: Answers = {}
+    unticked: set[str] = set()
     for q in catalogue.questions:  # catalogue order keeps output stable
         if q.id in raw and raw[q.id] is not None:
             value = QUESTION_TYPES[q.type].check(q, raw[q.id])
             if value == [] and not q.none_label:
+                unticked.add(q.id)  # asked, nothing ticked: as the questionnaire
                 continue
             out[q.id] = value
-    unsure = _dont_know(raw.get(DONT_KNOW_KEY), list(questions), out)
-    if unsure:
-        out[DONT_KNOW_KEY] = unsure
+    unsure = set(_dont_know(raw.get(DONT_KNOW_KEY), list(questions), out))
+    if unsure | unticked:
+        out[DONT_KNOW_KEY] = [k for k in questions if k in unsure | unticked]
     return out
 
 

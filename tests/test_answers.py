@@ -65,17 +65,19 @@ def test_normalisation_dedupes_and_orders_lists(catalogue) -> None:
     assert list(got) == ["age", "where"]
 
 
-def test_an_empty_where_is_no_answer_but_an_empty_list_with_none_is(
+def test_an_empty_where_is_dont_know_but_an_empty_list_with_none_is_none(
     catalogue,
 ) -> None:
     """Pain is somewhere, so `where: []` (what the old questionnaire stored when
     nothing was ticked) says nothing and must not count against every place;
     for a question that offers "none of these", [] is that answer."""
     got = validate_answers({"where": [], "worse_with": [], "feels": []}, catalogue)
-    assert got == {"worse_with": [], "feels": []}
-    # so "don't know" for where is no contradiction, and the interview asks it
-    got = validate_answers({"where": [], "dont_know": ["where"]}, catalogue)
-    assert got == {"dont_know": ["where"]}
+    # recorded as "don't know", as the questionnaire does, so `next` moves on
+    assert got == {"worse_with": [], "feels": [], "dont_know": ["where"]}
+    got = validate_answers(
+        {"where": [], "dont_know": ["limp", "where", "age"]}, catalogue
+    )
+    assert got == {"dont_know": ["age", "where", "limp"]}
 
 
 def test_null_means_dont_know(catalogue) -> None:

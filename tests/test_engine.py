@@ -512,10 +512,11 @@ def test_pain_on_or_below_the_kneecap_keeps_a_stress_fracture_in_view(
 def test_an_empty_where_counts_against_nothing(catalogue, tmp_path) -> None:
     """The issue's case: nothing ticked for where it hurts, a week of rest that
     did not help, a limp. `where: []` must not count against the conditions
-    that have usual places; the result is the same as without the key."""
+    that have usual places; the result is that of "don't know"."""
     raw = {"rested_week": True, "limp": True}
     empty = assess(catalogue, validate_answers({**raw, "where": []}, catalogue))
-    absent = assess(catalogue, validate_answers(raw, catalogue))
+    unsure = {**raw, "dont_know": ["where"]}
+    absent = assess(catalogue, validate_answers(unsure, catalogue))
     assert json.dumps(empty.to_dict()) == json.dumps(absent.to_dict())
     assert not any(
         "none of the usual places" in x for c in empty.conditions for x in c.against
