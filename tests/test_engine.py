@@ -509,7 +509,7 @@ def test_pain_on_or_below_the_kneecap_keeps_a_stress_fracture_in_view(
         assert not any("none of the usual places" in x for x in bone.against)
 
 
-def test_an_empty_where_counts_against_nothing(catalogue, tmp_path) -> None:
+def test_an_empty_where_counts_against_nothing(catalogue) -> None:
     """The issue's case: nothing ticked for where it hurts, a week of rest that
     did not help, a limp. `where: []` must not count against the conditions
     that have usual places; the result is that of "don't know"."""
