@@ -96,9 +96,10 @@ def refittable(scoring: dict[str, Any]) -> set[Key]:
     """The estimated ratios the refit may move: all but those a clinician holds
     with "refit": false."""
     return {
-        key
-        for key in hand_estimates(scoring)
-        if scoring["conditions"][key[0]]["features"][key[1]].get("refit", True)
+        (cid, i)
+        for cid, entry in scoring["conditions"].items()
+        for i, feat in enumerate(entry["features"])
+        if feat["basis"] == "estimate" and feat.get("refit", True)
     }
 
 

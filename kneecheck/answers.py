@@ -54,9 +54,9 @@ def validate_answers(raw: object, catalogue: Catalogue) -> Answers:
                 unticked.add(q.id)  # asked, nothing ticked: as the questionnaire
                 continue
             out[q.id] = value
-    unsure = set(_dont_know(raw.get(DONT_KNOW_KEY), list(questions), out))
-    if unsure | unticked:
-        out[DONT_KNOW_KEY] = [k for k in questions if k in unsure | unticked]
+    unsure = unticked.union(_dont_know(raw.get(DONT_KNOW_KEY), list(questions), out))
+    if unsure:
+        out[DONT_KNOW_KEY] = [k for k in questions if k in unsure]
     return out
 
 
