@@ -87,6 +87,14 @@ UNDER_TRIAGE_REASONS = {
     "infection of a knee that had stayed painful and swollen for seven months "
     "since an arthroscopy: swelling that long without an injury is an "
     "appointment, and no contract answer says the knee was operated on",
+    "semitendinosus_avulsion-clinicaladvisor-orthodx-sprint-33m": "a hamstring "
+    "tendon torn off at the inner knee in a sprint, seen three weeks later: the "
+    "weeks make the sudden start look old to the knee rules, and a twist with "
+    "a pop and swelling reads as a sprain, which is an appointment",
+    "septic_arthritis-jorthoprep2022-ding-mucogenicum-44f": "a knee infected "
+    "after an arthroscopy, reported with only an age, a sex and a side: the "
+    "report does not name the general symptoms, and no contract answer says "
+    "the knee was operated on",
 }
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
