@@ -189,6 +189,30 @@ def test_case_counts_in_the_prose_are_counted() -> None:
         assert sentence in prose, sentence
 
 
+def test_prose_figures_follow_the_tables() -> None:
+    """The figures the prose repeats from the measured tables (the refitted rows,
+    the holdout's calibration errors, the interview's gap to every answer) are
+    the tables' own: re-measuring updates the tables, and these went stale."""
+    prose = " ".join(README.split())
+    (acc_t, int_t), (acc_h, int_h) = (
+        readme_rows(README, f"published, {split} split")
+        for split in ("tune", "holdout")
+    )
+    for label, acc in (("tune, refitted", acc_t), ("holdout, refitted", acc_h)):
+        # top-1, top-3, triage safe, verdict and calibration error
+        assert readme_rows(README, label)[0] == [acc[i] for i in (1, 2, 3, 5, 6)]
+    cases, named = map(int, re.findall(r"\d+", acc_h[0]))
+    for sentence in (
+        f"calibration error of the cases with a listed condition ({acc_h[6]})",
+        f"Counting every case it is {acc_h[7]}, because the holdout holds more "
+        f"reports of unlisted causes ({cases - named} of {cases})",
+        f"the tune split's {acc_t[2]} is what the refit saw",
+        f"on the tune split ({int_t[2]} against {acc_t[2]})",
+        f"below on the holdout ({int_h[2]} against {acc_h[2]})",
+    ):
+        assert sentence in prose, sentence
+
+
 def test_figures_updater_rewrites_only_its_row() -> None:
     """`update_readme.py --figures` puts new cells in the row asked for, keeps
     the label and its note, and refuses a row that is not there."""
