@@ -6,8 +6,9 @@ captured summary (88 columns, no colour) and the --json result in README.md.
 With --figures it also re-measures the accuracy and interview tables (about a
 minute: the interview runs on every case). The prose around the tables (counts
 in words, lists of misses) stays for the writer. tests/test_docs.py fails
-while a capture or a table is stale, or a case count or an under-triage count
-in the prose.
+while a capture or a table is stale, or a case count, an under-triage count or
+a figure the prose repeats from a table (the refitted rows, the holdout's
+calibration errors, the interview's gap).
 """
 
 from __future__ import annotations
