@@ -13,6 +13,7 @@ against still counts against. The holdout split is never read.
 
     .venv/bin/python .tools/refit_lrs.py --cv          # 5-fold cross-validation
     .venv/bin/python .tools/refit_lrs.py --write       # rewrite data/scoring.json
+    .venv/bin/python .tools/refit_lrs.py --hand-copy DIR  # data/ at hand figures
 
 Each moved ratio's note ends "The hand estimate was X." and a later refit starts
 from X again, so refits never drift from the clinician's figure.
@@ -21,14 +22,16 @@ from X again, so refits never drift from the clinician's figure.
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import math
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -206,22 +209,42 @@ def fold_of(case_id: str) -> int:
     return int(hashlib.sha256(case_id.encode()).hexdigest()[-8:], 16) % FOLDS
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    # 1: a looser pull (0.5, 0.7) cross-validates better on the 523-case tune
-    # split but makes the interview stop early on a written case and raises its
-    # median to 11 questions; 2 and 4 did worse on the 208-case split.
-    ap.add_argument("--lam", type=float, default=1.0, help="pull to the hand estimate")
-    # 0.7: in 5-fold cross-validation 0.3 to 1.0 score alike (mean log p
-    # -1.879, -1.878, -1.879 for 0.3, 0.5, 1.0 on the 260-case tune split;
-    # -1.743, -1.743, -1.744 for 0.5, 0.7, 1.0 on the 642-case one). A shared
-    # vignette (a sprain) slipped to second at 0.3, and again at 0.5 on the
-    # 642-case split; 1.0 costs calibration (ECE 0.094 against 0.087).
-    ap.add_argument("--written-weight", type=float, default=0.7)
-    ap.add_argument("--cv", action="store_true", help="5-fold cross-validation only")
-    ap.add_argument("--write", action="store_true", help="rewrite data/scoring.json")
-    args = ap.parse_args()
+# 1: a looser pull (0.5, 0.7) cross-validates better on the 523-case tune split
+# but makes the interview stop early on a written case and raises its median to
+# 11 questions; 2 and 4 did worse on the 208-case split.
+LAM = 1.0
+# 0.7: in 5-fold cross-validation 0.3 to 1.0 score alike (mean log p -1.879,
+# -1.878, -1.879 for 0.3, 0.5, 1.0 on the 260-case tune split; -1.743, -1.743,
+# -1.744 for 0.5, 0.7, 1.0 on the 642-case one). A shared vignette (a sprain)
+# slipped to second at 0.3, and again at 0.5 on the 642-case split; 1.0 costs
+# calibration (ECE 0.094 against 0.087).
+WRITTEN_WEIGHT = 0.7
 
+
+class Setup(NamedTuple):
+    """The catalogue, its ratios as the fit sees them, and the cases."""
+
+    scoring: dict[str, Any]
+    power: float
+    hand: dict[Key, float]
+    th0: dict[Key, float]  # power x log(hand estimate), the fit's start and pull
+    free: set[Key]
+    tune: list[Case]
+    tune_data: list[Case_]
+    written_data: list[Case_]
+
+
+class Figures(NamedTuple):
+    """Cross-validated figures of one set of ratios on the tune split."""
+
+    mean_log_p: float
+    top1: int
+    top3: int
+    cases: int
+    calibration_error: float
+
+
+def setup(written_weight: float = WRITTEN_WEIGHT) -> Setup:
     scoring = json.loads(SCORING.read_text(encoding="utf-8"))
     cat = check_catalogue(ROOT / "data")
     power = cat.model.evidence_power
@@ -231,39 +254,100 @@ def main() -> None:
         assert len(cond.features) == len(scoring["conditions"][cond.id]["features"])
         for i, feat in enumerate(cond.features):
             th0[(cond.id, i)] = power * math.log(hand.get((cond.id, i), feat.lr))
-    free = refittable(scoring)
-
     tune = [
         c for c in load_cases([ROOT / "tests/published"], cat, "tune") if c.condition
     ]
     shared = ROOT.parent / "shared" / "vignettes"
     folders = [ROOT / "tests/cases", *([shared] if shared.is_dir() else [])]
     written = [c for c in load_cases(folders, cat) if c.condition]
-    tune_data = prepare(cat, tune, 1.0)
-    written_data = prepare(cat, written, args.written_weight)
+    return Setup(
+        scoring,
+        power,
+        hand,
+        th0,
+        refittable(scoring),
+        tune,
+        prepare(cat, tune, 1.0),
+        prepare(cat, written, written_weight),
+    )
 
+
+def cross_validate(
+    lam: float = LAM, written_weight: float = WRITTEN_WEIGHT
+) -> dict[str, Figures]:
+    """Each fold of the tune split scored by a refit on the other four (and the
+    written cases), beside the hand estimates on the same folds."""
+    s = setup(written_weight)
+    folds = [fold_of(c.id) for c in s.tune]
+    totals: dict[str, list[Any]] = {"hand": [0.0, 0, 0, []], "refit": [0.0, 0, 0, []]}
+    for k in range(FOLDS):
+        test = [d for d, f in zip(s.tune_data, folds, strict=True) if f == k]
+        train = [d for d, f in zip(s.tune_data, folds, strict=True) if f != k]
+        th = fit(s.th0, s.free, s.written_data + train, lam, s.power)
+        for name, params in (("hand", s.th0), ("refit", th)):
+            for j, part in enumerate(score(params, test, s.power)):
+                totals[name][j] += part
+    n = len(s.tune_data)
+    return {
+        name: Figures(ll / n, one, three, n, calibration_error(pairs))
+        for name, (ll, one, three, pairs) in totals.items()
+    }
+
+
+def hand_scoring(scoring: dict[str, Any]) -> dict[str, Any]:
+    """scoring.json with every estimate back at the clinician's figure: the
+    baseline that shows what the refit did, in the same model."""
+    out = copy.deepcopy(scoring)
+    for (cid, i), h in hand_estimates(scoring).items():
+        feat = out["conditions"][cid]["features"][i]
+        feat["lr"] = h if h != int(h) else int(h)
+        note = HAND.sub("", feat.get("note", "")).strip()
+        if note:
+            feat["note"] = note
+        else:
+            feat.pop("note", None)
+    return out
+
+
+def write_hand_copy(folder: Path) -> None:
+    """A copy of data/ whose scoring.json holds the hand estimates, for
+    KNEECHECK_CATALOGUE or evaluate --baseline."""
+    shutil.copytree(ROOT / "data", folder, dirs_exist_ok=True)
+    scoring = json.loads(SCORING.read_text(encoding="utf-8"))
+    (folder / SCORING.name).write_text(
+        dump(hand_scoring(scoring)) + "\n", encoding="utf-8"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lam", type=float, default=LAM, help="pull to the hand estimate")
+    ap.add_argument("--written-weight", type=float, default=WRITTEN_WEIGHT)
+    ap.add_argument("--cv", action="store_true", help="5-fold cross-validation only")
+    ap.add_argument("--write", action="store_true", help="rewrite data/scoring.json")
+    ap.add_argument(
+        "--hand-copy",
+        type=Path,
+        metavar="DIR",
+        help="write a copy of data/ with every estimate at its hand figure",
+    )
+    args = ap.parse_args()
+
+    if args.hand_copy:
+        write_hand_copy(args.hand_copy)
+        return
     if args.cv:
-        folds = [fold_of(c.id) for c in tune]
-        totals: dict[str, list[Any]] = {
-            "hand": [0.0, 0, 0, []],
-            "refit": [0.0, 0, 0, []],
-        }
-        for k in range(FOLDS):
-            test = [d for d, f in zip(tune_data, folds, strict=True) if f == k]
-            train = [d for d, f in zip(tune_data, folds, strict=True) if f != k]
-            th = fit(th0, free, written_data + train, args.lam, power)
-            for name, params in (("hand", th0), ("refit", th)):
-                for j, part in enumerate(score(params, test, power)):
-                    totals[name][j] += part
-        n = len(tune_data)
-        for name, (ll, one, three, pairs) in totals.items():
+        for name, f in cross_validate(args.lam, args.written_weight).items():
             print(
-                f"{name:5}: mean log p {ll / n:.3f}  top-1 {one}/{n}  top-3 {three}/{n}"
-                f"  calibration error {calibration_error(pairs):.3f}"
+                f"{name:5}: mean log p {f.mean_log_p:.3f}"
+                f"  top-1 {f.top1}/{f.cases}  top-3 {f.top3}/{f.cases}"
+                f"  calibration error {f.calibration_error:.3f}"
             )
         return
 
-    th = fit(th0, free, written_data + tune_data, args.lam, power)
+    s = setup(args.written_weight)
+    scoring, power, hand, free = s.scoring, s.power, s.hand, s.free
+    th = fit(s.th0, free, s.written_data + s.tune_data, args.lam, power)
     moved = 0
     for (cid, i), h in hand.items():
         feat = scoring["conditions"][cid]["features"][i]

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from kneecheck.catalogue import CONTRACT_RED_FLAGS, Catalogue
 from kneecheck.cli import full_app
@@ -136,6 +137,33 @@ def accuracy_cells(got: dict) -> list[str]:
         ),
         f"{got['calibration_error']:.3f}",
         f"{got['calibration_error_every_case']:.3f}",
+    ]
+
+
+# The refit table's columns, taken from the accuracy table's cells: top-1,
+# top-3, triage safe, verdict and calibration error.
+REFIT_COLUMNS = (1, 2, 3, 5, 6)
+HAND_ROWS = {"tune, hand estimates": "tune", "holdout, hand estimates": "holdout"}
+CV_ROWS = {
+    "cross-validated, hand estimates": "hand",
+    "cross-validated, refitted": "refit",
+}
+
+
+def refit_cells(accuracy: list[str]) -> list[str]:
+    """An accuracy-table row as the refit table's cells."""
+    return [accuracy[i] for i in REFIT_COLUMNS]
+
+
+def cv_cells(figures: Any) -> list[str]:
+    """One set of ratios' cross-validated figures (refit_lrs.Figures) as the
+    README's cross-validation table writes them."""
+    n = figures.cases
+    return [
+        f"{figures.mean_log_p:.3f}",
+        f"{figures.top1} of {n}",
+        f"{figures.top3} of {n}",
+        f"{figures.calibration_error:.3f}",
     ]
 
 

@@ -9,6 +9,8 @@ import pytest
 from helpers import (
     ACCURACY_ROWS,
     CASES,
+    CV_ROWS,
+    HAND_ROWS,
     HOLDOUT,
     KNOWN_UNDER_TRIAGE,
     PUBLISHED,
@@ -16,11 +18,15 @@ from helpers import (
     VIGNETTES,
     accuracy_cells,
     app,
+    cv_cells,
     interview_cells,
+    load_tool,
     readme_rows,
+    refit_cells,
 )
 from typer.testing import CliRunner
 
+from kneecheck.catalogue import check_catalogue
 from kneecheck.evaluate import evaluate
 
 README = (TESTS.parent / "README.md").read_text(encoding="utf-8")
@@ -199,11 +205,16 @@ def test_prose_figures_follow_the_tables() -> None:
         for split in ("tune", "holdout")
     )
     for label, acc in (("tune, refitted", acc_t), ("holdout, refitted", acc_h)):
-        # top-1, top-3, triage safe, verdict and calibration error
-        assert readme_rows(README, label)[0] == [acc[i] for i in (1, 2, 3, 5, 6)]
+        assert readme_rows(README, label)[0] == refit_cells(acc)
     cases, named = map(int, re.findall(r"\d+", acc_h[0]))
+    cv = readme_rows(README, "cross-validated, refitted")[0]
+    cv_top3, cv_n = map(int, re.findall(r"\d+", cv[2]))
     for sentence in (
         f"calibration error of the cases with a listed condition ({acc_h[6]})",
+        f"(cross-validated on the tune split it is {cv[3]})",
+        f"The cross-validated top-3, {round(100 * cv_top3 / cv_n)} %",
+        f"and now {acc_h[6]} on",
+        f"and {cases} holdout cases (the",
         f"Counting every case it is {acc_h[7]}, because the holdout holds more "
         f"reports of unlisted causes ({cases - named} of {cases})",
         f"the tune split's {acc_t[2]} is what the refit saw",
@@ -211,6 +222,26 @@ def test_prose_figures_follow_the_tables() -> None:
         f"below on the holdout ({int_h[2]} against {acc_h[2]})",
     ):
         assert sentence in prose, sentence
+
+
+def test_refit_table_is_measured(tmp_path) -> None:
+    """The refit table's hand-estimate rows are what `evaluate` gives with every
+    estimate back at its clinician's figure (`refit_lrs.py --hand-copy`)."""
+    load_tool("refit_lrs").write_hand_copy(tmp_path)
+    hand = check_catalogue(tmp_path)
+    for label, split in HAND_ROWS.items():
+        got = evaluate(hand, [PUBLISHED], split).to_dict()
+        assert readme_rows(README, label)[0] == refit_cells(accuracy_cells(got))
+
+
+def test_cross_validation_table_is_measured() -> None:
+    """The README's cross-validation table is what `refit_lrs.py --cv` prints
+    today (slow: five refits)."""
+    if not VIGNETTES.is_dir():
+        pytest.skip("the shared vignettes are not beside this checkout")
+    figures = load_tool("refit_lrs").cross_validate()
+    for label, name in CV_ROWS.items():
+        assert readme_rows(README, label)[0] == cv_cells(figures[name])
 
 
 def test_figures_updater_rewrites_only_its_row() -> None:

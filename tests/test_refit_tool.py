@@ -114,3 +114,29 @@ def test_cross_validation_folds_come_from_the_case_id() -> None:
     # pinned: a change of rule would move every case and void comparisons
     assert refit.fold_of("bakers_cyst-crira2012-fmf") == 0
     assert refit.fold_of("plica_syndrome-nakamura") == 2
+
+
+def test_hand_copy_puts_every_estimate_back_at_the_clinicians_figure() -> None:
+    """The refit table's baseline: each moved ratio at the figure its note
+    names, the note without that sentence, and nothing else changed."""
+    refit = tool()
+    scoring = json.loads(SCORING.read_text(encoding="utf-8"))
+    hand = refit.hand_scoring(scoring)
+    moved = 0
+    for cid, entry in scoring["conditions"].items():
+        old = hand["conditions"][cid]["features"]
+        for now, was in zip(entry["features"], old, strict=True):
+            found = refit.HAND.search(now.get("note", ""))
+            if found:
+                moved += 1
+                assert was["lr"] == float(found.group(1))
+                assert "The hand estimate was" not in was.get("note", "")
+                assert {k: v for k, v in now.items() if k not in ("lr", "note")} == {
+                    k: v for k, v in was.items() if k not in ("lr", "note")
+                }
+            else:
+                assert was == now
+    assert moved > 100  # the refit has moved ratios: the test compares something
+    assert {k: v for k, v in hand.items() if k != "conditions"} == {
+        k: v for k, v in scoring.items() if k != "conditions"
+    }

@@ -3,12 +3,14 @@
 Run by hand:  python tests/update_readme.py [--figures]
 It runs `kneecheck assess` on the README's example answers and replaces the
 captured summary (88 columns, no colour) and the --json result in README.md.
-With --figures it also re-measures the accuracy and interview tables (about a
-minute: the interview runs on every case). The prose around the tables (counts
-in words, lists of misses) stays for the writer. tests/test_docs.py fails
-while a capture or a table is stale, or a case count, an under-triage count or
-a figure the prose repeats from a table (the refitted rows, the holdout's
-calibration errors, the interview's gap).
+With --figures it also re-measures the accuracy and interview tables (about
+two minutes: the interview runs on every case), the refit table's rows (hand
+estimates from `refit_lrs.py`'s hand copy) and the refit's cross-validation. The
+prose around the tables (counts in words, lists of misses) stays for the writer.
+tests/test_docs.py fails while a capture or a table is stale, or a case count, an
+under-triage count or a figure the prose repeats from a table (the refitted rows,
+the holdout's calibration errors and the latest in their history, the
+cross-validated calibration error and top-3, the interview's gap).
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from helpers import (
     ACCURACY_ROWS,
+    CV_ROWS,
+    HAND_ROWS,
     INTERVIEW_ROWS,
+    PUBLISHED,
+    VIGNETTES,
     accuracy_cells,
+    cv_cells,
     interview_cells,
+    load_tool,
     readme_row,
+    refit_cells,
 )
 
-from kneecheck.catalogue import load_catalogue
+from kneecheck.catalogue import check_catalogue, load_catalogue
 from kneecheck.evaluate import evaluate
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -69,7 +79,7 @@ def replace_row(text: str, label: str, index: int, cells: list[str]) -> str:
 
 
 def measure(text: str) -> str:
-    """The accuracy and interview tables, measured now."""
+    """The accuracy, interview, refit and cross-validation tables, measured now."""
     catalogue = load_catalogue()
     for label, (folders, split) in ACCURACY_ROWS.items():
         adaptive = label in INTERVIEW_ROWS
@@ -78,6 +88,21 @@ def measure(text: str) -> str:
             text = replace_row(text, label, 1, interview_cells(got))
             got = got["adaptive"]["full"]  # the accuracy table: every answer given
         text = replace_row(text, label, 0, accuracy_cells(got))
+        if split:  # the refit table's "refitted" row repeats the split's
+            cells = refit_cells(accuracy_cells(got))
+            text = replace_row(text, f"{split}, refitted", 0, cells)
+    refit = load_tool("refit_lrs")
+    with tempfile.TemporaryDirectory() as folder:
+        refit.write_hand_copy(Path(folder))
+        hand = check_catalogue(Path(folder))
+        for label, split in HAND_ROWS.items():
+            got = evaluate(hand, [PUBLISHED], split).to_dict()
+            text = replace_row(text, label, 0, refit_cells(accuracy_cells(got)))
+    if not VIGNETTES.is_dir():  # the refit weighs them: no figures without them
+        raise SystemExit("the shared vignettes are not beside this checkout")
+    figures = refit.cross_validate()
+    for label, name in CV_ROWS.items():
+        text = replace_row(text, label, 0, cv_cells(figures[name]))
     return text
 
 
