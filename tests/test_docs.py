@@ -224,6 +224,22 @@ def test_prose_figures_follow_the_tables() -> None:
         assert sentence in prose, sentence
 
 
+def test_moved_ratio_count_is_counted() -> None:
+    """The README's count of refitted ratios that moved, and of those the refit
+    may move, is scoring.json's own."""
+    refit = load_tool("refit_lrs")
+    scoring = json.loads((TESTS.parent / "data" / "scoring.json").read_text())
+    free = refit.refittable(scoring)
+    moved = sum(
+        bool(refit.HAND.search(feat.get("note", "")))
+        for cid, entry in scoring["conditions"].items()
+        for i, feat in enumerate(entry["features"])
+        if (cid, i) in free
+    )
+    sentence = f"{moved} of the other {len(free)} estimated ratios moved"
+    assert sentence in " ".join(README.split()), sentence
+
+
 def test_refit_table_is_measured(tmp_path) -> None:
     """The refit table's hand-estimate rows are what `evaluate` gives with every
     estimate back at its clinician's figure (`refit_lrs.py --hand-copy`)."""
