@@ -96,6 +96,10 @@ UNDER_TRIAGE_REASONS = {
     "after an arthroscopy, reported with only an age, a sex and a side: the "
     "report does not name the general symptoms, and no contract answer says "
     "the knee was operated on",
+    "gastrocnemius_tendon_rupture-jmcr2025-ileri-levofloxacin-58f": "a calf "
+    "tendon torn at the back of the knee after an antibiotic, reported with only "
+    "an age and a sex: no answer says how it started, and no contract answer "
+    "names the medicine",
 }
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
