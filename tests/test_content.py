@@ -171,3 +171,31 @@ def test_licensed_questionnaires_not_embedded() -> None:
 def test_catalogue_path_is_data_folder() -> None:
     """Installed or not, the catalogue comes from a folder holding the manifest."""
     assert (Path(default_catalogue_dir()) / "catalogue.json").is_file()
+
+
+ORDER_TO_STOP = re.compile(r"^(stop running|no running|do not run|don't run)", re.I)
+SAME_DAY = re.compile(r"same[- ]day|same day|today|within a day", re.I)
+
+
+def test_care_advice_never_contradicts_the_verdict_or_the_triage(
+    catalogue, written_cases, published_tune_cases
+) -> None:
+    """The "What to do now" advice of the top condition is shown beside the run
+    verdict and the triage level, so it must not order a stop where the verdict
+    says run less, nor send the runner the same day where the triage says book
+    an appointment: a same-day line is a safety net that starts with "If"."""
+    from kneecheck.engine import assess
+
+    checked = 0
+    for case in [*written_cases, *published_tune_cases]:
+        result = assess(catalogue, case.answers)
+        for line in result.care.self_care:
+            checked += 1
+            if result.run_guidance.verdict != "stop":
+                assert not ORDER_TO_STOP.search(line), (case.id, line)
+            if result.triage.level in ("self_care", "appointment"):
+                assert not SAME_DAY.search(line) or line.startswith("If "), (
+                    case.id,
+                    line,
+                )
+    assert checked > 1000  # the cases reach the advice: the test checks something
