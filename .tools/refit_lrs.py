@@ -106,6 +106,19 @@ def refittable(scoring: dict[str, Any]) -> set[Key]:
     }
 
 
+def moved_ratios(scoring: dict[str, Any]) -> tuple[int, int]:
+    """How many of the ratios the refit may move have moved (their note names
+    the hand estimate), and how many it may move."""
+    free = refittable(scoring)
+    moved = sum(
+        bool(HAND.search(feat.get("note", "")))
+        for cid, entry in scoring["conditions"].items()
+        for i, feat in enumerate(entry["features"])
+        if (cid, i) in free
+    )
+    return moved, len(free)
+
+
 def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]:
     """What the fit needs of each case: the engine's priors and "something else",
     the indices of the matched features, the target."""
@@ -346,28 +359,22 @@ def main() -> None:
         return
 
     s = setup(args.written_weight)
-    scoring, power, hand, free = s.scoring, s.power, s.hand, s.free
-    th = fit(s.th0, free, s.written_data + s.tune_data, args.lam, power)
-    moved = 0
-    for (cid, i), h in hand.items():
-        feat = scoring["conditions"][cid]["features"][i]
-        new = float(f"{math.exp(th[(cid, i)] / power):.2g}")
+    th = fit(s.th0, s.free, s.written_data + s.tune_data, args.lam, s.power)
+    scoring = hand_scoring(s.scoring)  # every estimate at its hand figure first
+    for cid, i in s.free:
+        h = s.hand[(cid, i)]
+        new = float(f"{math.exp(th[(cid, i)] / s.power):.2g}")
         if new == 1:
             new = 1.1 if h > 1 else 0.9
-        note = HAND.sub("", feat.get("note", "")).strip()
-        if (cid, i) not in free or abs(math.log(new / h)) < 0.05:
-            feat["lr"] = h if h != int(h) else int(h)
-            if note:
-                feat["note"] = note
-            else:
-                feat.pop("note", None)
+        if abs(math.log(new / h)) < 0.05:
             continue
-        moved += 1
+        feat = scoring["conditions"][cid]["features"][i]
         feat["lr"] = int(new) if new == int(new) else new
-        feat["note"] = with_hand(note, h)
+        feat["note"] = with_hand(feat.get("note", ""), h)
+    moved, free = moved_ratios(scoring)
     print(
-        f"{moved} of {len(free)} refitted ratios moved from the hand estimate"
-        f' ({len(hand) - len(free)} more held by "refit": false)'
+        f"{moved} of {free} refitted ratios moved from the hand estimate"
+        f' ({len(s.hand) - free} more held by "refit": false)'
     )
     if args.write:
         SCORING.write_text(dump(scoring) + "\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from kneecheck.catalogue import (
     CONTRACT_RED_FLAGS,
     default_catalogue_dir,
 )
+from kneecheck.engine import assess
 
 ARTICLE = TESTS.parent.parent / "shared" / "reference" / "000_158c4da11f99c2b2.txt"
 BRANDS = (
@@ -184,8 +185,6 @@ def test_care_advice_never_contradicts_the_verdict_or_the_triage(
     verdict and the triage level, so it must not order a stop where the verdict
     says run less, nor send the runner the same day where the triage says book
     an appointment: a same-day line is a safety net that starts with "If"."""
-    from kneecheck.engine import assess
-
     checked = 0
     for case in [*written_cases, *published_tune_cases]:
         result = assess(catalogue, case.answers)
