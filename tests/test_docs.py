@@ -266,3 +266,23 @@ def test_figures_updater_rewrites_only_its_row() -> None:
     assert replace_row(text, "a, b", 0, ["9"]).startswith("| a, b (note) | 9 |\n")
     with pytest.raises(SystemExit, match="no row 3 labelled 'a, b'"):
         replace_row(text, "a, b", 2, ["0"])
+
+
+def test_calibration_history_summary_follows_the_history() -> None:
+    """The range, the number of measures and how often the holdout's
+    calibration error was over the goal, as the prose says them, are the
+    history list's own (the range once missed its largest value)."""
+    prose = " ".join(README.split())
+    history = re.search(r"its calibration error was (.+?) on \d", prose)
+    assert history, "no calibration history in the README"
+    values = [float(v) for v in re.findall(r"0\.\d+", history.group(1))]
+    summary = re.search(
+        r"It has moved between (0\.\d+) and (0\.\d+) as cases were added, and was "
+        r"over the goal after ([a-z-]+) of the ([a-z-]+) measures below",
+        prose,
+    )
+    assert summary, "no summary of the calibration history in the README"
+    low, high, over, measures = summary.groups()
+    assert (float(low), float(high)) == (min(values), max(values))
+    assert _number(over) == sum(v > 0.10 for v in values)
+    assert _number(measures) == len(values)

@@ -9,7 +9,7 @@ estimates from `refit_lrs.py`'s hand copy) and the refit's cross-validation. The
 prose around the tables (counts in words, lists of misses) stays for the writer.
 tests/test_docs.py fails while a capture or a table is stale, or a case count, an
 under-triage count or a figure the prose repeats from a table (the refitted rows,
-the holdout's calibration errors and the latest in their history, the
+the holdout's calibration errors, their history's range and latest value, the
 cross-validated calibration error and top-3, the interview's gap).
 """
 
