@@ -12,13 +12,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from kneecheck.catalogue import CONTRACT_RED_FLAGS, Catalogue
+from kneecheck.catalogue import CONTRACT_RED_FLAGS, Catalogue, check_catalogue
 from kneecheck.cli import full_app
-from kneecheck.evaluate import read_case
+from kneecheck.evaluate import evaluate, read_case
 
 TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"  # written from the evidence by this project
@@ -169,6 +170,28 @@ def cv_cells(figures: Any) -> list[str]:
         f"{figures.top3} of {n}",
         f"{figures.calibration_error:.3f}",
     ]
+
+
+def measured_hand_rows() -> dict[str, list[str]]:
+    """The refit table's hand-estimate rows as `evaluate` gives them now, on a
+    copy of data/ with every estimate back at its clinician's figure."""
+    with tempfile.TemporaryDirectory() as folder:
+        load_tool("refit_lrs").write_hand_copy(Path(folder))
+        hand = check_catalogue(Path(folder))
+        return {
+            label: refit_cells(
+                accuracy_cells(evaluate(hand, [PUBLISHED], split).to_dict())
+            )
+            for label, split in HAND_ROWS.items()
+        }
+
+
+def measured_cv_rows() -> dict[str, list[str]]:
+    """The cross-validation table's rows as `refit_lrs.py --cv` gives them now
+    (slow: five refits; the refit weighs the shared vignettes, so they must be
+    beside the checkout)."""
+    figures = load_tool("refit_lrs").cross_validate()
+    return {label: cv_cells(figures[name]) for label, name in CV_ROWS.items()}
 
 
 def interview_cells(got: dict) -> list[str]:

@@ -9,8 +9,6 @@ import pytest
 from helpers import (
     ACCURACY_ROWS,
     CASES,
-    CV_ROWS,
-    HAND_ROWS,
     HOLDOUT,
     KNOWN_UNDER_TRIAGE,
     PUBLISHED,
@@ -18,18 +16,19 @@ from helpers import (
     VIGNETTES,
     accuracy_cells,
     app,
-    cv_cells,
     interview_cells,
     load_tool,
+    measured_cv_rows,
+    measured_hand_rows,
     readme_rows,
     refit_cells,
 )
 from typer.testing import CliRunner
 
-from kneecheck.catalogue import check_catalogue
 from kneecheck.evaluate import evaluate
 
 README = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+PROSE = " ".join(README.split())  # line breaks fall anywhere in prose
 
 
 def block(name: str) -> str:
@@ -177,7 +176,6 @@ def test_case_counts_in_the_prose_are_counted() -> None:
     and went stale when cases were added)."""
     if not VIGNETTES.is_dir():
         pytest.skip("the shared vignettes are not beside this checkout")
-    prose = " ".join(README.split())  # line breaks fall anywhere in prose
     cases = [
         json.loads(p.read_text(encoding="utf-8")) for p in PUBLISHED.glob("*.json")
     ]
@@ -192,14 +190,13 @@ def test_case_counts_in_the_prose_are_counted() -> None:
         "condition)",
         f"Over all {len(cases) + written} cases, published and written",
     ):
-        assert sentence in prose, sentence
+        assert sentence in PROSE, sentence
 
 
 def test_prose_figures_follow_the_tables() -> None:
     """The figures the prose repeats from the measured tables (the refitted rows,
     the holdout's calibration errors, the interview's gap to every answer) are
     the tables' own: re-measuring updates the tables, and these went stale."""
-    prose = " ".join(README.split())
     (acc_t, int_t), (acc_h, int_h) = (
         readme_rows(README, f"published, {split} split")
         for split in ("tune", "holdout")
@@ -221,7 +218,7 @@ def test_prose_figures_follow_the_tables() -> None:
         f"on the tune split ({int_t[2]} against {acc_t[2]})",
         f"below on the holdout ({int_h[2]} against {acc_h[2]})",
     ):
-        assert sentence in prose, sentence
+        assert sentence in PROSE, sentence
 
 
 def test_moved_ratio_count_is_counted() -> None:
@@ -231,17 +228,14 @@ def test_moved_ratio_count_is_counted() -> None:
     scoring = json.loads(scoring_file.read_text(encoding="utf-8"))
     moved, free = load_tool("refit_lrs").moved_ratios(scoring)
     sentence = f"{moved} of the other {free} estimated ratios moved"
-    assert sentence in " ".join(README.split()), sentence
+    assert sentence in PROSE, sentence
 
 
-def test_refit_table_is_measured(tmp_path) -> None:
+def test_refit_table_is_measured() -> None:
     """The refit table's hand-estimate rows are what `evaluate` gives with every
     estimate back at its clinician's figure (`refit_lrs.py --hand-copy`)."""
-    load_tool("refit_lrs").write_hand_copy(tmp_path)
-    hand = check_catalogue(tmp_path)
-    for label, split in HAND_ROWS.items():
-        got = evaluate(hand, [PUBLISHED], split).to_dict()
-        assert readme_rows(README, label)[0] == refit_cells(accuracy_cells(got))
+    for label, cells in measured_hand_rows().items():
+        assert readme_rows(README, label)[0] == cells
 
 
 def test_cross_validation_table_is_measured() -> None:
@@ -249,9 +243,8 @@ def test_cross_validation_table_is_measured() -> None:
     today (slow: five refits)."""
     if not VIGNETTES.is_dir():
         pytest.skip("the shared vignettes are not beside this checkout")
-    figures = load_tool("refit_lrs").cross_validate()
-    for label, name in CV_ROWS.items():
-        assert readme_rows(README, label)[0] == cv_cells(figures[name])
+    for label, cells in measured_cv_rows().items():
+        assert readme_rows(README, label)[0] == cells
 
 
 def test_figures_updater_rewrites_only_its_row() -> None:
@@ -272,14 +265,13 @@ def test_calibration_history_summary_follows_the_history() -> None:
     """The range, the number of measures and how often the holdout's
     calibration error was over the goal, as the prose says them, are the
     history list's own (the range once missed its largest value)."""
-    prose = " ".join(README.split())
-    history = re.search(r"its calibration error was (.+?) on \d", prose)
+    history = re.search(r"its calibration error was (.+?) on \d", PROSE)
     assert history, "no calibration history in the README"
     values = [float(v) for v in re.findall(r"0\.\d+", history.group(1))]
     summary = re.search(
         r"It has moved between (0\.\d+) and (0\.\d+) as cases were added, and was "
         r"over the goal after ([a-z-]+) of the ([a-z-]+) measures below",
-        prose,
+        PROSE,
     )
     assert summary, "no summary of the calibration history in the README"
     low, high, over, measures = summary.groups()

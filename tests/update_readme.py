@@ -19,25 +19,21 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from helpers import (
     ACCURACY_ROWS,
-    CV_ROWS,
-    HAND_ROWS,
     INTERVIEW_ROWS,
-    PUBLISHED,
     VIGNETTES,
     accuracy_cells,
-    cv_cells,
     interview_cells,
-    load_tool,
+    measured_cv_rows,
+    measured_hand_rows,
     readme_row,
     refit_cells,
 )
 
-from kneecheck.catalogue import check_catalogue, load_catalogue
+from kneecheck.catalogue import load_catalogue
 from kneecheck.evaluate import evaluate
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -80,6 +76,8 @@ def replace_row(text: str, label: str, index: int, cells: list[str]) -> str:
 
 def measure(text: str) -> str:
     """The accuracy, interview, refit and cross-validation tables, measured now."""
+    if not VIGNETTES.is_dir():  # the refit weighs them: no figures without them
+        raise SystemExit("the shared vignettes are not beside this checkout")
     catalogue = load_catalogue()
     for label, (folders, split) in ACCURACY_ROWS.items():
         adaptive = label in INTERVIEW_ROWS
@@ -91,18 +89,8 @@ def measure(text: str) -> str:
         if split:  # the refit table's "refitted" row repeats the split's
             cells = refit_cells(accuracy_cells(got))
             text = replace_row(text, f"{split}, refitted", 0, cells)
-    refit = load_tool("refit_lrs")
-    with tempfile.TemporaryDirectory() as folder:
-        refit.write_hand_copy(Path(folder))
-        hand = check_catalogue(Path(folder))
-        for label, split in HAND_ROWS.items():
-            got = evaluate(hand, [PUBLISHED], split).to_dict()
-            text = replace_row(text, label, 0, refit_cells(accuracy_cells(got)))
-    if not VIGNETTES.is_dir():  # the refit weighs them: no figures without them
-        raise SystemExit("the shared vignettes are not beside this checkout")
-    figures = refit.cross_validate()
-    for label, name in CV_ROWS.items():
-        text = replace_row(text, label, 0, cv_cells(figures[name]))
+    for label, cells in (measured_hand_rows() | measured_cv_rows()).items():
+        text = replace_row(text, label, 0, cells)
     return text
 
 
