@@ -101,6 +101,10 @@ UNDER_TRIAGE_REASONS = {
     "tendon torn at the back of the knee after an antibiotic, reported with only "
     "an age and a sex: no answer says how it started, and no contract answer "
     "names the medicine",
+    "quadriceps_tendon_rupture-pmr2020-wang-levofloxacin-sci-74m": "a "
+    "74-year-old's quadriceps tendon, torn after a course of levofloxacin, "
+    "reported with only an age, a sex and a side: no answer says how it "
+    "started, and no contract answer names the medicine",
 }
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
