@@ -247,6 +247,20 @@ def test_child_with_limp_is_urgent(catalogue) -> None:
     assert r.run_guidance.verdict == "stop"
 
 
+def test_hip_check_runs_through_sixteen(catalogue) -> None:
+    """A slipped hip growth plate is seen up to 16 (boys present later than
+    girls), so the same-day hip check covers 16-year-olds and stops at 17."""
+    rules = {
+        "child_limp_hip_check": {"limp": True},
+        "child_thigh_pain_hip_check": {"where": ["hip_groin_thigh"]},
+    }
+    for rule, answers in rules.items():
+        sixteen = run(catalogue, age=16, **answers)
+        assert rule in reasons(sixteen)
+        assert sixteen.triage.level == "urgent"
+        assert rule not in reasons(run(catalogue, age=17, **answers))
+
+
 def test_empty_answers_are_safe(catalogue) -> None:
     """No answers at all: no conditions, so someone should see the knee; cautious
     verdict."""
