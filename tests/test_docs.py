@@ -231,6 +231,20 @@ def test_moved_ratio_count_is_counted() -> None:
     assert sentence in PROSE, sentence
 
 
+def test_refitted_example_ratio_matches_scoring() -> None:
+    """The README's example of a refitted ratio (around the kneecap, for
+    patellofemoral pain) is the figure scoring.json holds today."""
+    scoring_file = TESTS.parent / "data" / "scoring.json"
+    scoring = json.loads(scoring_file.read_text(encoding="utf-8"))
+    [lr] = [
+        f["lr"]
+        for f in scoring["conditions"]["patellofemoral_pain"]["features"]
+        if f.get("op") == "includes" and f.get("value") == "around_kneecap"
+    ]
+    sentence = f"around the kneecap counts {lr}\n     for patellofemoral pain"
+    assert sentence in README, sentence
+
+
 def test_refit_table_is_measured() -> None:
     """The refit table's hand-estimate rows are what `evaluate` gives with every
     estimate back at its clinician's figure (`refit_lrs.py --hand-copy`)."""
