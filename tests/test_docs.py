@@ -241,8 +241,8 @@ def test_refitted_example_ratio_matches_scoring() -> None:
         for f in scoring["conditions"]["patellofemoral_pain"]["features"]
         if f.get("op") == "includes" and f.get("value") == "around_kneecap"
     ]
-    sentence = f"around the kneecap counts {lr}\n     for patellofemoral pain"
-    assert sentence in README, sentence
+    sentence = f"around the kneecap counts {lr} for patellofemoral pain"
+    assert sentence in PROSE, sentence
 
 
 def test_refit_table_is_measured() -> None:
