@@ -9,6 +9,7 @@ import pytest
 from helpers import (
     ACCURACY_ROWS,
     CASES,
+    DATA,
     HOLDOUT,
     KNOWN_UNDER_TRIAGE,
     PUBLISHED,
@@ -29,6 +30,7 @@ from kneecheck.evaluate import evaluate
 
 README = (TESTS.parent / "README.md").read_text(encoding="utf-8")
 PROSE = " ".join(README.split())  # line breaks fall anywhere in prose
+SCORING = json.loads((DATA / "scoring.json").read_text(encoding="utf-8"))
 
 
 def block(name: str) -> str:
@@ -224,9 +226,7 @@ def test_prose_figures_follow_the_tables() -> None:
 def test_moved_ratio_count_is_counted() -> None:
     """The README's count of refitted ratios that moved, and of those the refit
     may move, is scoring.json's own."""
-    scoring_file = TESTS.parent / "data" / "scoring.json"
-    scoring = json.loads(scoring_file.read_text(encoding="utf-8"))
-    moved, free = load_tool("refit_lrs").moved_ratios(scoring)
+    moved, free = load_tool("refit_lrs").moved_ratios(SCORING)
     sentence = f"{moved} of the other {free} estimated ratios moved"
     assert sentence in PROSE, sentence
 
@@ -234,11 +234,9 @@ def test_moved_ratio_count_is_counted() -> None:
 def test_refitted_example_ratio_matches_scoring() -> None:
     """The README's example of a refitted ratio (around the kneecap, for
     patellofemoral pain) is the figure scoring.json holds today."""
-    scoring_file = TESTS.parent / "data" / "scoring.json"
-    scoring = json.loads(scoring_file.read_text(encoding="utf-8"))
     [lr] = [
         f["lr"]
-        for f in scoring["conditions"]["patellofemoral_pain"]["features"]
+        for f in SCORING["conditions"]["patellofemoral_pain"]["features"]
         if f.get("op") == "includes" and f.get("value") == "around_kneecap"
     ]
     sentence = f"around the kneecap counts {lr} for patellofemoral pain"
