@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,10 @@ def condition(data: Data, cid: str) -> Data:
 
 def rule(data: Data, rid: str) -> Data:
     return next(r for r in data["rules"] if r["id"] == rid)
+
+
+def limit(data: Data, lid: str) -> Data:
+    return next(x for x in data["limits"] if x["id"] == lid)
 
 
 def lr(**feature: Any) -> Data:
@@ -261,6 +266,49 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
         "triage.json: rule 'child_limp_hip_check': unknown triage level 'soon'",
     ),
     (
+        "rule names an unknown limit",
+        "triage.json",
+        lambda d: rule(d, "child_limp_hip_check")["when"][0].update(
+            value={"limit": "teen_age"}
+        ),
+        "rule 'child_limp_hip_check': 'when' on 'age': unknown limit 'teen_age'",
+    ),
+    (
+        "limit value object with another key",
+        "triage.json",
+        lambda d: rule(d, "young_limp")["when"][0].update(
+            value={"limit": "child_or_teen_age", "or": 16}
+        ),
+        "rule 'young_limp': 'when' on 'age': a value object must be {\"limit\": id}",
+    ),
+    (
+        "limit without a value",
+        "triage.json",
+        lambda d: limit(d, "hip_check_age").pop("value"),
+        "triage.json: limit 'hip_check_age': missing field 'value'",
+    ),
+    (
+        "limit that is not a number",
+        "triage.json",
+        lambda d: limit(d, "hip_check_age").update(value="17"),
+        "limit 'hip_check_age': field 'value' has the wrong type (str)",
+    ),
+    (
+        "limit no rule can meet",
+        "triage.json",
+        lambda d: limit(d, "young_child_age").update(value=5),
+        "rule 'young_child_fall': 'when' on 'age': lt 5 can never be true "
+        "(answers run from 5 to 100)",
+    ),
+    (
+        "limit no rule uses",
+        "triage.json",
+        lambda d: d["limits"].append(
+            {"id": "spare_age", "value": 40, "note": "n", "sources": ["msd_scfe"]}
+        ),
+        "triage.json: file: limit 'spare_age' is used by no rule",
+    ),
+    (
         "combination unknown flag",
         "triage.json",
         lambda d: d["combinations"][0]["all_of"].append("sneezing"),
@@ -389,6 +437,33 @@ def test_broken_catalogue(
         load_catalogue(catalogue_copy)
     assert any(message in p for p in info.value.problems), info.value.problems
     assert info.value.exit_code == ExitCode.CATALOGUE
+
+
+def test_a_limit_moves_every_rule_that_names_it(catalogue_copy: Path) -> None:
+    """Both same-day hip checks read one age bound from triage.json's limits, so
+    one edit moves both."""
+    edit(
+        catalogue_copy,
+        "triage.json",
+        lambda d: limit(d, "hip_check_age").update(value=16),
+    )
+    rules = {r.id: r for r in load_catalogue(catalogue_copy).rules}
+    for rid in ("child_limp_hip_check", "child_thigh_pain_hip_check"):
+        assert ("age", "lt", 16) in [(p.key, p.op, p.value) for p in rules[rid].when]
+
+
+def test_rule_messages_state_their_age_bounds(catalogue) -> None:
+    """A message that says "under 12" or "over 50" says the bound its rule tests,
+    so a limit edited in one place cannot leave the runner reading another."""
+    words = {"lt": "under", "gt": "over"}
+    checked = 0
+    for r in catalogue.rules:
+        for p in r.when:
+            if p.key == "age" and p.op in words:
+                said = re.findall(rf"\b{words[p.op]} (\d+)", r.message, re.IGNORECASE)
+                assert all(int(n) == p.value for n in said), (r.id, said, p.value)
+                checked += len(said)
+    assert checked >= 3  # the two Pittsburgh rules for children and the one over 50
 
 
 def test_invalid_json_names_line_and_column(catalogue_copy: Path) -> None:

@@ -84,6 +84,13 @@ def load_triage(
                 entry.sources(),
             )
         )
+    for entry, lid in loader.entries(file, top.objects("limits", True), "limit"):
+        # a bound some rules share, e.g. the age of the same-day hip checks
+        value = entry.get("value", (int, float))  # kept as written: 17, not 17.0
+        if value is not None:
+            loader.limits[lid] = value
+        entry.text("note")
+        entry.sources()
     loader.allow_derived = True
     for entry, rid in loader.entries(file, top.objects("rules"), "rule"):
         stop = entry.get("stop_running", bool)
@@ -98,6 +105,8 @@ def load_triage(
             )
         )
     loader.allow_derived = False
+    for lid in sorted(set(loader.limits) - loader.limits_used):
+        top.problem(f"limit '{lid}' is used by no rule")
     return levels, tuple(flags), tuple(rules)
 
 

@@ -138,6 +138,10 @@ class Loader:
         self.context = "catalogue.json"
         self.file_names: dict[str, str] = {}
         self.allow_derived = False  # only triage rules may test derived facts
+        # Named bounds (triage.json "limits") that rules share, so a bound two
+        # rules hold in common is written once; and which of them a rule used.
+        self.limits: dict[str, int | float] = {}
+        self.limits_used: set[str] = set()
         self.checked: dict[tuple[object, ...], Predicate] = {}
         self.described: dict[tuple[Predicate, ...], str] = {}
         self.derived = {
@@ -237,6 +241,10 @@ class Loader:
         if not isinstance(op, str) or op not in OPS:
             entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
             return None
+        if isinstance(value, dict):
+            value = self._limit(entry, key, value, what)
+            if value is None:
+                return None
         values = value if isinstance(value, list) else [value]
         if op in NUMBER_OPS:
             if not kind.numeric or not all(
@@ -282,6 +290,22 @@ class Loader:
         return Predicate(
             question.id, op, tuple(value) if isinstance(value, list) else value
         )
+
+    def _limit(
+        self, entry: Entry, key: object, value: dict[str, Any], what: str
+    ) -> int | float | None:
+        """The number a {"limit": id} value names, from triage.json's limits."""
+        name = value.get("limit")
+        if set(value) != {"limit"} or not isinstance(name, str):
+            entry.problem(
+                f"'{what}' on '{key}': a value object must be {{\"limit\": id}}"
+            )
+            return None
+        if name not in self.limits:
+            entry.problem(f"'{what}' on '{key}': unknown limit {name!r}")
+            return None
+        self.limits_used.add(name)
+        return self.limits[name]
 
     def describe(self, when: tuple[Predicate, ...]) -> str:
         """Plain words for a single-predicate feature, from the question's labels."""
