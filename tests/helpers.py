@@ -68,6 +68,9 @@ UNDER_TRIAGE_REASONS = {
     "gout-jmcrcs2022-toluajayi-tka-66f": "a gout flare in a replaced knee, with "
     "only age, sex, side and two days: no contract answer says the knee is "
     "artificial (kneecheck's own replaced_knee is not used in case files)",
+    "prosthetic_joint_infection-criid2021-yersinia-gastroenteritis-70f": "an "
+    "infected knee replacement after a stomach bug, reported as a swollen knee "
+    "with no duration: no contract answer says the knee is artificial",
     "patellar_fracture-crior2024-padhya-bilateral-atraumatic-45f": "both kneecaps "
     "broken without an injury, reported with only age and sex; the straight-leg "
     "raise is not reported",
