@@ -452,6 +452,21 @@ def test_a_limit_moves_every_rule_that_names_it(catalogue_copy: Path) -> None:
         assert ("age", "lt", 16) in [(p.key, p.op, p.value) for p in rules[rid].when]
 
 
+def test_a_broken_limit_is_reported_once(catalogue_copy: Path) -> None:
+    """A limit whose value is wrong is named once, at the limit: the rules that
+    use it are not also reported as naming an unknown limit."""
+    edit(
+        catalogue_copy,
+        "triage.json",
+        lambda d: limit(d, "hip_check_age").update(value="17"),
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(catalogue_copy)
+    assert info.value.problems == [
+        "triage.json: limit 'hip_check_age': field 'value' has the wrong type (str)"
+    ]
+
+
 def test_rule_messages_state_their_age_bounds(catalogue) -> None:
     """A message that says "under 12" or "over 50" says the bound its rule tests,
     so a limit edited in one place cannot leave the runner reading another."""

@@ -86,9 +86,8 @@ def load_triage(
         )
     for entry, lid in loader.entries(file, top.objects("limits", True), "limit"):
         # a bound some rules share, e.g. the age of the same-day hip checks
-        value = entry.get("value", (int, float))  # kept as written: 17, not 17.0
-        if value is not None:
-            loader.limits[lid] = value
+        # kept as written (17, not 17.0); None when broken, already reported
+        loader.limits[lid] = entry.get("value", (int, float))
         entry.text("note")
         entry.sources()
     loader.allow_derived = True

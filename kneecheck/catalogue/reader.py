@@ -140,7 +140,7 @@ class Loader:
         self.allow_derived = False  # only triage rules may test derived facts
         # Named bounds (triage.json "limits") that rules share, so a bound two
         # rules hold in common is written once; and which of them a rule used.
-        self.limits: dict[str, int | float] = {}
+        self.limits: dict[str, int | float | None] = {}
         self.limits_used: set[str] = set()
         self.checked: dict[tuple[object, ...], Predicate] = {}
         self.described: dict[tuple[Predicate, ...], str] = {}
@@ -305,7 +305,7 @@ class Loader:
             entry.problem(f"'{what}' on '{key}': unknown limit {name!r}")
             return None
         self.limits_used.add(name)
-        return self.limits[name]
+        return self.limits[name]  # None: the limit's own problem names it
 
     def describe(self, when: tuple[Predicate, ...]) -> str:
         """Plain words for a single-predicate feature, from the question's labels."""
