@@ -467,6 +467,25 @@ def test_a_broken_limit_is_reported_once(catalogue_copy: Path) -> None:
     ]
 
 
+def test_a_limit_under_a_bad_op_is_still_counted_as_used(catalogue_copy: Path) -> None:
+    """A rule whose op is wrong is reported for its op alone: the limit it names
+    is not also reported as used by no rule."""
+    edit(
+        catalogue_copy,
+        "triage.json",
+        lambda d: [
+            rule(d, rid)["when"][0].update(op="below")
+            for rid in ("young_rest_or_night_pain", "young_limp")
+        ],
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(catalogue_copy)
+    assert info.value.problems == [
+        f"triage.json: rule '{rid}': 'when' on 'age': unknown op 'below'"
+        for rid in ("young_rest_or_night_pain", "young_limp")
+    ]
+
+
 def test_rule_messages_state_their_age_bounds(catalogue) -> None:
     """A message that says "under 12" or "over 50" says the bound its rule tests,
     so a limit edited in one place cannot leave the runner reading another."""

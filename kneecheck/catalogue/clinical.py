@@ -85,8 +85,8 @@ def load_triage(
             )
         )
     for entry, lid in loader.entries(file, top.objects("limits", True), "limit"):
-        # a bound some rules share, e.g. the age of the same-day hip checks
-        # kept as written (17, not 17.0); None when broken, already reported
+        # a bound some rules share, kept as written (17, not 17.0); None when
+        # broken, which is reported here and not again at each rule naming it
         loader.limits[lid] = entry.get("value", (int, float))
         entry.text("note")
         entry.sources()

@@ -238,13 +238,13 @@ class Loader:
         kind = QUESTION_TYPES.get(question.type)
         if kind is None:  # its unknown type is reported with the question
             return None
-        if not isinstance(op, str) or op not in OPS:
-            entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
-            return None
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # a named limit, marked used even if the op is bad
             value = self._limit(entry, key, value, what)
             if value is None:
                 return None
+        if not isinstance(op, str) or op not in OPS:
+            entry.problem(f"'{what}' on '{key}': unknown op {op!r}")
+            return None
         values = value if isinstance(value, list) else [value]
         if op in NUMBER_OPS:
             if not kind.numeric or not all(
