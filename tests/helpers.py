@@ -71,6 +71,9 @@ UNDER_TRIAGE_REASONS = {
     "prosthetic_joint_infection-criid2021-yersinia-gastroenteritis-70f": "an "
     "infected knee replacement after a stomach bug, reported as a swollen knee "
     "with no duration: no contract answer says the knee is artificial",
+    "prosthetic_joint_infection-jscr2023-omichi-klebsiella-gallbladder-78m": "a "
+    "knee replacement infected from a silent gallbladder abscess, reported as a "
+    "swollen knee with no duration: no contract answer says the knee is artificial",
     "patellar_fracture-crior2024-padhya-bilateral-atraumatic-45f": "both kneecaps "
     "broken without an injury, reported with only age and sex; the straight-leg "
     "raise is not reported",
