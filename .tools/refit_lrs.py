@@ -48,7 +48,9 @@ FLOOR = 0.05  # smallest |log ratio| kept, so no answer flips sides
 
 Key = tuple[str, int]  # (condition id, feature index in scoring.json)
 Rows = list[tuple[str, float, list[int]]]  # per condition: id, prior, matched
-Case_ = tuple[Rows, float, float, tuple[str, ...], float]  # + other prior, log, ok, w
+# + other prior and log ratio, the right ids, the weight, and the ids the result
+# lists (those with an answer for them, in catalogue order)
+Case_ = tuple[Rows, float, float, tuple[str, ...], float, tuple[str, ...]]
 
 
 def dump(obj: Any, indent: int = 0, in_list: bool = False) -> str:
@@ -121,7 +123,9 @@ def moved_ratios(scoring: dict[str, Any]) -> tuple[int, int]:
 
 def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]:
     """What the fit needs of each case: the engine's priors and "something else",
-    the indices of the matched features, the target."""
+    the indices of the matched features, the target, and the conditions the
+    result would list. The last is fixed whatever the ratios: the fit keeps each
+    ratio on its side of 1 (FLOOR), so the answers for a condition stay for it."""
     out = []
     for case in cases:
         ev = gather_evidence(cat, case.answers)
@@ -137,12 +141,15 @@ def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]
             )
             for cid, prior in ev.priors.items()
         ]
-        out.append((rows, ev.other_prior, ev.other_log_lr, case.acceptable, weight))
+        listed = tuple(cid for cid, pro in ev.pro.items() if pro)
+        out.append(
+            (rows, ev.other_prior, ev.other_log_lr, case.acceptable, weight, listed)
+        )
     return out
 
 
 def probabilities(th: dict[Key, float], case: Case_, power: float) -> dict[str, float]:
-    rows, other, other_log, _, _ = case
+    rows, other, other_log, *_ = case
     logs = {cid: math.log(p) + sum(th[(cid, i)] for i in hits) for cid, p, hits in rows}
     if other > 0:
         logs["\0other"] = math.log(other) + power * other_log
@@ -162,7 +169,7 @@ def fit(
         g = {k: 2 * lam * (th[k] - th0[k]) for k in free}
         for case in data:
             probs = probabilities(th, case, power)
-            rows, _, _, ok, w = case
+            rows, _, _, ok, w, _ = case
             right = sum(probs.get(c, 0.0) for c in ok) or 1e-12
             for cid, _, hits in rows:
                 d = w * (probs[cid] - (probs[cid] / right if cid in ok else 0.0))
@@ -185,16 +192,19 @@ def score(
     th: dict[Key, float], data: list[Case_], power: float
 ) -> tuple[float, int, int, list[tuple[float, bool]]]:
     """Summed log probability of the right condition, top-1 and top-3 hits, and
-    (top probability, right) pairs for the calibration error."""
+    (top probability, right) pairs for the calibration error. The hits and pairs
+    rank only the conditions the result lists, as `evaluate` does: a condition
+    no answer speaks for is never shown, however high its prior; a case with
+    none listed is a miss at probability 0."""
     ll, one, three, pairs = 0.0, 0, 0, []
     for case in data:
         probs = probabilities(th, case, power)
-        ok = case[3]
+        ok, listed = case[3], case[5]
         ll += math.log(max(sum(probs.get(c, 0.0) for c in ok), 1e-12))
-        order = sorted((c for c in probs if c != "\0other"), key=lambda c: -probs[c])
-        one += order[0] in ok
+        order = sorted(listed, key=lambda c: -probs[c])  # stable: catalogue order
+        one += bool(order) and order[0] in ok
         three += any(c in ok for c in order[:3])
-        pairs.append((probs[order[0]], order[0] in ok))
+        pairs.append((probs[order[0]], order[0] in ok) if order else (0.0, False))
     return ll, one, three, pairs
 
 

@@ -140,3 +140,35 @@ def test_hand_copy_puts_every_estimate_back_at_the_clinicians_figure() -> None:
     assert {k: v for k, v in hand.items() if k != "conditions"} == {
         k: v for k, v in scoring.items() if k != "conditions"
     }
+
+
+def test_cross_validation_ranks_only_the_listed_conditions() -> None:
+    """The cross-validated hits and calibration pairs rank as `evaluate` does:
+    a condition no answer speaks for is never shown, however high its prior,
+    and a case with nothing listed is a miss at probability 0."""
+    refit = tool()
+    th = {("b", 0): math.log(3.0)}
+    # "a" has the bigger prior but no answer for it; only "b" is listed
+    case = ([("a", 50.0, []), ("b", 5.0, [0])], 45.0, 0.0, ("b",), 1.0, ("b",))
+    probs = refit.probabilities(th, case, 1.0)
+    assert probs["a"] > probs["b"]
+    _, one, three, pairs = refit.score(th, [case], 1.0)
+    assert (one, three) == (1, 1)
+    assert pairs == [(probs["b"], True)]
+    unlisted = (*case[:5], ())
+    assert refit.score(th, [unlisted], 1.0)[1:] == (0, 0, [(0.0, False)])
+
+
+def test_cross_validation_lists_what_the_engine_lists() -> None:
+    """What the fit's cases list is what a result lists for the same answers:
+    the ranking rule has one home, the engine."""
+    from kneecheck.catalogue import load_catalogue
+    from kneecheck.engine import rank_conditions
+    from kneecheck.evaluate import load_cases
+
+    refit = tool()
+    cat = load_catalogue()
+    cases = load_cases([ROOT / "tests" / "published"], cat, "tune")
+    for case, prepared in zip(cases, refit.prepare(cat, cases, 1.0), strict=True):
+        ranked, _ = rank_conditions(cat, case.answers)
+        assert set(prepared[5]) == {r.id for r in ranked}, case.id
