@@ -10,6 +10,10 @@ from types import ModuleType
 
 from helpers import load_tool
 
+from kneecheck.catalogue import load_catalogue
+from kneecheck.engine import rank_conditions
+from kneecheck.evaluate import load_cases
+
 ROOT = Path(__file__).resolve().parent.parent
 SCORING = ROOT / "data" / "scoring.json"
 
@@ -162,10 +166,6 @@ def test_cross_validation_ranks_only_the_listed_conditions() -> None:
 def test_cross_validation_lists_what_the_engine_lists() -> None:
     """What the fit's cases list is what a result lists for the same answers:
     the ranking rule has one home, the engine."""
-    from kneecheck.catalogue import load_catalogue
-    from kneecheck.engine import rank_conditions
-    from kneecheck.evaluate import load_cases
-
     refit = tool()
     cat = load_catalogue()
     cases = load_cases([ROOT / "tests" / "published"], cat, "tune")
