@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kneecheck.catalogue import Catalogue, check_catalogue  # noqa: E402
-from kneecheck.engine import gather_evidence  # noqa: E402
+from kneecheck.engine import gather_evidence, listed_conditions  # noqa: E402
 from kneecheck.evaluate import CALIBRATION_BINS, Case, load_cases  # noqa: E402
 from kneecheck.predicates import all_hold  # noqa: E402
 
@@ -141,7 +141,7 @@ def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]
             )
             for cid, prior in ev.priors.items()
         ]
-        listed = tuple(cid for cid, pro in ev.pro.items() if pro)
+        listed = tuple(listed_conditions(ev.pro))
         out.append(
             (rows, ev.other_prior, ev.other_log_lr, case.acceptable, weight, listed)
         )

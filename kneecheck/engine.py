@@ -307,6 +307,12 @@ def posterior(
     return scores, norm
 
 
+def listed_conditions(pro: Mapping[str, Sequence[str]]) -> list[str]:
+    """The conditions a result lists: the contract lists only those with some
+    support (an answer for them), in the order of `pro`."""
+    return [cid for cid, why in pro.items() if why]
+
+
 def ranked_from(
     catalogue: Catalogue,
     scores: Mapping[str, float],
@@ -316,9 +322,7 @@ def ranked_from(
     """The conditions with some support (an answer for them), best first."""
     index = catalogue.condition_index()
     ranked = []
-    for cid in sorted(pro, key=lambda c: (-scores[c], index[c][0])):
-        if not pro[cid]:
-            continue  # the contract lists only conditions with some support
+    for cid in sorted(listed_conditions(pro), key=lambda c: (-scores[c], index[c][0])):
         probability = min(round(scores[cid], 3), MOST_CERTAIN)
         ranked.append(
             RankedCondition(
