@@ -48,9 +48,17 @@ FLOOR = 0.05  # smallest |log ratio| kept, so no answer flips sides
 
 Key = tuple[str, int]  # (condition id, feature index in scoring.json)
 Rows = list[tuple[str, float, list[int]]]  # per condition: id, prior, matched
-# + other prior and log ratio, the right ids, the weight, and the ids the result
-# lists (those with an answer for them, in catalogue order)
-Case_ = tuple[Rows, float, float, tuple[str, ...], float, tuple[str, ...]]
+
+
+class Prepared(NamedTuple):
+    """One case as the fit sees it."""
+
+    rows: Rows
+    other_prior: float  # "something else"
+    other_log_lr: float
+    ok: tuple[str, ...]  # the right condition ids
+    weight: float
+    listed: tuple[str, ...]  # what the result lists (an answer for it), catalogue order
 
 
 def dump(obj: Any, indent: int = 0, in_list: bool = False) -> str:
@@ -121,7 +129,7 @@ def moved_ratios(scoring: dict[str, Any]) -> tuple[int, int]:
     return moved, len(free)
 
 
-def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]:
+def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Prepared]:
     """What the fit needs of each case: the engine's priors and "something else",
     the indices of the matched features, the target, and the conditions the
     result would list. The last is fixed whatever the ratios: the fit keeps each
@@ -143,23 +151,32 @@ def prepare(cat: Catalogue, cases: Sequence[Case], weight: float) -> list[Case_]
         ]
         listed = tuple(listed_conditions(ev.pro))
         out.append(
-            (rows, ev.other_prior, ev.other_log_lr, case.acceptable, weight, listed)
+            Prepared(
+                rows, ev.other_prior, ev.other_log_lr, case.acceptable, weight, listed
+            )
         )
     return out
 
 
-def probabilities(th: dict[Key, float], case: Case_, power: float) -> dict[str, float]:
-    rows, other, other_log, *_ = case
-    logs = {cid: math.log(p) + sum(th[(cid, i)] for i in hits) for cid, p, hits in rows}
-    if other > 0:
-        logs["\0other"] = math.log(other) + power * other_log
+def probabilities(
+    th: dict[Key, float], case: Prepared, power: float
+) -> dict[str, float]:
+    logs = {
+        cid: math.log(p) + sum(th[(cid, i)] for i in hits) for cid, p, hits in case.rows
+    }
+    if case.other_prior > 0:
+        logs["\0other"] = math.log(case.other_prior) + power * case.other_log_lr
     top = max(logs.values())
     z = sum(math.exp(v - top) for v in logs.values())
     return {k: math.exp(v - top) / z for k, v in logs.items()}
 
 
 def fit(
-    th0: dict[Key, float], free: set[Key], data: list[Case_], lam: float, power: float
+    th0: dict[Key, float],
+    free: set[Key],
+    data: list[Prepared],
+    lam: float,
+    power: float,
 ) -> dict[Key, float]:
     """Adam on the penalised negative log likelihood; th is power x log(lr)."""
     th = dict(th0)
@@ -169,9 +186,9 @@ def fit(
         g = {k: 2 * lam * (th[k] - th0[k]) for k in free}
         for case in data:
             probs = probabilities(th, case, power)
-            rows, _, _, ok, w, _ = case
+            ok, w = case.ok, case.weight
             right = sum(probs.get(c, 0.0) for c in ok) or 1e-12
-            for cid, _, hits in rows:
+            for cid, _, hits in case.rows:
                 d = w * (probs[cid] - (probs[cid] / right if cid in ok else 0.0))
                 for i in hits:
                     if (cid, i) in g:
@@ -189,7 +206,7 @@ def fit(
 
 
 def score(
-    th: dict[Key, float], data: list[Case_], power: float
+    th: dict[Key, float], data: list[Prepared], power: float
 ) -> tuple[float, int, int, list[tuple[float, bool]]]:
     """Summed log probability of the right condition, top-1 and top-3 hits, and
     (top probability, right) pairs for the calibration error. The hits and pairs
@@ -199,9 +216,9 @@ def score(
     ll, one, three, pairs = 0.0, 0, 0, []
     for case in data:
         probs = probabilities(th, case, power)
-        ok, listed = case[3], case[5]
+        ok = case.ok
         ll += math.log(max(sum(probs.get(c, 0.0) for c in ok), 1e-12))
-        order = sorted(listed, key=lambda c: -probs[c])  # stable: catalogue order
+        order = sorted(case.listed, key=lambda c: -probs[c])  # stable: catalogue order
         one += bool(order) and order[0] in ok
         three += any(c in ok for c in order[:3])
         pairs.append((probs[order[0]], order[0] in ok) if order else (0.0, False))
@@ -257,8 +274,8 @@ class Setup(NamedTuple):
     th0: dict[Key, float]  # power x log(hand estimate), the fit's start and pull
     free: set[Key]
     tune: list[Case]
-    tune_data: list[Case_]
-    written_data: list[Case_]
+    tune_data: list[Prepared]
+    written_data: list[Prepared]
 
 
 class Figures(NamedTuple):

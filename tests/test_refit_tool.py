@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from types import ModuleType
 
-from helpers import load_tool
+from helpers import PUBLISHED, load_tool
 
 from kneecheck.catalogue import load_catalogue
 from kneecheck.engine import rank_conditions
@@ -153,13 +153,15 @@ def test_cross_validation_ranks_only_the_listed_conditions() -> None:
     refit = tool()
     th = {("b", 0): math.log(3.0)}
     # "a" has the bigger prior but no answer for it; only "b" is listed
-    case = ([("a", 50.0, []), ("b", 5.0, [0])], 45.0, 0.0, ("b",), 1.0, ("b",))
+    case = refit.Prepared(
+        [("a", 50.0, []), ("b", 5.0, [0])], 45.0, 0.0, ("b",), 1.0, ("b",)
+    )
     probs = refit.probabilities(th, case, 1.0)
     assert probs["a"] > probs["b"]
     _, one, three, pairs = refit.score(th, [case], 1.0)
     assert (one, three) == (1, 1)
     assert pairs == [(probs["b"], True)]
-    unlisted = (*case[:5], ())
+    unlisted = case._replace(listed=())
     assert refit.score(th, [unlisted], 1.0)[1:] == (0, 0, [(0.0, False)])
 
 
@@ -168,7 +170,7 @@ def test_cross_validation_lists_what_the_engine_lists() -> None:
     the ranking rule has one home, the engine."""
     refit = tool()
     cat = load_catalogue()
-    cases = load_cases([ROOT / "tests" / "published"], cat, "tune")
+    cases = load_cases([PUBLISHED], cat, "tune")
     for case, prepared in zip(cases, refit.prepare(cat, cases, 1.0), strict=True):
         ranked, _ = rank_conditions(cat, case.answers)
-        assert set(prepared[5]) == {r.id for r in ranked}, case.id
+        assert set(prepared.listed) == {r.id for r in ranked}, case.id
