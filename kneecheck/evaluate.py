@@ -50,6 +50,7 @@ class Outcome(NamedTuple):
     level: str
     verdict: str
     asked: int | None = None  # questions the adaptive interview asked
+    gathered: dict[str, Any] | None = None  # the answers it gathered (adaptive)
 
     @property
     def top1(self) -> bool:
@@ -279,6 +280,7 @@ def run(
                 result.triage.level,
                 result.run_guidance.verdict,
                 asked,
+                dict(answers) if adaptive else None,
             )
         )
     return out

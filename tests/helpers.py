@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
+
 from kneecheck.catalogue import CONTRACT_RED_FLAGS, Catalogue, check_catalogue
 from kneecheck.cli import full_app
 from kneecheck.evaluate import evaluate, read_case
@@ -25,6 +27,10 @@ TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"  # written from the evidence by this project
 HOLDOUT = TESTS / "holdout"  # written after the weights were tuned; never tuned on
 PUBLISHED = TESTS / "published"  # real patients from published case reports
+# For a test that may be the first to ask for the `interviewed` fixture: it runs
+# about 1,050 adaptive interviews, close to two minutes on one core, past the
+# suite's 120 s guard against hangs.
+INTERVIEWED_TIMEOUT = pytest.mark.timeout(600)
 
 # Cases of the tune split that are triaged less urgently than their report
 # needs, each with its reason beside it and explained again in the README. The

@@ -335,8 +335,8 @@ MUTATIONS: list[tuple[str, str, Callable[[Data], None], str]] = [
     (
         "skip rule unknown key",
         "questions.json",
-        lambda d: d["questions"][6]["skip_if"][0].update(key="mood"),
-        "question 'injury': 'skip_if' names no answer: unknown key 'mood'",
+        lambda d: d["questions"][16]["skip_if"][0].update(key="mood"),
+        "question 'settles_by_morning': 'skip_if' names no answer: unknown key 'mood'",
     ),
     (
         "unknown picture",

@@ -11,6 +11,7 @@ from helpers import (
     CASES,
     DATA,
     HOLDOUT,
+    INTERVIEWED_TIMEOUT,
     KNOWN_UNDER_TRIAGE,
     PUBLISHED,
     TESTS,
@@ -133,6 +134,7 @@ def test_accuracy_table_is_measured(catalogue, label: str) -> None:
         ("written cases and shared vignettes", "written"),
     ],
 )
+@INTERVIEWED_TIMEOUT
 def test_interview_table_is_measured(interviewed, label: str, name: str) -> None:
     """The README's interview table holds what `evaluate --adaptive` prints
     today for the tune split and the written cases (the holdout's row is too

@@ -89,6 +89,7 @@ EXPECTED = {
     "side": "left",
     "where": ["outside"],
     "onset": "gradual",
+    "injury": "none",
     "duration_weeks": 4,
     "worse_with": ["running", "downhill"],
     "timing": ["set_distance"],
@@ -116,7 +117,8 @@ def drive_full_questionnaire(child, columns: int = 100) -> None:
     # the knee picture comes before the zones, when it fits the terminal
     child.expect("FRONT" if columns >= 80 else "A wider terminal shows a picture")
     answer(child, "Where does it hurt?", tick(5))
-    answer(child, "How did it start?", pick(0))  # gradual: no injury question
+    answer(child, "How did it start?", pick(0))  # gradual
+    answer(child, "Did anything happen to the knee", pick(0))  # nothing
     answer(child, "How long has it been", pick(2))  # 2 to 6 weeks
     answer(child, "What brings the pain on", tick(0, 1))
     answer(child, "When does it hurt?", tick(1))
@@ -305,7 +307,7 @@ def test_holding_enter_answers_nothing(mode: str) -> None:
     from kneecheck.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    skipped = {"settles_by_morning", "injury"}  # asked only after other answers
+    skipped = {"settles_by_morning"}  # asked only after another answer
     unknown = doc["answers"].pop("dont_know")
     assert doc["answers"] == {}
     if mode == "--full":
@@ -325,6 +327,7 @@ BY_PROMPT = {
     "Which knee hurts?": ("side", pick(0), "not sure"),
     "Where does it hurt?": ("where", tick(5), "not sure"),
     "How did it start?": ("onset", pick(0), "not sure"),
+    "Did anything happen to the knee": ("injury", pick(0), "not sure"),
     "How long has it been": ("duration_weeks", pick(2), "not sure"),
     "What brings the pain on": ("worse_with", tick(0, 1), "not sure"),
     "When does it hurt?": ("timing", tick(1), "not sure"),
