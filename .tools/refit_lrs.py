@@ -26,10 +26,13 @@ import copy
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -316,6 +319,14 @@ def setup(written_weight: float = WRITTEN_WEIGHT) -> Setup:
     )
 
 
+FitJob = tuple[dict[Key, float], set[Key], list[Prepared], float, float]
+
+
+def _fit_job(job: FitJob) -> dict[Key, float]:
+    """One fold's refit, in a worker process."""
+    return fit(*job)
+
+
 def cross_validate(
     lam: float = LAM, written_weight: float = WRITTEN_WEIGHT
 ) -> dict[str, Figures]:
@@ -324,10 +335,24 @@ def cross_validate(
     s = setup(written_weight)
     folds = [fold_of(c.id) for c in s.tune]
     totals: dict[str, list[Any]] = {"hand": [0.0, 0, 0, []], "refit": [0.0, 0, 0, []]}
-    for k in range(FOLDS):
+    jobs = [
+        (
+            s.th0,
+            s.free,
+            s.written_data
+            + [d for d, f in zip(s.tune_data, folds, strict=True) if f != k],
+            lam,
+            s.power,
+        )
+        for k in range(FOLDS)
+    ]
+    # The five refits are independent: share them among the cores (fork: the
+    # workers already hold this module, however it was loaded).
+    workers = min(FOLDS, os.cpu_count() or 1)
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        fitted = list(pool.map(_fit_job, jobs))
+    for k, th in enumerate(fitted):
         test = [d for d, f in zip(s.tune_data, folds, strict=True) if f == k]
-        train = [d for d, f in zip(s.tune_data, folds, strict=True) if f != k]
-        th = fit(s.th0, s.free, s.written_data + train, lam, s.power)
         for name, params in (("hand", s.th0), ("refit", th)):
             for j, part in enumerate(score(params, test, s.power)):
                 totals[name][j] += part

@@ -5,6 +5,8 @@ Helpers that tests import live in helpers.py.
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from helpers import CASES, HOLDOUT, PUBLISHED, VIGNETTES
 from typer.testing import CliRunner
 
 from kneecheck.catalogue import Catalogue, default_catalogue_dir, load_catalogue
-from kneecheck.evaluate import Case, Report, load_cases, run
+from kneecheck.evaluate import Case, Outcome, Report, load_cases, run
 
 
 @pytest.fixture(autouse=True)
@@ -43,21 +45,38 @@ def published_tune_cases(catalogue: Catalogue) -> list[Case]:
     return load_cases([PUBLISHED], catalogue, split="tune")
 
 
+WORKERS = 2  # the machines this runs on have two cores
+
+
+def _interview(job: tuple[Catalogue, list[Case]]) -> list[Outcome]:
+    """One worker's share of the interviews (module level: it crosses processes)."""
+    catalogue, cases = job
+    return run(catalogue, cases, adaptive=True)
+
+
 @pytest.fixture(scope="session")
 def interviewed(
     catalogue: Catalogue, published_tune_cases: list[Case], written_cases: list[Case]
 ) -> dict[str, Report]:
     """The tune split and the written cases, each run with every answer and
-    through the adaptive interview (slow: run once, shared by the tests)."""
-    return {
-        name: Report(
-            tuple(run(catalogue, cases, adaptive=True)),
-            (),
-            None,
-            tuple(run(catalogue, cases)),
-        )
-        for name, cases in (("tune", published_tune_cases), ("written", written_cases))
-    }
+    through the adaptive interview (slow: run once, shared by the tests; the
+    interviews, about two minutes on one core, are shared between two)."""
+    sets = {"tune": published_tune_cases, "written": written_cases}
+    jobs = [
+        (catalogue, cases[k::WORKERS])
+        for cases in sets.values()
+        for k in range(WORKERS)
+    ]
+    with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork")) as pool:
+        parts = list(pool.map(_interview, jobs))
+    reports = {}
+    for i, (name, cases) in enumerate(sets.items()):
+        shares = parts[i * WORKERS : (i + 1) * WORKERS]
+        # back in the cases' order: worker k had cases k, k + WORKERS, ...
+        adaptive = tuple(shares[j % WORKERS][j // WORKERS] for j in range(len(cases)))
+        assert [o.case.id for o in adaptive] == [c.id for c in cases]
+        reports[name] = Report(adaptive, (), None, tuple(run(catalogue, cases)))
+    return reports
 
 
 @pytest.fixture(name="runner")

@@ -289,6 +289,7 @@ def load_tool(name: str) -> ModuleType:
     )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as import does: its functions can be pickled
     spec.loader.exec_module(module)
     return module
 

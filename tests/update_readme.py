@@ -3,8 +3,8 @@
 Run by hand:  python tests/update_readme.py [--figures]
 It runs `kneecheck assess` on the README's example answers and replaces the
 captured summary (88 columns, no colour) and the --json result in README.md.
-With --figures it also re-measures the accuracy and interview tables (about
-two minutes: the interview runs on every case), the refit table's rows (hand
+With --figures it also re-measures the accuracy and interview tables (a few
+minutes: the interview runs on every case), the refit table's rows (hand
 estimates from `refit_lrs.py`'s hand copy) and the refit's cross-validation. The
 prose around the tables (counts in words, lists of misses) stays for the writer.
 tests/test_docs.py fails while a capture or a table is stale, or a case count, an
