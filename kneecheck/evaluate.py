@@ -280,7 +280,7 @@ def run(
                 result.triage.level,
                 result.run_guidance.verdict,
                 asked,
-                dict(answers) if adaptive else None,
+                answers if adaptive else None,  # simulate's own dict
             )
         )
     return out

@@ -5,6 +5,7 @@ Helpers that tests import live in helpers.py.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -45,7 +46,7 @@ def published_tune_cases(catalogue: Catalogue) -> list[Case]:
     return load_cases([PUBLISHED], catalogue, split="tune")
 
 
-WORKERS = 2  # the machines this runs on have two cores
+WORKERS = os.cpu_count() or 1  # as refit_lrs.py --cv shares its folds
 
 
 def _interview(job: tuple[Catalogue, list[Case]]) -> list[Outcome]:
@@ -60,7 +61,7 @@ def interviewed(
 ) -> dict[str, Report]:
     """The tune split and the written cases, each run with every answer and
     through the adaptive interview (slow: run once, shared by the tests; the
-    interviews, about two minutes on one core, are shared between two)."""
+    interviews, about two minutes on one core, are shared among the cores)."""
     sets = {"tune": published_tune_cases, "written": written_cases}
     jobs = [
         (catalogue, cases[k::WORKERS])
