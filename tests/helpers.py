@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,6 +28,22 @@ TESTS = Path(__file__).resolve().parent
 CASES = TESTS / "cases"  # written from the evidence by this project
 HOLDOUT = TESTS / "holdout"  # written after the weights were tuned; never tuned on
 PUBLISHED = TESTS / "published"  # real patients from published case reports
+
+
+def days_ago(n: int) -> date:
+    """The date n days before today (n < 0: after it), read when the test runs.
+    A date fixed while the tests are collected is a day out once the suite runs
+    past midnight, as one CI run did."""
+    return date.today() - timedelta(days=n)
+
+
+class _IsoDaysAgo:
+    def __getitem__(self, n: int) -> str:
+        return days_ago(n).isoformat()
+
+
+D = _IsoDaysAgo()  # D[n] is days_ago(n) as YYYY-MM-DD, for command lines
+
 # For a test that may be the first to ask for the `interviewed` fixture: it runs
 # about 1,050 adaptive interviews, close to two minutes on one core, past the
 # suite's 120 s guard against hangs.

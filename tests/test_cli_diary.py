@@ -9,12 +9,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from helpers import app
+from helpers import D, app, days_ago
 
 from kneecheck.diary import diary_path
-
-TODAY = date.today()
-D = [(TODAY - timedelta(days=n)).isoformat() for n in range(40)]
 
 
 def ok(runner, *args: str, input: str | None = None) -> str:
@@ -95,7 +92,7 @@ def test_morning_check(runner) -> None:
         (["--distance", "5", "--date", "2026-02-30"], "is not a real date"),
         (["--distance", "5", "--date", "yesterday"], "is not a real date"),
         (
-            ["--distance", "5", "--date", (TODAY + timedelta(days=3)).isoformat()],
+            ["--distance", "5", "--date", days_ago(-3).isoformat()],
             "is in the future",
         ),
         (["--pain-during", "3"], "a run needs a distance"),
@@ -366,7 +363,6 @@ STRAVA = (
 def test_import_reports_runs_dated_in_the_future(runner, tmp_path) -> None:
     """A run dated after today (a clock gone wrong) is named as skipped, and
     not added; the others are."""
-    from datetime import timedelta
 
     folder = tmp_path / "runs"
     folder.mkdir()
@@ -386,8 +382,8 @@ def test_import_gpx_folder_and_strava(runner, tmp_path) -> None:
     """GPX files and a Strava CSV import once; gear becomes shoes; rides skipped."""
     folder = tmp_path / "runs"
     folder.mkdir()
-    _gpx(folder / "a.gpx", 5, TODAY - timedelta(days=3))
-    _gpx(folder / "b.gpx", 8, TODAY - timedelta(days=2))
+    _gpx(folder / "a.gpx", 5, days_ago(3))
+    _gpx(folder / "b.gpx", 8, days_ago(2))
     out = ok(runner, "import", str(folder))
     assert "Imported 2 runs" in out
     assert "Imported 0 runs" in ok(runner, "import", str(folder / "a.gpx"))
@@ -395,8 +391,8 @@ def test_import_gpx_folder_and_strava(runner, tmp_path) -> None:
     csv_path = tmp_path / "activities.csv"
     csv_path.write_text(
         STRAVA.format(
-            d1=(TODAY - timedelta(days=5)).strftime(fmt),
-            d2=(TODAY - timedelta(days=4)).strftime(fmt),
+            d1=days_ago(5).strftime(fmt),
+            d2=days_ago(4).strftime(fmt),
         ),
         encoding="utf-8",
     )
@@ -415,7 +411,7 @@ def test_import_gpx_folder_and_strava(runner, tmp_path) -> None:
 def test_malformed_import_adds_nothing(runner, tmp_path) -> None:
     """A bad row names file and row, exits 2, and nothing is half-imported."""
     bad = tmp_path / "activities.csv"
-    day = (TODAY - timedelta(days=2)).strftime("%b %d, %Y")
+    day = days_ago(2).strftime("%b %d, %Y")
     bad.write_text(
         STRAVA.format(d1=day, d2=day) + '104,"not a date",Oops,Run,10,1.0,10,abc,\n',
         encoding="utf-8",

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import kneecheck_env
+from helpers import days_ago, kneecheck_env
 
 from kneecheck.diary import (
     APP_ID,
@@ -21,8 +21,6 @@ from kneecheck.diary import (
     diary_path,
     open_diary,
 )
-
-TODAY = date.today()
 
 
 def test_new_diary_is_marked_and_migrated() -> None:
@@ -48,7 +46,7 @@ def test_a_new_diary_home_is_private() -> None:
 def test_reopening_changes_nothing() -> None:
     """Opening twice keeps the data and applies no migration again."""
     with open_diary() as d:
-        d.add_entries([NewEntry(TODAY, distance_km=5)])
+        d.add_entries([NewEntry(days_ago(0), distance_km=5)])
     with open_diary() as d:
         assert len(d.entries()) == 1
 
@@ -139,28 +137,30 @@ def test_no_diary_when_not_creating() -> None:
 
 
 @pytest.mark.parametrize(
-    ("entry", "message"),
+    ("ago", "fields", "message"),
     [
-        (NewEntry(TODAY), "a run needs a distance"),
-        (NewEntry(TODAY, distance_km=-1), "the distance -1 km is out of range"),
-        (NewEntry(TODAY + timedelta(days=1), distance_km=5), "in the future"),
-        (NewEntry(TODAY, distance_km=5, pain_during=11), "pain during is 11"),
-        (NewEntry(TODAY, distance_km=5, next_morning=-1), "next-morning pain is -1"),
-        (NewEntry(TODAY, kind="rest", distance_km=5), "a rest day has no distance"),
-        (NewEntry(TODAY, distance_km=5, shoes="Nope"), "no shoes called 'Nope'"),
+        (0, {}, "a run needs a distance"),
+        (0, {"distance_km": -1}, "the distance -1 km is out of range"),
+        (-1, {"distance_km": 5}, "in the future"),
+        (0, {"distance_km": 5, "pain_during": 11}, "pain during is 11"),
+        (0, {"distance_km": 5, "next_morning": -1}, "next-morning pain is -1"),
+        (0, {"kind": "rest", "distance_km": 5}, "a rest day has no distance"),
+        (0, {"distance_km": 5, "shoes": "Nope"}, "no shoes called 'Nope'"),
     ],
 )
-def test_bad_entries_write_nothing(entry: NewEntry, message: str) -> None:
-    """Bad values are refused before anything is written, batch included."""
+def test_bad_entries_write_nothing(ago: int, fields: dict, message: str) -> None:
+    """Bad values are refused before anything is written, batch included. (The
+    entry is built when the test runs, so "tomorrow" is still in the future.)"""
+    entry = NewEntry(days_ago(ago), **fields)
     with open_diary() as d:
         with pytest.raises(EntryError, match=message):
-            d.add_entries([NewEntry(TODAY, distance_km=3), entry])
+            d.add_entries([NewEntry(days_ago(0), distance_km=3), entry])
         assert d.entries() == []
 
 
 def test_import_keys_are_added_once() -> None:
     """Entries with a source key are added once, however often they come."""
-    batch = [NewEntry(TODAY, distance_km=5, source="gpx", source_key="gpx:abc")]
+    batch = [NewEntry(days_ago(0), distance_km=5, source="gpx", source_key="gpx:abc")]
     with open_diary() as d:
         assert d.add_entries(batch) == (1, 0, 0)
         assert d.add_entries(batch) == (0, 1, 0)
@@ -175,9 +175,9 @@ def test_shoes_totals_default_and_retire() -> None:
         d.add_shoe("Red")
         d.add_entries(
             [
-                NewEntry(TODAY, distance_km=10, shoes="blue"),
-                NewEntry(TODAY, distance_km=5, shoes="Red"),
-                NewEntry(TODAY, kind="rest"),
+                NewEntry(days_ago(0), distance_km=10, shoes="blue"),
+                NewEntry(days_ago(0), distance_km=5, shoes="Red"),
+                NewEntry(days_ago(0), kind="rest"),
             ]
         )
         totals = {s.name: s.distance_km for s in d.shoes()}
@@ -196,7 +196,8 @@ def test_imports_create_unknown_shoes() -> None:
     """Gear named by an import becomes a pair of shoes."""
     with open_diary() as d:
         d.add_entries(
-            [NewEntry(TODAY, distance_km=5, shoes="Trail pair")], create_shoes=True
+            [NewEntry(days_ago(0), distance_km=5, shoes="Trail pair")],
+            create_shoes=True,
         )
         assert d.shoe("trail pair").distance_km == 5
 
@@ -208,9 +209,9 @@ def test_morning_check_goes_to_the_latest_run() -> None:
             d.set_next_morning(0)
         d.add_entries(
             [
-                NewEntry(TODAY - timedelta(days=2), distance_km=5),
-                NewEntry(TODAY - timedelta(days=1), distance_km=7),
-                NewEntry(TODAY, kind="rest"),
+                NewEntry(days_ago(2), distance_km=5),
+                NewEntry(days_ago(1), distance_km=7),
+                NewEntry(days_ago(0), kind="rest"),
             ]
         )
         entry = d.set_next_morning(3)
@@ -270,7 +271,7 @@ def test_killed_mid_import_holds_all_or_nothing() -> None:
     """A process killed half-way through an import leaves a diary that opens and
     holds none of the import."""
     with open_diary() as d:
-        d.add_entries([NewEntry(TODAY, distance_km=9)])
+        d.add_entries([NewEntry(days_ago(0), distance_km=9)])
     done = subprocess.run(
         [sys.executable, "-c", KILLED], env=kneecheck_env(), timeout=60
     )
@@ -308,7 +309,7 @@ def test_real_import_killed_at_any_moment(tmp_path: Path, delay: float) -> None:
     big = tmp_path / "activities.csv"
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with open_diary() as d:
-        d.add_entries([NewEntry(TODAY, distance_km=9)])
+        d.add_entries([NewEntry(days_ago(0), distance_km=9)])
     proc = subprocess.Popen(
         [sys.executable, "-m", "kneecheck", "import", str(big)],
         env=kneecheck_env(),

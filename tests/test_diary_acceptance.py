@@ -11,17 +11,13 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import app, command_paths
+from helpers import D, app, command_paths, days_ago
 from test_diary_trust import ok, raw_sql, run_unprivileged
 
 from kneecheck.diary import NewEntry, diary_path, open_diary
-
-TODAY = date.today()
-D = [(TODAY - timedelta(days=n)).isoformat() for n in range(40)]
 
 
 @pytest.fixture
@@ -61,9 +57,7 @@ def test_a_full_disk_is_never_called_damaged(runner, small_disk, monkeypatch):
     saying there is no space; nothing says damaged."""
     monkeypatch.setenv("KNEECHECK_HOME", str(small_disk / "home"))
     with open_diary() as diary:
-        diary.add_entries(
-            [NewEntry(TODAY - timedelta(days=n), distance_km=5.0) for n in range(30)]
-        )
+        diary.add_entries([NewEntry(days_ago(n), distance_km=5.0) for n in range(30)])
     _fill(small_disk)
     for command in (["history"], ["entries"], ["export"], ["report"]):
         result = runner.invoke(app, command)
@@ -135,7 +129,7 @@ def test_a_write_that_fills_the_disk_says_so_not_cannot_rollback(runner) -> None
         pages = diary.conn.execute("PRAGMA page_count").fetchone()[0]
         diary.conn.execute(f"PRAGMA max_page_count = {pages}")  # a full disk
         with pytest.raises(sqlite3.OperationalError) as caught:
-            diary.add_entries([NewEntry(TODAY, distance_km=5.0, note="x" * 9000)])
+            diary.add_entries([NewEntry(days_ago(0), distance_km=5.0, note="x" * 9000)])
         assert "full" in str(caught.value)
         failure = diary_failure(caught.value, diary.path)
         assert isinstance(failure, DiaryUnwritable)

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
 
 import pytest
-from helpers import app, command_paths
+from helpers import D, app, command_paths, days_ago
 
 from kneecheck.diary import diary_path
-
-TODAY = date.today()
-D = [(TODAY - timedelta(days=n)).isoformat() for n in range(40)]
 
 
 def ok(runner, *args: str, input: str | None = None) -> str:
@@ -87,7 +83,7 @@ def test_wild_derived_shoe_distance_is_left_out(runner, catalogue) -> None:
 
 def test_gps_glitch_in_an_import_is_skipped_and_named(runner, tmp_path) -> None:
     """A 5000 km run in a Strava export is named as skipped; the rest imports."""
-    day = (TODAY - timedelta(days=2)).strftime("%b %d, %Y")
+    day = days_ago(2).strftime("%b %d, %Y")
     csv_path = tmp_path / "activities.csv"
     csv_path.write_text(
         "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
@@ -208,7 +204,7 @@ def test_names_and_notes_never_carry_terminal_escapes(runner, tmp_path) -> None:
     shown without control characters, wherever they appear."""
     ok(runner, "shoes", "add", f"Blue{ESCAPES}")
     ok(runner, "log", "--date", D[3], "--distance", "5", "--note", f"ok{ESCAPES}")
-    day = (TODAY - timedelta(days=2)).strftime("%b %d, %Y")
+    day = days_ago(2).strftime("%b %d, %Y")
     csv_path = tmp_path / "activities.csv"
     csv_path.write_text(
         "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
@@ -589,10 +585,7 @@ def test_output_piped_into_head_exits_0(runner, command) -> None:
         db.executemany(
             "INSERT INTO entries (date, kind, distance_km, note, created_at) "
             "VALUES (?, 'run', 5, 'a note long enough to fill the pipe', 'x')",
-            [
-                ((TODAY - timedelta(days=n % 3000 + 1)).isoformat(),)
-                for n in range(3000)
-            ],
+            [(days_ago(n % 3000 + 1).isoformat(),) for n in range(3000)],
         )
     db.close()
     proc = subprocess.Popen(
@@ -669,7 +662,7 @@ def test_entries_list_edit_and_delete(runner) -> None:
 def test_manual_log_of_an_imported_run_is_refused_with_a_hint(runner, tmp_path):
     """The same day and distance as an imported run: scripted, refused with
     the --add-anyway hint; with it, added."""
-    day = TODAY - timedelta(days=2)
+    day = days_ago(2)
     csv_path = tmp_path / "activities.csv"
     csv_path.write_text(
         "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
@@ -699,7 +692,7 @@ def _full_diary(runner, tmp_path) -> None:
     ok(runner, "log", "--date", D[4], "--rest")
     ok(runner, "entries", "delete", "2", "--yes")  # ids need not be 1, 2, 3
     ok(runner, "log", "--date", D[3], "--rest", "--note", "tired")
-    day = (TODAY - timedelta(days=2)).strftime("%b %d, %Y")
+    day = days_ago(2).strftime("%b %d, %Y")
     csv_path = tmp_path / "activities.csv"
     csv_path.write_text(
         "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,"
@@ -902,7 +895,7 @@ def test_a_duplicate_manual_run_is_asked_about_in_a_terminal(runner) -> None:
     from kneecheck.actions.diary import EntryFields, log_entry
     from kneecheck.diary import NewEntry, open_diary
 
-    day = TODAY - timedelta(days=1)
+    day = days_ago(1)
     with open_diary() as diary:
         diary.add_entries(
             [NewEntry(day, distance_km=10.0, source="gpx", source_key="gpx:1")]

@@ -435,8 +435,8 @@ def test_ctrl_d_at_a_confirm_question_is_a_cancel(args: list[str], prompt: str):
 
 # The way to each kind of prompt: (prompt, keys, drawn once this shows) to
 # answer on the way, then the prompt to press Ctrl-D at and what shows once
-# it is drawn. Today's date is the Date prompt's default.
-TODAY_TEXT = date.today().isoformat()
+# it is drawn. TODAY stands for today's date, the Date prompt's default.
+TODAY = "{today}"
 EVERY_PROMPT = {
     "units (select)": (["log"], [], "kilometres or miles", "Miles"),
     "log kind (select)": (["log"], [], "What are you logging?", "rest day"),
@@ -444,11 +444,11 @@ EVERY_PROMPT = {
         ["log"],
         [("What are you logging?", ENTER, "rest day")],
         "Date",
-        TODAY_TEXT,
+        TODAY,
     ),
     "log distance (text, typed in)": (
         ["log"],
-        [("What are you logging?", ENTER, "rest day"), ("Date", ENTER, TODAY_TEXT)],
+        [("What are you logging?", ENTER, "rest day"), ("Date", ENTER, TODAY)],
         "Distance",
         r"\(km\)",
     ),
@@ -477,11 +477,15 @@ def test_ctrl_d_at_every_kind_of_prompt_is_a_cancel(where: str) -> None:
         if where != "units (select)":
             diary.set_setting("units", "km")
     before = diary_path().read_bytes()
+    # Read when the test runs, and the next day too: the prompt may be drawn
+    # just after midnight.
+    day = date.today()
+    today = f"({day.isoformat()}|{(day + timedelta(days=1)).isoformat()})"
     child = spawn(*args)
     for step_prompt, keys, ready in steps:
-        answer(child, step_prompt, keys, ready=ready)
+        answer(child, step_prompt, keys, ready=ready.replace(TODAY, today))
     child.expect(re.escape(prompt) if drawn != RANGE_HINT_END else prompt)
-    child.expect(drawn)
+    child.expect(drawn.replace(TODAY, today))
     if "typed in" in where:
         child.send("3")
     child.sendcontrol("d")
