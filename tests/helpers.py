@@ -134,6 +134,9 @@ UNDER_TRIAGE_REASONS = {
     "74-year-old's quadriceps tendon, torn after a course of levofloxacin, "
     "reported with only an age, a sex and a side: no answer says how it "
     "started, and no contract answer names the medicine",
+    "septic_arthritis-jocr2016-sivakumar-thorn-patella-8m": "an 8-year-old's "
+    "knee infected by a thorn he had said nothing about, reported with only his "
+    "age, sex and side: no contract answer says something pierced the knee",
 }
 KNOWN_UNDER_TRIAGE = frozenset(UNDER_TRIAGE_REASONS)
 # The shared vignettes sit beside the checkout (../shared); CI has them too.
