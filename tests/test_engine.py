@@ -154,10 +154,17 @@ def test_combination_raises_to_emergency(catalogue) -> None:
 
 
 @pytest.mark.parametrize(
-    "flag", ["after_knee_procedure", "replaced_knee", "pulsing_lump", "foot_drop"]
+    "flag",
+    [
+        "after_knee_procedure",
+        "pierced_knee",
+        "replaced_knee",
+        "pulsing_lump",
+        "foot_drop",
+    ],
 )
 def test_kneecheck_own_warning_signs_are_urgent(catalogue, flag: str) -> None:
-    """The four signs beyond the contract's twelve are urgent on their own, stop
+    """The five signs beyond the contract's twelve are urgent on their own, stop
     running, and lead the reasons; they point to "something else" (none of the
     listed conditions is likely)."""
     r = run(catalogue, age=60, onset="gradual", red_flags=[flag])
@@ -172,14 +179,16 @@ def test_kneecheck_own_warning_signs_are_urgent(catalogue, flag: str) -> None:
     ("flag", "combination"),
     [
         ("after_knee_procedure", "fever_after_knee_procedure"),
+        ("pierced_knee", "fever_pierced_knee"),
         ("replaced_knee", "fever_replaced_knee"),
     ],
 )
-def test_fever_after_a_procedure_or_in_a_replaced_knee_is_an_emergency(
+def test_fever_after_a_procedure_a_thorn_or_in_a_replaced_knee_is_an_emergency(
     catalogue, flag: str, combination: str
 ) -> None:
-    """With a fever, a worsening knee after a procedure or a replaced knee may be
-    an infected joint: an emergency, not a day's wait."""
+    """With a fever, a worsening knee after a procedure, a knee a thorn or splinter
+    went into, or a replaced knee may be an infected joint: an emergency, not a
+    day's wait."""
     r = run(catalogue, red_flags=[flag, "fever"])
     assert r.triage.level == "emergency"
     assert r.triage.reasons[0].id == combination
