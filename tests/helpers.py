@@ -62,9 +62,6 @@ UNDER_TRIAGE_REASONS = {
     "clear cause urgent over-triaged 11 %",
     "referred_hip_pain-emergucate105-scfe-12y": "a 12-year-old's slipped upper "
     "femoral epiphysis, reported with only an age and a side",
-    "quadriceps_tendon_rupture-radiopaedia-kandel": "a torn quadriceps tendon, "
-    "limping a month after a blow to the thigh: a limp counts as bearing weight, "
-    "and whether he could lift the straight leg the report does not say",
     "quadriceps_tendon_rupture-milton-caso39-55m": "a 55-year-old footballer's "
     "torn quadriceps, no twist, seen nine days later (past the week of the knee "
     "rules); the straight-leg raise is not reported",

@@ -153,6 +153,39 @@ def test_combination_raises_to_emergency(catalogue) -> None:
     assert "suspected_joint_infection" in [x.id for x in r.triage.reasons]
 
 
+LIMPING_AFTER_A_TWIST = {
+    "age": 30,
+    "onset": "sudden",
+    "injury": "twist",
+    "limp": True,
+    "red_flags": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("weeks", "urgent"),
+    [(0.5, False), (1, False), (1.5, True), (6, True), (9, False)],
+)
+def test_a_limp_past_the_first_week_after_an_injury_is_urgent(
+    catalogue, weeks: float, urgent: bool
+) -> None:
+    """Still limping more than a week (and up to six) after an injury may be a
+    missed tendon tear or break: urgent. Within the first week the knee rules
+    decide, and after six weeks it is a long-standing knee."""
+    r = run(catalogue, duration_weeks=weeks, **LIMPING_AFTER_A_TWIST)
+    fired = "limp_weeks_after_injury" in [x.id for x in r.triage.reasons]
+    assert fired == urgent
+    assert (r.triage.level == "urgent") == urgent
+
+
+def test_a_limp_weeks_after_no_injury_is_not_that_rule(catalogue) -> None:
+    """The rule is for injuries: a limp weeks into a knee that started without
+    one is judged by the other rules."""
+    answers = {**LIMPING_AFTER_A_TWIST, "injury": "none", "onset": "gradual"}
+    r = run(catalogue, duration_weeks=3, **answers)
+    assert "limp_weeks_after_injury" not in [x.id for x in r.triage.reasons]
+
+
 @pytest.mark.parametrize(
     "flag",
     [
