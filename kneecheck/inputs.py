@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from .errors import KneecheckError
 
@@ -51,15 +52,30 @@ def _not_one(what: str) -> str:
 
 def parse_json(text: str, name: str, what: str, error: type[KneecheckError]) -> object:
     """Decoded JSON text read (and capped) by the caller; `name` is the source
-    in messages. A huge number or deep nesting is one line, never a crash."""
+    in messages. A huge number or deep nesting is one line, never a crash; so is
+    a key given twice in one object, which JSON would settle silently by keeping
+    the last (an answers file saying both "limp": true and "limp": false)."""
 
     def whole(digits: str) -> int:
         if len(digits.lstrip("-")) > MAX_INT_DIGITS:
             raise error(f"{name} holds a number {len(digits)} digits long")
         return int(digits)
 
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data = dict(pairs)
+        if len(data) < len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    shown = repr(key) if key.isprintable() else ascii(key)
+                    raise error(
+                        f"{name} gives the key {shown} twice in one object; keep one"
+                    )
+                seen.add(key)
+        return data
+
     try:
-        return json.loads(text, parse_int=whole)
+        return json.loads(text, parse_int=whole, object_pairs_hook=unique)
     except json.JSONDecodeError as exc:
         raise error(
             f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "

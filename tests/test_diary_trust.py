@@ -477,6 +477,9 @@ def test_a_diary_readable_by_others_is_made_private(runner) -> None:
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ('{"age": ' + "1" + "0" * 400 + "}", "digits long"),
         ("{" * 300_000, "larger than 256 KiB"),
+        # JSON itself would keep the last limp and drop the first unsaid
+        ('{"limp": true, "age": 30, "limp": false}', "the key 'limp' twice"),
+        ('{"a\\u001bb": 1, "a\\u001bb": 2}', "the key 'a\\x1bb' twice"),
     ],
 )
 def test_hostile_answers_get_one_line_and_exit_2(runner, tmp_path, text, message):
@@ -781,6 +784,11 @@ def test_a_csv_export_reads_back(runner, tmp_path, monkeypatch) -> None:
             "nested too deeply: not a backup file",
         ),
         ('{"kind": "backup", "entries": [}', "not valid JSON (line 1, column 32"),
+        (
+            '{"kind": "backup", "entries": [{"date": "2026-01-01", "kind": "run", '
+            '"distance_km": 5, "distance_km": 50}]}',
+            "backup.json gives the key 'distance_km' twice in one object",
+        ),
         (
             '{"kind": "backup", "entries": [{"id": 100000000000000000000000, '
             '"date": "2026-01-01", "kind": "rest"}]}',

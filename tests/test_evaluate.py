@@ -160,6 +160,7 @@ def test_several_folders_in_one_run(tmp_path: Path) -> None:
         ("x" * (300 * 1024), "larger than 256 KiB"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ('{"id": "x", "answers": {"age": ' + "9" * 5000 + "}}", "5000 digits long"),
+        ('{"id": "x", "answers": {"age": 30, "age": 60}}', "the key 'age' twice"),
     ],
 )
 def test_a_malformed_case_file_exits_1_naming_it(
