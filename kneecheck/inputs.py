@@ -50,6 +50,18 @@ def _not_one(what: str) -> str:
     return f"not {'an' if what[0] in 'aeiou' else 'a'} {what} file"
 
 
+def repeated_keys(pairs: list[tuple[str, Any]]) -> list[str]:
+    """The keys a decoded JSON object gives more than once, each repeat in order:
+    JSON keeps only the last value, so the others would be lost unsaid."""
+    seen: set[str] = set()
+    repeats = []
+    for key, _ in pairs:
+        if key in seen:
+            repeats.append(key)
+        seen.add(key)
+    return repeats
+
+
 def parse_json(text: str, name: str, what: str, error: type[KneecheckError]) -> object:
     """Decoded JSON text read (and capped) by the caller; `name` is the source
     in messages. A huge number or deep nesting is one line, never a crash; so is
@@ -64,14 +76,9 @@ def parse_json(text: str, name: str, what: str, error: type[KneecheckError]) -> 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         data = dict(pairs)
         if len(data) < len(pairs):
-            seen: set[str] = set()
-            for key, _ in pairs:
-                if key in seen:
-                    shown = repr(key) if key.isprintable() else ascii(key)
-                    raise error(
-                        f"{name} gives the key {shown} twice in one object; keep one"
-                    )
-                seen.add(key)
+            key = repeated_keys(pairs)[0]
+            shown = repr(key) if key.isprintable() else ascii(key)
+            raise error(f"{name} gives the key {shown} twice in one object; keep one")
         return data
 
     try:

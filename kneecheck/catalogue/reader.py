@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..inputs import repeated_keys
 from ..predicates import LIST_OPS, NUMBER_OPS, OPS, Predicate
 from .models import DERIVED_FACTS, Question
 from .types import QUESTION_TYPES
@@ -112,16 +113,13 @@ def _keep_track(
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         data = dict(pairs)
         if len(data) < len(pairs):
-            seen: set[str] = set()
             where = data.get("id") or data.get("text") or data.get("key")
             near = f" (in the object of {where!r})" if isinstance(where, str) else ""
-            for key, _ in pairs:
-                if key in seen:
-                    twice.append(
-                        f"an object holds the key {key!r} twice{near}; JSON keeps "
-                        "only the last, so remove or merge the other"
-                    )
-                seen.add(key)
+            twice.extend(
+                f"an object holds the key {key!r} twice{near}; JSON keeps "
+                "only the last, so remove or merge the other"
+                for key in repeated_keys(pairs)
+            )
         return data
 
     return hook
